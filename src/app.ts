@@ -1,0 +1,54 @@
+import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { timing } from "hono/timing";
+import type { AppEnv } from "./context";
+import { ApiError, codeForStatus, describeIssues, errorBody } from "./errors";
+import { provideDeps } from "./middleware/deps";
+import { registerRoutes } from "./routes";
+import { allowedMethods } from "./routes/mount";
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    // zod failures become VALIDATION_ERROR naming each field.
+    defaultHook: (result) => {
+      if (!result.success) throw new ApiError("VALIDATION_ERROR", describeIssues(result.error.issues, result.target));
+    },
+  });
+
+  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", timing({ totalDescription: "total", crossOrigin: true }));
+  app.use("/api/*", provideDeps);
+
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) console.error(`[${c.var.requestId}]`, error);
+    for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+    return c.json(errorBody(apiError), apiError.status);
+  });
+
+  app.notFound((c) => {
+    const methods = allowedMethods(app, c.req.path);
+    if (methods.length) {
+      c.header("Allow", methods.join(", "));
+      return c.json(errorBody(new ApiError("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(", ")}`)), 405);
+    }
+    return c.json(errorBody(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)), 404);
+  });
+
+  registerRoutes(app);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+export type { RouteConfig };
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    // Hono's own: malformed JSON (400), wrong content type, oversize bodies.
+    const code = codeForStatus(error.status);
+    return new ApiError(code, error.message || undefined);
+  }
+  return new ApiError("INTERNAL_ERROR");
+}

@@ -1,0 +1,53 @@
+import { and, eq } from "drizzle-orm";
+import type { Deps } from "../context";
+import { memberships, workspaces } from "../db/schema";
+import { ApiError } from "../errors";
+import { isSignedIn, type Actor } from "./actor";
+
+/** The one authorization policy: who may read or change a workspace's resources. */
+export type Role = "viewer" | "editor" | "admin" | "owner";
+
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
+
+export interface Owned {
+  workspaceId: string;
+  visibility?: "public" | "private";
+}
+
+/** The actor's role in a workspace. API keys act only in their own workspace. */
+export async function roleIn(deps: Deps, actor: Actor, workspaceId: string): Promise<Role | null> {
+  if (!isSignedIn(actor)) return null;
+  if (actor.workspaceId === workspaceId) return "owner";
+  if (actor.kind === "key") return null;
+  const [row] = await deps.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, actor.userId)));
+  return row?.role ?? null;
+}
+
+/** Private resources are NOT_FOUND to outsiders, never FORBIDDEN: their existence is private too. */
+export async function assertReadable(deps: Deps, actor: Actor, resource: Owned, what: string): Promise<Role | null> {
+  const role = await roleIn(deps, actor, resource.workspaceId);
+  if (role || resource.visibility === "public") return role;
+  throw new ApiError("NOT_FOUND", `${what} not found`);
+}
+
+/** Changing needs editor rights; a public resource of someone else is FORBIDDEN, a private one NOT_FOUND. */
+export async function assertWritable(deps: Deps, actor: Actor, resource: Owned, what: string, minimum: Role = "editor"): Promise<void> {
+  const role = await assertReadable(deps, actor, resource, what);
+  if (!role || RANK[role] < RANK[minimum]) throw new ApiError("FORBIDDEN", `Workspace ${minimum} access required`);
+}
+
+/** The workspace a create goes to: the `owner` named in the request, or the caller's own. */
+export async function targetWorkspace(deps: Deps, actor: Actor, owner?: string) {
+  if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
+  const [workspace] = await deps.db
+    .select()
+    .from(workspaces)
+    .where(owner ? eq(workspaces.username, owner) : eq(workspaces.id, actor.workspaceId));
+  if (!workspace) throw new ApiError("NOT_FOUND", `Workspace ${owner} not found`);
+  const role = await roleIn(deps, actor, workspace.id);
+  if (!role || RANK[role] < RANK.editor) throw new ApiError("FORBIDDEN", "Workspace editor access required");
+  return workspace;
+}

@@ -1,0 +1,56 @@
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import type { Env } from "../env";
+import * as schema from "./schema";
+
+export type Database = NeonDatabase<typeof schema>;
+/** What queries accept: the database or an open transaction. */
+export type Queryable = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+let configuredProxy: string | undefined;
+
+/** Locally the driver reaches Postgres/PGlite through the WebSocket proxy, as Neon documents. */
+function configureDriver(env: Env): void {
+  if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
+  const proxy = env.DB_WS_PROXY;
+  neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+  configuredProxy = proxy;
+}
+
+export interface DbHandle {
+  db: Database;
+  /** Milliseconds spent waiting on queries, for Server-Timing. */
+  elapsedMs(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * One pool (one connection) per request: a pool kept across requests cannot serve another
+ * request in workerd. Callers close it with waitUntil.
+ */
+export function openDb(env: Env): DbHandle {
+  configureDriver(env);
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
+  // Without a listener, a connection dropped after the response fails the isolate.
+  pool.on("error", () => {});
+  let elapsed = 0;
+  // Time every query for Server-Timing: wrap each client the pool hands out (pool.query uses connect too).
+  const timeClient = (client: { query: (...args: unknown[]) => unknown }) => {
+    const query = client.query.bind(client);
+    client.query = (...args: unknown[]) => {
+      const start = performance.now();
+      const result = query(...args);
+      if (result instanceof Promise) return result.finally(() => (elapsed += performance.now() - start));
+      return result;
+    };
+  };
+  pool.on("connect", (client) => timeClient(client as unknown as { query: (...args: unknown[]) => unknown }));
+  return {
+    db: drizzle({ client: pool, schema }),
+    elapsedMs: () => elapsed,
+    close: () => pool.end().catch(() => {}),
+  };
+}

@@ -1,0 +1,44 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Database, Queryable } from "./client";
+import { apiKeys, memberships, users, workspaces } from "./schema";
+
+export async function findWorkspace(db: Queryable, workspaceId: string) {
+  const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+  return workspace;
+}
+
+export async function listActiveKeys(db: Queryable, workspaceId: string) {
+  return db
+    .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.createdAt));
+}
+
+/** Marks the key revoked; returns its hash (to reach its gate) or nothing when there was no such live key. */
+export async function revokeKey(db: Queryable, workspaceId: string, keyId: string, now: Date): Promise<string | undefined> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
+    .returning({ keyHash: apiKeys.keyHash });
+  return row?.keyHash;
+}
+
+/** Team workspaces a user belongs to, with their role. */
+export async function teamsOf(db: Queryable, userId: string) {
+  return db
+    .select({ workspace: workspaces, role: memberships.role })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(and(eq(memberships.userId, userId), eq(workspaces.kind, "team")));
+}
+
+/** Creates a user with their personal workspace and owner membership, in one transaction. */
+export async function insertUser(db: Database, user: { userId: string; workspaceId: string; username: string; name: string; email?: string }) {
+  return db.transaction(async (tx) => {
+    await tx.insert(workspaces).values({ id: user.workspaceId, username: user.username, name: user.name, kind: "personal" });
+    await tx.insert(users).values({ id: user.userId, email: user.email ?? null, personalWorkspaceId: user.workspaceId });
+    await tx.insert(memberships).values({ workspaceId: user.workspaceId, userId: user.userId, role: "owner" });
+  });
+}

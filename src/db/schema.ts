@@ -1,0 +1,5 @@
+export * from "./tables/identity";
+export * from "./tables/projects";
+export * from "./tables/trash";
+export * from "./tables/storage";
+export * from "./tables/idempotency";

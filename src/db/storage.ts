@@ -1,0 +1,82 @@
+import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Queryable } from "./client";
+import { storageObjects, storageUsage, uploads, type StorageCategory } from "./schema";
+
+export type StorageObject = typeof storageObjects.$inferInsert;
+
+/** Records a new R2 object and adds it to the workspace's counters, in the caller's transaction. */
+export async function addObject(tx: Queryable, object: StorageObject): Promise<void> {
+  await tx.insert(storageObjects).values(object);
+  await tx
+    .insert(storageUsage)
+    .values({ workspaceId: object.workspaceId, category: object.category, bytes: object.sizeBytes, count: 1 })
+    .onConflictDoUpdate({
+      target: [storageUsage.workspaceId, storageUsage.category],
+      set: {
+        bytes: sql`${storageUsage.bytes} + ${object.sizeBytes}`,
+        count: sql`${storageUsage.count} + 1`,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+/** Removes the objects of these resources from the books; returns their R2 keys to delete. */
+export async function removeObjectsOf(tx: Queryable, resourceIds: string[]): Promise<string[]> {
+  if (!resourceIds.length) return [];
+  return removeObjects(tx, inArray(storageObjects.resourceId, resourceIds));
+}
+
+export async function removeObjectByKey(tx: Queryable, key: string): Promise<string[]> {
+  return removeObjects(tx, eq(storageObjects.key, key));
+}
+
+async function removeObjects(tx: Queryable, where: ReturnType<typeof eq>): Promise<string[]> {
+  const removed = await tx
+    .delete(storageObjects)
+    .where(where)
+    .returning({ key: storageObjects.key, workspaceId: storageObjects.workspaceId, category: storageObjects.category, sizeBytes: storageObjects.sizeBytes });
+  const totals = new Map<string, { workspaceId: string; category: StorageCategory; bytes: number; count: number }>();
+  for (const object of removed) {
+    const id = `${object.workspaceId}/${object.category}`;
+    const total = totals.get(id) ?? { workspaceId: object.workspaceId, category: object.category, bytes: 0, count: 0 };
+    total.bytes += object.sizeBytes;
+    total.count += 1;
+    totals.set(id, total);
+  }
+  for (const total of totals.values()) {
+    await tx
+      .update(storageUsage)
+      .set({ bytes: sql`${storageUsage.bytes} - ${total.bytes}`, count: sql`${storageUsage.count} - ${total.count}`, updatedAt: sql`now()` })
+      .where(and(eq(storageUsage.workspaceId, total.workspaceId), eq(storageUsage.category, total.category)));
+  }
+  return removed.map((object) => object.key);
+}
+
+export async function usageOf(db: Queryable, workspaceId: string) {
+  return db.select().from(storageUsage).where(eq(storageUsage.workspaceId, workspaceId));
+}
+
+/** Bytes promised to uploads that may still arrive: counted against the quota before they land. */
+export async function pendingUploadBytes(db: Queryable, workspaceId: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ bytes: sql<number>`coalesce(sum(${uploads.totalBytes}), 0)`.mapWith(Number) })
+    .from(uploads)
+    .where(and(eq(uploads.workspaceId, workspaceId), eq(uploads.status, "pending"), gt(uploads.expiresAt, now)));
+  return row?.bytes ?? 0;
+}
+
+/** The workspace's largest resources by stored bytes. */
+export async function largestResources(db: Queryable, workspaceId: string, limit: number) {
+  return db
+    .select({
+      resourceId: storageObjects.resourceId,
+      category: storageObjects.category,
+      name: sql<string>`min(${storageObjects.name})`,
+      sizeBytes: sql<number>`sum(${storageObjects.sizeBytes})`.mapWith(Number),
+    })
+    .from(storageObjects)
+    .where(eq(storageObjects.workspaceId, workspaceId))
+    .groupBy(storageObjects.resourceId, storageObjects.category)
+    .orderBy(desc(sql`sum(${storageObjects.sizeBytes})`))
+    .limit(limit);
+}

@@ -1,0 +1,25 @@
+import type { KeyGate } from "./ratelimit/key-gate";
+
+/** Bindings and secrets of the API Worker (wrangler.toml and `wrangler secret put`). */
+export interface Env {
+  /** Neon (production) or any Postgres reachable through the WebSocket proxy (local). */
+  DATABASE_URL: string;
+  /** Local only: host:port of the WebSocket-to-TCP proxy in front of Postgres/PGlite. */
+  DB_WS_PROXY?: string;
+  /** HS256 secret for signed upload/download URLs. */
+  SIGNING_SECRET: string;
+  /** Dev/self-hosted sessions: HS256 secret of session JWTs. */
+  SESSION_JWT_SECRET?: string;
+  /** Production sessions: JWKS of the identity provider (for example Cloudflare Access). */
+  SESSION_JWKS_URL?: string;
+  SESSION_ISSUER?: string;
+  SESSION_AUDIENCE?: string;
+  /** Base URL for signed URLs when the Worker sits behind a proxy; defaults to the request origin. */
+  PUBLIC_BASE_URL?: string;
+  BUCKET: R2Bucket;
+  KEY_GATE: DurableObjectNamespace<KeyGate>;
+  GPU_JOBS?: Queue;
+  CPU_JOBS?: Queue;
+  PREDICT_JOBS?: Queue;
+  ASSETS?: Fetcher;
+}

@@ -1,0 +1,46 @@
+import type { MiddlewareHandler } from "hono";
+import { endTime, startTime } from "hono/timing";
+import { admit, readCredential } from "../auth/authenticate";
+import type { AppEnv } from "../context";
+import { ApiError } from "../errors";
+import type { OperationRule } from "../operations";
+import { rateLimitedError, rateLimitHeaders } from "../ratelimit/headers";
+
+/**
+ * In front of every operation: authenticate, apply the operation's access rule, count the
+ * request against its rate-limit category. Missing or bad credentials are 401; a valid
+ * credential of the wrong kind is 403.
+ */
+export function gate(rule: OperationRule): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const ip = c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
+    if (rule.access === "signed") {
+      c.set("actor", { kind: "anonymous", ip });
+      return next();
+    }
+
+    startTime(c, "auth");
+    const credential = readCredential(c.req.raw.headers);
+    if (!credential && rule.access !== "public") {
+      endTime(c, "auth");
+      throw new ApiError("UNAUTHORIZED", rule.access === "session" ? "A browser session is required" : "API key required: send 'Authorization: Bearer <API key>'");
+    }
+    endTime(c, "auth");
+
+    startTime(c, "ratelimit");
+    const now = Date.now();
+    const { actor, decision } = await admit(c.env, credential, rule.category, ip, now).finally(() => endTime(c, "ratelimit"));
+    c.set("actor", actor);
+
+    if (rule.access === "session" && actor.kind === "key") {
+      throw new ApiError("FORBIDDEN", "This route requires a browser session and does not accept API keys");
+    }
+    if (decision) {
+      if (!decision.allowed) throw rateLimitedError(decision, now);
+      await next();
+      for (const [name, value] of Object.entries(rateLimitHeaders(decision, now))) c.res.headers.set(name, value);
+      return;
+    }
+    await next();
+  };
+}

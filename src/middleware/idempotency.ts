@@ -1,0 +1,40 @@
+import type { MiddlewareHandler } from "hono";
+import { actorScope } from "../auth/actor";
+import type { AppEnv } from "../context";
+import { ApiError } from "../errors";
+import { release, remember, reserve } from "../services/idempotency";
+
+/**
+ * Honours `Idempotency-Key` on POSTs that create: a retry with the same key and body gets
+ * the first answer (marked `Idempotent-Replayed: true`) and creates nothing.
+ */
+export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return next();
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new ApiError("VALIDATION_ERROR", "Idempotency-Key must be 1-255 visible ASCII characters");
+  }
+  const { db } = c.var.deps;
+  const scope = actorScope(c.var.actor);
+  const body = await c.req.text();
+  const reservation = await reserve(db, scope, key, `${c.req.method} ${c.req.path}\n${body}`);
+  if (reservation.kind === "replay") {
+    return new Response(reservation.body, {
+      status: reservation.status,
+      headers: { "Content-Type": "application/json", "Idempotent-Replayed": "true" },
+    });
+  }
+
+  try {
+    await next();
+  } catch (error) {
+    await release(db, scope, key);
+    throw error;
+  }
+  // Only successes are remembered: a refused request may be corrected and retried under the same key.
+  if (c.res.status >= 300) {
+    await release(db, scope, key);
+    return;
+  }
+  await remember(db, scope, key, c.res.status, await c.res.clone().text());
+};

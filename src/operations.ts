@@ -1,0 +1,70 @@
+import type { RateCategory } from "./ratelimit/limits";
+
+/**
+ * Who may call an operation:
+ * - public: anyone; a credential, when sent, must be valid
+ * - key: an API key or a browser session
+ * - session: a browser session only (the spec's "not available via API key")
+ * - signed: the token in the URL is the authority (signed upload/download URLs)
+ */
+export type Access = "public" | "key" | "session" | "signed";
+
+export interface OperationRule {
+  access: Access;
+  category: RateCategory;
+  /** Honours Idempotency-Key (POSTs that create something). */
+  idempotent?: boolean;
+  /** Streams its body (no JSON size cap). */
+  streamsBody?: boolean;
+}
+
+/** The one table of every operation: access rule and rate-limit category, by operationId. */
+export const OPERATIONS = {
+  // health, docs
+  get_api_health: { access: "public", category: "default" },
+
+  // account and keys
+  get_api_account_summary: { access: "key", category: "default" },
+  get_api_api_keys: { access: "key", category: "default" },
+  post_api_api_keys: { access: "key", category: "default", idempotent: true },
+  delete_api_api_keys: { access: "key", category: "default" },
+
+  // projects (owner/slug operations from the contract, id-path operations from the docs)
+  get_api_projects: { access: "public", category: "default" },
+  get_api_projects_owner: { access: "public", category: "default" },
+  get_api_projects_owner_project: { access: "public", category: "default" },
+  get_api_projects_projectId: { access: "public", category: "default" },
+  post_api_projects: { access: "key", category: "default", idempotent: true },
+  patch_api_projects_projectId: { access: "key", category: "default" },
+  patch_api_projects_owner_project: { access: "key", category: "default" },
+  delete_api_projects_projectId: { access: "key", category: "default" },
+  delete_api_projects_owner_project: { access: "key", category: "default" },
+  post_api_projects_projectId_clone: { access: "session", category: "default", idempotent: true },
+  post_api_projects_owner_project_clone: { access: "session", category: "default", idempotent: true },
+  get_api_projects_projectId_icon: { access: "public", category: "default" },
+  post_api_projects_projectId_icon: { access: "session", category: "upload", streamsBody: true },
+  delete_api_projects_projectId_icon: { access: "session", category: "default" },
+
+  // trash
+  get_api_trash: { access: "key", category: "default" },
+  post_api_trash: { access: "key", category: "default" },
+  delete_api_trash: { access: "key", category: "default" },
+  delete_api_trash_empty: { access: "session", category: "default" },
+
+  // uploads and files
+  post_api_upload_signed_url: { access: "key", category: "upload", idempotent: true },
+  post_api_upload_complete: { access: "key", category: "upload" },
+  get_api_upload_sessionId: { access: "key", category: "default" },
+  put_api_upload_sessionId_object: { access: "signed", category: "none", streamsBody: true },
+  put_api_upload_sessionId_parts_partNumber: { access: "signed", category: "none", streamsBody: true },
+  get_api_files_name: { access: "signed", category: "none" },
+  get_api_storage: { access: "key", category: "default" },
+} as const satisfies Record<string, OperationRule>;
+
+export type OperationId = keyof typeof OPERATIONS;
+
+export function operationRule(operationId: string): OperationRule {
+  const rule = (OPERATIONS as Record<string, OperationRule>)[operationId];
+  if (!rule) throw new Error(`operation ${operationId} has no row in src/operations.ts`);
+  return rule;
+}

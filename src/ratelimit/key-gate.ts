@@ -1,0 +1,126 @@
+import { DurableObject } from "cloudflare:workers";
+import { and, eq, isNull, or } from "drizzle-orm";
+import { openDb } from "../db/client";
+import { apiKeys, users, workspaces } from "../db/schema";
+import type { Env } from "../env";
+import { RATE_LIMITS, type RateCategory, type RateDecision } from "./limits";
+
+/** Who a credential belongs to, as cached by its gate. */
+export interface Principal {
+  userId: string;
+  workspaceId: string;
+  username: string;
+  /** Set for API keys. */
+  keyId?: string;
+}
+
+/** The credential a gate is named after: an API key hash, a session subject, or a client IP. */
+export type Credential = { kind: "key"; keyHash: string } | { kind: "session"; subject: string } | { kind: "ip" };
+
+export interface Admission {
+  /** Null when the credential is unknown or revoked. */
+  principal: Principal | null;
+  /** Null for categories without a limit. */
+  decision: RateDecision | null;
+}
+
+/** A cached identity is re-read from Postgres after this long; revocation through the gate is immediate. */
+export const IDENTITY_TTL_MS = 60_000;
+
+/**
+ * One SQLite-backed Durable Object per API key (and per session user, per anonymous IP).
+ * It answers authentication from its cache and counts requests in one sliding window per
+ * category. Its methods touch only its own storage between awaits, so calls do not
+ * interleave inside `take`: that makes the limit exact under concurrency.
+ */
+export class KeyGate extends DurableObject<Env> {
+  private cached: { principal: Principal | null; fetchedAt: number; revoked: boolean } | undefined;
+  private loading: Promise<Principal | null> | undefined;
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`
+      create table if not exists hits (category text not null, at integer not null);
+      create index if not exists hits_category_at on hits (category, at);
+      create table if not exists principal (id integer primary key check (id = 1), json text, fetched_at integer not null, revoked integer not null);
+    `);
+    const row = this.sql.exec<{ json: string | null; fetched_at: number; revoked: number }>("select json, fetched_at, revoked from principal").toArray()[0];
+    if (row) this.cached = { principal: row.json ? (JSON.parse(row.json) as Principal) : null, fetchedAt: row.fetched_at, revoked: row.revoked === 1 };
+  }
+
+  /** Authenticates the credential and, when it is valid, counts one request of `category`. */
+  async admit(credential: Credential, category: RateCategory, now: number): Promise<Admission> {
+    if (credential.kind === "ip") return { principal: null, decision: this.take(category, now) };
+    const principal = await this.principal(credential, now);
+    if (!principal) return { principal: null, decision: null };
+    return { principal, decision: this.take(category, now) };
+  }
+
+  /** Counts one request in the category's sliding window, if there is room. */
+  take(category: RateCategory, now: number): RateDecision | null {
+    if (category === "dedicated" || category === "none") return null;
+    const { limit, windowMs } = RATE_LIMITS[category];
+    this.sql.exec("delete from hits where category = ? and at <= ?", category, now - windowMs);
+    const { n, oldest } = this.sql
+      .exec<{ n: number; oldest: number | null }>("select count(*) as n, min(at) as oldest from hits where category = ?", category)
+      .one();
+    if (n >= limit) return { allowed: false, limit, remaining: 0, resetAt: (oldest ?? now) + windowMs };
+    this.sql.exec("insert into hits (category, at) values (?, ?)", category, now);
+    return { allowed: true, limit, remaining: limit - n - 1, resetAt: (oldest ?? now) + windowMs };
+  }
+
+  /** Called when the key is revoked: every later request fails here, on every isolate. */
+  revoke(): void {
+    this.cached = { principal: null, fetchedAt: Date.now(), revoked: true };
+    this.sql.exec("insert or replace into principal (id, json, fetched_at, revoked) values (1, null, ?, 1)", this.cached.fetchedAt);
+  }
+
+  /** Drops the cached identity (for example after a rename) so the next request re-reads it. */
+  forget(): void {
+    this.cached = undefined;
+    this.sql.exec("delete from principal");
+  }
+
+  private async principal(credential: Exclude<Credential, { kind: "ip" }>, now: number): Promise<Principal | null> {
+    const cached = this.cached;
+    if (cached?.revoked) return null;
+    if (cached && now - cached.fetchedAt < IDENTITY_TTL_MS) return cached.principal;
+    // Concurrent first requests share one database read.
+    this.loading ??= this.load(credential).finally(() => (this.loading = undefined));
+    const principal = await this.loading;
+    if (this.cached?.revoked) return null; // revoked while we were reading
+    this.cached = { principal, fetchedAt: now, revoked: false };
+    this.sql.exec(
+      "insert or replace into principal (id, json, fetched_at, revoked) values (1, ?, ?, 0)",
+      principal ? JSON.stringify(principal) : null,
+      now,
+    );
+    return principal;
+  }
+
+  private async load(credential: Exclude<Credential, { kind: "ip" }>): Promise<Principal | null> {
+    const handle = openDb(this.env);
+    try {
+      if (credential.kind === "key") {
+        const [row] = await handle.db
+          .select({ keyId: apiKeys.id, userId: apiKeys.userId, workspaceId: apiKeys.workspaceId, username: workspaces.username })
+          .from(apiKeys)
+          .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+          .where(and(eq(apiKeys.keyHash, credential.keyHash), isNull(apiKeys.revokedAt)))
+          .limit(1);
+        return row ?? null;
+      }
+      const [row] = await handle.db
+        .select({ userId: users.id, workspaceId: users.personalWorkspaceId, username: workspaces.username })
+        .from(users)
+        .innerJoin(workspaces, eq(workspaces.id, users.personalWorkspaceId))
+        .where(or(eq(users.id, credential.subject), eq(users.externalSubject, credential.subject)))
+        .limit(1);
+      return row ?? null;
+    } finally {
+      this.ctx.waitUntil(handle.close());
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { SignedInActor } from "../../auth/actor";
+import type { AppEnv, AppHandler } from "../../context";
+import { errorResponses } from "../../errors";
+import { createKey, deleteKey, listKeys } from "../../services/api-keys";
+import { json, jsonBody } from "../common/schemas";
+import { mount } from "../mount";
+import { ApiKeyCreate, CreatedApiKey, ListApiKeysResponse, toApiKeyInfo } from "./schemas";
+
+export const listApiKeysRoute = createRoute({
+  method: "get",
+  path: "/api/api-keys",
+  operationId: "get_api_api_keys",
+  tags: ["Account"],
+  summary: "List API keys",
+  description: "Returns active API key metadata for the caller's workspace (never the keys).",
+  responses: { 200: json(ListApiKeysResponse, "Active API keys"), ...errorResponses(401, 403, 429) },
+});
+
+export const createApiKeyRoute = createRoute({
+  method: "post",
+  path: "/api/api-keys",
+  operationId: "post_api_api_keys",
+  tags: ["Account"],
+  summary: "Create an API key",
+  description: "Creates a key (`ul_` + 40 hex). The key is in this answer only; EdgeHub stores its SHA-256 hash.",
+  request: { body: jsonBody(ApiKeyCreate) },
+  responses: { 201: json(CreatedApiKey, "The new key"), ...errorResponses(400, 401, 429) },
+});
+
+export const deleteApiKeyRoute = createRoute({
+  method: "delete",
+  path: "/api/api-keys",
+  operationId: "delete_api_api_keys",
+  tags: ["Account"],
+  summary: "Revoke an API key",
+  description: "Revokes the key at once, on every edge location.",
+  request: { query: z.object({ keyId: z.string().min(1).max(64).openapi({ description: "API key ID to revoke" }) }) },
+  responses: { 200: json(z.object({ success: z.literal(true) }), "Key revoked"), ...errorResponses(400, 401, 404, 429) },
+});
+
+const handleList: AppHandler<typeof listApiKeysRoute> = async (c) => {
+  const rows = await listKeys(c.var.deps, c.var.actor as SignedInActor);
+  return c.json({ keys: rows.map(toApiKeyInfo) }, 200);
+};
+
+const handleCreate: AppHandler<typeof createApiKeyRoute> = async (c) => {
+  const created = await createKey(c.var.deps, c.var.actor as SignedInActor, c.req.valid("json").name);
+  return c.json({ ...toApiKeyInfo(created), key: created.key }, 201);
+};
+
+const handleDelete: AppHandler<typeof deleteApiKeyRoute> = async (c) => {
+  await deleteKey(c.var.deps, c.var.actor as SignedInActor, c.req.valid("query").keyId);
+  return c.json({ success: true as const }, 200);
+};
+
+export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>): void {
+  mount(app, listApiKeysRoute, handleList);
+  mount(app, createApiKeyRoute, handleCreate);
+  mount(app, deleteApiKeyRoute, handleDelete);
+}

@@ -1,0 +1,49 @@
+import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv, AppHandler } from "../context";
+import { ApiError } from "../errors";
+import { gate } from "../middleware/gate";
+import { idempotency } from "../middleware/idempotency";
+import { operationRule } from "../operations";
+
+/** JSON bodies above this are refused before parsing (metadata may hold 500,000 characters). */
+export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
+
+const jsonBodyLimit = bodyLimit({
+  maxSize: MAX_JSON_BODY_BYTES,
+  onError: () => {
+    throw new ApiError("PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
+  },
+});
+
+/**
+ * Mounts one operation with the cross-cutting rules of its row in operations.ts in front:
+ * authenticate -> access -> rate limit -> body cap -> idempotency -> zod validation -> handler.
+ */
+export function mount<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: AppHandler<R>): void {
+  const rule = operationRule(route.operationId ?? `${route.method} ${route.path}`);
+  const middleware = [gate(rule), ...(rule.streamsBody ? [] : [jsonBodyLimit]), ...(rule.idempotent ? [idempotency] : [])];
+  app.openapi({ ...route, middleware } as R, handler as never);
+}
+
+/**
+ * Documents an id-path operation whose requests a mounted owner/slug route serves (the two
+ * forms share a path shape, for example `/api/projects/{projectId}` and `/api/projects/{owner}`).
+ */
+export function documentOnly(app: OpenAPIHono<AppEnv>, route: RouteConfig): void {
+  operationRule(route.operationId ?? `${route.method} ${route.path}`);
+  app.openAPIRegistry.registerPath(route);
+}
+
+let matchers: { method: string; pattern: RegExp }[] | undefined;
+
+/** Methods some route serves on `path`: tells 405 from 404. */
+export function allowedMethods(app: OpenAPIHono<AppEnv>, path: string): string[] {
+  matchers ??= app.routes
+    .filter((route) => route.method !== "ALL")
+    .map((route) => ({
+      method: route.method,
+      pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`),
+    }));
+  return [...new Set(matchers.filter((m) => m.pattern.test(path)).map((m) => m.method))];
+}

@@ -1,0 +1,25 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { AppHandler } from "../../context";
+import { errorResponses } from "../../errors";
+import { createProject, slugify } from "../../services/projects";
+import { json, jsonBody } from "../common/schemas";
+import { CreateProjectResponse, ProjectCreate } from "./schemas";
+
+export const createProjectRoute = createRoute({
+  method: "post",
+  path: "/api/projects",
+  operationId: "post_api_projects",
+  tags: ["Projects"],
+  summary: "Create a project",
+  description: "Creates a project in the caller's workspace or an editable one named by `owner`. Honours Idempotency-Key.",
+  request: { body: jsonBody(ProjectCreate) },
+  responses: { 201: json(CreateProjectResponse, "Project created"), ...errorResponses(400, 401, 403, 409, 429) },
+});
+
+export const handleCreateProject: AppHandler<typeof createProjectRoute> = async (c) => {
+  const body = c.req.valid("json");
+  const slug = body.project ?? body.slug ?? slugify(body.name ?? "");
+  if (!slug) return c.json({ error: "Invalid body: project: could not derive a project name from name", code: "VALIDATION_ERROR" }, 400) as never;
+  const view = await createProject(c.var.deps, c.var.actor, { ...body, slug, name: body.name ?? slug });
+  return c.json({ id: view.project.id, owner: view.owner, project: view.project.slug, region: view.region }, 201);
+};

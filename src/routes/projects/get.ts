@@ -1,0 +1,55 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv, AppHandler } from "../../context";
+import type { ProjectRef } from "../../db/projects";
+import { errorResponses } from "../../errors";
+import { getProject } from "../../services/projects";
+import { json } from "../common/schemas";
+import { handleGetProjectIcon } from "./icon";
+import { toProjectDetail, withAliases } from "./presenter";
+import { z } from "@hono/zod-openapi";
+import { OwnerOrProjectId, ProjectDetailResponse, ProjectIdParams } from "./schemas";
+import { Slug } from "../common/schemas";
+
+export const getProjectRoute = createRoute({
+  method: "get",
+  path: "/api/projects/{owner}/{project}",
+  operationId: "get_api_projects_owner_project",
+  tags: ["Projects"],
+  summary: "Get a project",
+  description: "Returns a project and its model summaries by owner and project name.",
+  request: {
+    params: z.object({
+      owner: OwnerOrProjectId.openapi({ param: { name: "owner", in: "path" } }),
+      project: Slug.openapi({ param: { name: "project", in: "path" } }),
+    }),
+  },
+  responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
+});
+
+/** The docs' id form, served by `GET /api/projects/{owner}` (see list.ts). */
+export const getProjectByIdRoute = createRoute({
+  method: "get",
+  path: "/api/projects/{projectId}",
+  operationId: "get_api_projects_projectId",
+  tags: ["Projects"],
+  summary: "Get a project by id",
+  description: "The docs' id form of get_api_projects_owner_project; the project carries the alias fields _id, slug, username.",
+  request: { params: ProjectIdParams },
+  responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
+});
+
+export async function handleGetProject(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
+  const { deps, actor } = c.var;
+  const { view, isOwner } = await getProject(deps, actor, ref);
+  const project = toProjectDetail(view, deps.baseUrl);
+  // Models arrive with the models issue.
+  return c.json({ project: aliases ? withAliases(project) : project, models: [], isOwner }, 200);
+}
+
+export const handleGetProjectRoute: AppHandler<typeof getProjectRoute> = async (c) => {
+  const { owner, project } = c.req.valid("param");
+  // `/api/projects/{projectId}/icon` shares this path shape; an id is never a username.
+  if (project === "icon" && owner.startsWith("prj_")) return handleGetProjectIcon(c, { id: owner }) as never;
+  return handleGetProject(c, { owner, slug: project }, false);
+};

@@ -1,0 +1,71 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv, AppHandler } from "../../context";
+import type { ProjectRef } from "../../db/projects";
+import { ApiError, errorResponses } from "../../errors";
+import { ICON_MAX_BYTES, readProjectIcon, removeProjectIcon, setProjectIcon } from "../../services/project-icons";
+import { json } from "../common/schemas";
+import { ProjectIdParams } from "./schemas";
+
+const Success = z.object({ success: z.literal(true) });
+
+export const uploadProjectIconRoute = createRoute({
+  method: "post",
+  path: "/api/projects/{projectId}/icon",
+  operationId: "post_api_projects_projectId_icon",
+  tags: ["Projects"],
+  summary: "Upload a project icon",
+  description: `Multipart form with an image \`file\` (PNG, JPEG, WebP or GIF, at most ${ICON_MAX_BYTES} bytes). Browser session only.`,
+  request: { params: ProjectIdParams },
+  responses: { 200: json(Success, "Icon stored"), ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+});
+
+export const deleteProjectIconRoute = createRoute({
+  method: "delete",
+  path: "/api/projects/{projectId}/icon",
+  operationId: "delete_api_projects_projectId_icon",
+  tags: ["Projects"],
+  summary: "Remove a project icon",
+  description: "Browser session only.",
+  request: { params: ProjectIdParams },
+  responses: { 200: json(Success, "Icon removed"), ...errorResponses(401, 403, 404, 429) },
+});
+
+/** Served through `GET /api/projects/{owner}/{project}` (same path shape); documented here. */
+export const getProjectIconRoute = createRoute({
+  method: "get",
+  path: "/api/projects/{projectId}/icon",
+  operationId: "get_api_projects_projectId_icon",
+  tags: ["Projects"],
+  summary: "Get a project icon",
+  description: "The icon image, for anyone who may read the project.",
+  request: { params: ProjectIdParams },
+  responses: { 200: { description: "The image" }, ...errorResponses(401, 404, 429) },
+});
+
+export const handleUploadProjectIcon: AppHandler<typeof uploadProjectIconRoute> = async (c) => {
+  if (!c.req.header("content-type")?.startsWith("multipart/form-data")) {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the icon as multipart/form-data with a 'file' field");
+  }
+  const length = Number(c.req.header("content-length") ?? "0");
+  if (length > ICON_MAX_BYTES + 64 * 1024) throw new ApiError("PAYLOAD_TOO_LARGE", `Icon must be at most ${ICON_MAX_BYTES} bytes`);
+  const form = await c.req.formData().catch(() => {
+    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
+  });
+  const file = form.get("file");
+  if (typeof file === "string" || !file) throw new ApiError("VALIDATION_ERROR", "Invalid body: file: an image file is required");
+  await setProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId }, file);
+  return c.json({ success: true as const }, 200);
+};
+
+export const handleDeleteProjectIcon: AppHandler<typeof deleteProjectIconRoute> = async (c) => {
+  await removeProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId });
+  return c.json({ success: true as const }, 200);
+};
+
+export async function handleGetProjectIcon(c: Context<AppEnv>, ref: ProjectRef) {
+  const object = await readProjectIcon(c.var.deps, c.var.actor, ref);
+  return new Response(object.body, {
+    headers: { "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream", "Cache-Control": "private, max-age=300", ETag: object.httpEtag },
+  });
+}

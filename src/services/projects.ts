@@ -1,0 +1,231 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { isSignedIn, type Actor } from "../auth/actor";
+import { assertReadable, assertWritable, targetWorkspace } from "../auth/policy";
+import type { Deps } from "../context";
+import { isUniqueViolation } from "../db/errors";
+import { countLiveProjects, findProject, isSlugTaken, listProjects, type ProjectRef, type ProjectView, type Viewer } from "../db/projects";
+import { projects, projectStars, trashItems, type ViewPreferences } from "../db/schema";
+import { ApiError } from "../errors";
+import { newId } from "../ids";
+import { copyIcon } from "./project-icons";
+
+export interface ProjectCreate {
+  slug: string;
+  name: string;
+  description?: string;
+  metadata?: Record<string, unknown>;
+  visibility?: "public" | "private";
+  tags?: string[];
+  license?: string;
+  owner?: string;
+}
+
+export interface ProjectPatch {
+  slug?: string;
+  name?: string;
+  description?: string;
+  metadata?: Record<string, unknown>;
+  visibility?: "public" | "private";
+  tags?: string[];
+  license?: string;
+  archived?: boolean;
+  iconColor?: string;
+  iconLetter?: string | null;
+  viewPreferences?: ViewPreferences;
+  starred?: boolean;
+}
+
+export interface ProjectClone {
+  name?: string;
+  description?: string;
+  visibility?: "public" | "private";
+  owner?: string;
+  slug?: string;
+  license?: string;
+}
+
+/** A display name made into a URL name: "My Project 2" -> "my-project-2". */
+export function slugify(name: string): string {
+  return name
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 128)
+    .replace(/-+$/, "");
+}
+
+function viewerOf(actor: Actor): Viewer {
+  return isSignedIn(actor) ? { userId: actor.userId, workspaceId: actor.workspaceId } : {};
+}
+
+/** Loads a live project the actor may read; private ones of others are NOT_FOUND. */
+export async function getProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ view: ProjectView; isOwner: boolean }> {
+  const view = await findProject(deps.db, ref, viewerOf(actor));
+  if (!view) throw new ApiError("NOT_FOUND", "Project not found");
+  const role = await assertReadable(deps, actor, { workspaceId: view.project.workspaceId, visibility: view.project.visibility }, "Project");
+  return { view, isOwner: role === "owner" || role === "admin" };
+}
+
+export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owner?: string; limit: number }) {
+  const owner = params.owner ?? (isSignedIn(actor) ? actor.username : undefined);
+  if (!owner) throw new ApiError("UNAUTHORIZED", "Sign in or name an owner: ?username=<owner>");
+  const result = await listProjects(deps.db, { owner, viewer: viewerOf(actor), limit: params.limit });
+  if (!result.ownerFound) throw new ApiError("NOT_FOUND", `Owner ${owner} not found`);
+  return result;
+}
+
+export async function createProject(deps: Deps, actor: Actor, input: ProjectCreate): Promise<ProjectView> {
+  const workspace = await targetWorkspace(deps, actor, input.owner);
+  const now = deps.now();
+  try {
+    const [project] = await deps.db
+      .insert(projects)
+      .values({
+        id: newId("project"),
+        workspaceId: workspace.id,
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? "",
+        metadata: input.metadata ?? {},
+        visibility: input.visibility ?? "private",
+        tags: input.tags ?? [],
+        license: input.license ?? null,
+        iconLetter: input.name.trim().charAt(0).toUpperCase(),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return { project: project!, owner: workspace.username, region: workspace.region, isStarred: false };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Project ${input.slug} already exists in ${workspace.username}`);
+    throw error;
+  }
+}
+
+export type ProjectUpdateResult = { kind: "updated"; slug: string } | { kind: "starred"; starred: boolean; starCount: number };
+
+export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, patch: ProjectPatch): Promise<ProjectUpdateResult> {
+  const { view } = await getProject(deps, actor, ref);
+  const { starred, ...changes } = patch;
+  if (starred !== undefined && Object.keys(changes).length === 0) return star(deps, actor, view, starred);
+
+  await assertWritable(deps, actor, view.project, "Project");
+  // The contract: renaming the display name renames the URL name, unless one is given.
+  const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.project.slug : undefined);
+  try {
+    const [updated] = await deps.db
+      .update(projects)
+      .set({ ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() })
+      .where(and(eq(projects.id, view.project.id), isNull(projects.deletedAt)))
+      .returning({ slug: projects.slug });
+    if (!updated) throw new ApiError("NOT_FOUND", "Project not found");
+    return { kind: "updated", slug: updated.slug };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Project ${slug} already exists in ${view.owner}`);
+    throw error;
+  }
+}
+
+async function star(deps: Deps, actor: Actor, view: ProjectView, starred: boolean): Promise<ProjectUpdateResult> {
+  if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
+  const projectId = view.project.id;
+  const starCount = await deps.db.transaction(async (tx) => {
+    const changed = starred
+      ? await tx.insert(projectStars).values({ projectId, userId: actor.userId }).onConflictDoNothing().returning({ id: projectStars.projectId })
+      : await tx
+          .delete(projectStars)
+          .where(and(eq(projectStars.projectId, projectId), eq(projectStars.userId, actor.userId)))
+          .returning({ id: projectStars.projectId });
+    const delta = changed.length ? (starred ? 1 : -1) : 0;
+    const [row] = await tx
+      .update(projects)
+      .set({ starCount: sql`greatest(${projects.starCount} + ${delta}, 0)` })
+      .where(eq(projects.id, projectId))
+      .returning({ starCount: projects.starCount });
+    return row?.starCount ?? 0;
+  });
+  return { kind: "starred", starred, starCount };
+}
+
+/** Soft delete: the project goes to the trash with a row saying what went with it. */
+export async function trashProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ cascadedModels: number }> {
+  const { view } = await getProject(deps, actor, ref);
+  await assertWritable(deps, actor, view.project, "Project");
+  const now = deps.now();
+  await deps.db.transaction(async (tx) => {
+    const [trashed] = await tx
+      .update(projects)
+      .set({ deletedAt: now })
+      .where(and(eq(projects.id, view.project.id), isNull(projects.deletedAt)))
+      .returning({ id: projects.id });
+    if (!trashed) throw new ApiError("NOT_FOUND", "Project not found");
+    await tx.insert(trashItems).values({
+      resourceType: "project",
+      resourceId: view.project.id,
+      workspaceId: view.project.workspaceId,
+      name: view.project.name,
+      slug: view.project.slug,
+      trashedAt: now,
+    });
+  });
+  // Models arrive with the models issue; a project holds none yet.
+  return { cascadedModels: 0 };
+}
+
+/** Copies an accessible project into a workspace the actor can edit. */
+export async function cloneProject(deps: Deps, actor: Actor, ref: ProjectRef, input: ProjectClone) {
+  const { view: source } = await getProject(deps, actor, ref);
+  const workspace = await targetWorkspace(deps, actor, input.owner);
+  const slug = input.slug ?? (await freeSlug(deps, workspace.id, input.name ? slugify(input.name) || source.project.slug : source.project.slug));
+  const now = deps.now();
+  const id = newId("project");
+  const iconKey = source.project.iconKey ? await copyIcon(deps, source.project.iconKey, workspace.id, id) : null;
+  try {
+    const project = await deps.db.transaction(async (tx) => {
+      const [created] = await tx
+        .insert(projects)
+        .values({
+          ...source.project,
+          id,
+          workspaceId: workspace.id,
+          slug,
+          name: input.name ?? source.project.name,
+          description: input.description ?? source.project.description,
+          visibility: input.visibility ?? "private",
+          license: input.license ?? source.project.license,
+          iconKey: iconKey?.key ?? null,
+          clonedFrom: source.project.id,
+          cloneCount: 0,
+          starCount: 0,
+          archived: false,
+          createdAt: now,
+          updatedAt: now,
+          deletedAt: null,
+        })
+        .returning();
+      await tx.update(projects).set({ cloneCount: sql`${projects.cloneCount} + 1` }).where(eq(projects.id, source.project.id));
+      if (iconKey) await iconKey.record(tx);
+      return created!;
+    });
+    return { view: { project, owner: workspace.username, region: workspace.region, isStarred: false }, modelCount: 0 };
+  } catch (error) {
+    if (iconKey) deps.waitUntil(deps.bucket.delete(iconKey.key));
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Project ${slug} already exists in ${workspace.username}`);
+    throw error;
+  }
+}
+
+/** `slug`, or `slug-2`, `slug-3`... whichever is free in the workspace. */
+async function freeSlug(deps: Deps, workspaceId: string, slug: string): Promise<string> {
+  for (let n = 1; n < 100; n++) {
+    const candidate = n === 1 ? slug : `${slug.slice(0, 120)}-${n}`;
+    if (!(await isSlugTaken(deps.db, workspaceId, candidate))) return candidate;
+  }
+  throw new ApiError("CONFLICT", `No free project name near ${slug}`);
+}
+
+export async function projectCount(deps: Deps, workspaceId: string): Promise<number> {
+  return countLiveProjects(deps.db, workspaceId);
+}
+

@@ -1,0 +1,132 @@
+import { and, eq, isNotNull } from "drizzle-orm";
+import type { Actor } from "../auth/actor";
+import { targetWorkspace } from "../auth/policy";
+import type { Deps } from "../context";
+import type { Database, Queryable } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
+import { projects, type TrashType } from "../db/schema";
+import { removeObjectsOf } from "../db/storage";
+import { deleteTrashRow, findTrashItem, listTrash, trashOf, trashOlderThan, type TrashItem } from "../db/trash";
+import { ApiError } from "../errors";
+
+/** Trashed items are purged after this many days. */
+export const TRASH_RETENTION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What restoring and purging mean for each resource type; later resources add their rows. */
+interface TrashHandler {
+  restore(tx: Queryable, item: TrashItem): Promise<{ restoredModels: number }>;
+  /** Deletes the rows for good; returns the R2 keys to delete after commit. */
+  purge(tx: Queryable, item: TrashItem): Promise<{ keys: string[]; cascadedModels: number }>;
+}
+
+const HANDLERS: Partial<Record<TrashType, TrashHandler>> = {
+  project: {
+    async restore(tx, item) {
+      const [restored] = await tx
+        .update(projects)
+        .set({ deletedAt: null })
+        .where(and(eq(projects.id, item.resourceId), isNotNull(projects.deletedAt)))
+        .returning({ id: projects.id });
+      if (!restored) throw new ApiError("NOT_FOUND", "Project not found in trash");
+      return { restoredModels: 0 };
+    },
+    async purge(tx, item) {
+      const keys = await removeObjectsOf(tx, [item.resourceId]);
+      await tx.delete(projects).where(and(eq(projects.id, item.resourceId), isNotNull(projects.deletedAt)));
+      return { keys, cascadedModels: 0 };
+    },
+  },
+};
+
+function handlerFor(type: TrashType): TrashHandler {
+  const handler = HANDLERS[type];
+  if (!handler) throw new ApiError("NOT_FOUND", `No ${type} in trash`);
+  return handler;
+}
+
+export async function listWorkspaceTrash(deps: Deps, actor: Actor, params: { owner?: string; type: TrashType | "all"; page: number; limit: number }) {
+  const workspace = await targetWorkspace(deps, actor, params.owner);
+  const now = deps.now().getTime();
+  const { items, summary } = await listTrash(deps.db, {
+    workspaceId: workspace.id,
+    type: params.type === "all" ? undefined : params.type,
+    limit: params.limit,
+    offset: (params.page - 1) * params.limit,
+  });
+  const count = (type: TrashType) => summary.find((row) => row.type === type) ?? { count: 0, bytes: 0 };
+  const total = params.type === "all" ? summary.reduce((sum, row) => sum + row.count, 0) : count(params.type).count;
+  return {
+    workspace,
+    total,
+    items: items.map((item) => ({
+      item,
+      daysRemaining: Math.max(0, TRASH_RETENTION_DAYS - Math.floor((now - item.trashedAt.getTime()) / DAY_MS)),
+    })),
+    summary: {
+      totalItems: summary.reduce((sum, row) => sum + row.count, 0),
+      totalSizeBytes: summary.reduce((sum, row) => sum + row.bytes, 0),
+      byType: { project: count("project"), dataset: count("dataset"), model: count("model") },
+    },
+  };
+}
+
+export async function restoreFromTrash(deps: Deps, actor: Actor, input: { id: string; type: TrashType; owner?: string }) {
+  const workspace = await targetWorkspace(deps, actor, input.owner);
+  const item = await findTrashItem(deps.db, workspace.id, input.type, input.id);
+  if (!item) throw new ApiError("NOT_FOUND", `No ${input.type} ${input.id} in trash`);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      if (!(await deleteTrashRow(tx, item))) throw new ApiError("NOT_FOUND", `No ${input.type} ${input.id} in trash`);
+      return handlerFor(item.resourceType).restore(tx, item);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `A live ${input.type} named ${item.slug} already exists; rename it first`);
+    throw error;
+  }
+}
+
+/** Permanently deletes one item, or all of a workspace's trash. */
+export async function deleteFromTrash(deps: Deps, actor: Actor, input: { id: string; type: TrashType; owner?: string } | { all: true; owner?: string }) {
+  const workspace = await targetWorkspace(deps, actor, input.owner);
+  let items: TrashItem[];
+  if ("all" in input) {
+    items = await trashOf(deps.db, workspace.id);
+  } else {
+    const item = await findTrashItem(deps.db, workspace.id, input.type, input.id);
+    if (!item) throw new ApiError("NOT_FOUND", `No ${input.type} ${input.id} in trash`);
+    items = [item];
+  }
+  let cascadedModels = 0;
+  let deletedCount = 0;
+  for (const item of items) {
+    const result = await purgeItem(deps.db, deps.bucket, item);
+    if (result) {
+      deletedCount += 1;
+      cascadedModels += result.cascadedModels;
+    }
+  }
+  return { deletedCount, cascadedModels };
+}
+
+/** One item: rows gone in one transaction, then its R2 objects. Null when someone else purged it first. */
+async function purgeItem(db: Database, bucket: R2Bucket, item: TrashItem) {
+  const result = await db.transaction(async (tx) => {
+    if (!(await deleteTrashRow(tx, item))) return null;
+    return handlerFor(item.resourceType).purge(tx, item);
+  });
+  if (result?.keys.length) await bucket.delete(result.keys);
+  return result;
+}
+
+/** The cron's part: items trashed more than 30 days ago go for good, with their R2 objects. */
+export async function purgeExpiredTrash(db: Database, bucket: R2Bucket, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - TRASH_RETENTION_DAYS * DAY_MS);
+  let purged = 0;
+  for (;;) {
+    const batch = await trashOlderThan(db, cutoff, 100);
+    for (const item of batch) if (await purgeItem(db, bucket, item)) purged += 1;
+    if (batch.length < 100) return purged;
+  }
+}
+

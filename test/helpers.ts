@@ -1,0 +1,71 @@
+import { env, exports } from "cloudflare:workers";
+import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../src/auth/api-key";
+import { signSession } from "../src/auth/session";
+import { openDb, type Database } from "../src/db/client";
+import { insertUser } from "../src/db/identity";
+import { apiKeys } from "../src/db/schema";
+import { newId } from "../src/ids";
+
+export const BASE = "http://edgehub.test";
+
+/** Runs `work` with a database handle of its own (none may outlive a request in workerd). */
+export async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const handle = openDb(env);
+  try {
+    return await work(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface Tenant {
+  username: string;
+  userId: string;
+  workspaceId: string;
+  key: string;
+  keyId: string;
+  session: string;
+}
+
+let counter = 0;
+
+/** A fresh user with a personal workspace, an API key and a session token: tests share one database. */
+export async function newTenant(prefix = "t"): Promise<Tenant> {
+  const username = `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.slice(0, 32);
+  const userId = newId("user");
+  const workspaceId = newId("workspace");
+  const key = generateApiKey();
+  const keyId = newId("apiKey");
+  await withDb(async (db) => {
+    await insertUser(db, { userId, workspaceId, username, name: username });
+    await db.insert(apiKeys).values({ id: keyId, workspaceId, userId, name: "test", keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) });
+  });
+  const session = await signSession(env.SESSION_JWT_SECRET!, { userId });
+  return { username, userId, workspaceId, key, keyId, session };
+}
+
+export interface CallOptions extends Omit<RequestInit, "body"> {
+  /** An API key or session token, sent as Bearer. */
+  auth?: string;
+  json?: unknown;
+  body?: BodyInit | null;
+  ip?: string;
+}
+
+/** A request through the Worker's own fetch, in workerd with its real bindings. */
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  const headers = new Headers(options.headers);
+  if (options.auth) headers.set("Authorization", `Bearer ${options.auth}`);
+  headers.set("cf-connecting-ip", options.ip ?? "203.0.113.7");
+  let body = options.body ?? null;
+  if (options.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(options.json);
+  }
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...options, method, headers, body }));
+}
+
+/** The JSON body of a response, typed loosely for assertions. */
+export async function body<T = Record<string, any>>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}

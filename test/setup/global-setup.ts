@@ -1,0 +1,34 @@
+/**
+ * Starts the database the Worker under test talks to: embedded PGlite by default, or a scratch
+ * database on the PostgreSQL at EDGEHUB_TEST_DATABASE_URL. Either is reached by the Worker's
+ * own Neon driver through the WebSocket proxy, as in `npm run dev`.
+ */
+import type { TestProject } from "vitest/node";
+import { copyAssets } from "../../scripts/copy-assets";
+import { createScratchDatabase, startPglite } from "../../scripts/lib/local-postgres";
+import { applyMigrations } from "../../scripts/lib/migrate";
+import { startWsProxy } from "../../scripts/lib/ws-proxy";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dbProxy: string;
+    databaseKind: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  copyAssets();
+  const serverUrl = process.env.EDGEHUB_TEST_DATABASE_URL;
+  const db = serverUrl ? await createScratchDatabase(serverUrl, `edgehub_test_${process.pid}`) : await startPglite();
+  await applyMigrations(db.url);
+  const proxy = await startWsProxy({ port: 0, allowed: [db.address] });
+  project.provide("databaseUrl", db.url);
+  project.provide("dbProxy", `127.0.0.1:${proxy.port}`);
+  project.provide("databaseKind", db.kind);
+  console.log(`[test] database: ${db.kind} (${db.address}), proxy 127.0.0.1:${proxy.port}`);
+  return async () => {
+    await proxy.close();
+    await db.stop();
+  };
+}

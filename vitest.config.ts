@@ -1,0 +1,26 @@
+import path from "node:path";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export const TEST_SECRETS = {
+  SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
+  SESSION_JWT_SECRET: "test-session-secret-0123456789abcdef",
+};
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: { ...TEST_SECRETS, DATABASE_URL: inject("databaseUrl"), DB_WS_PROXY: inject("dbProxy"), DATABASE_KIND: inject("databaseKind") },
+      },
+    })),
+  ],
+  resolve: { alias: { "@spec": path.resolve(import.meta.dirname, "../shared/spec") } },
+  test: {
+    globalSetup: ["./test/setup/global-setup.ts"],
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
