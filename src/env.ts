@@ -16,6 +16,8 @@ export interface Env {
   SESSION_AUDIENCE?: string;
   /** Base URL for signed URLs when the Worker sits behind a proxy; defaults to the request origin. */
   PUBLIC_BASE_URL?: string;
+  /** Bytes per multipart part and the largest single PUT (default 64 MiB; R2 needs >= 5 MiB). */
+  UPLOAD_PART_SIZE?: string;
   BUCKET: R2Bucket;
   KEY_GATE: DurableObjectNamespace<KeyGate>;
   GPU_JOBS?: Queue;

@@ -1,10 +1,12 @@
-import type { Env } from "../src/env";
+import type { Env as EdgeHubEnv } from "../src/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import("../src/env").Env {
+    interface Env extends EdgeHubEnv {
       DATABASE_KIND: string;
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../src/index");
     }
   }
 }
-export type { Env };

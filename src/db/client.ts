@@ -47,7 +47,7 @@ export function openDb(env: Env): DbHandle {
       return result;
     };
   };
-  pool.on("connect", (client) => timeClient(client as unknown as { query: (...args: unknown[]) => unknown }));
+  pool.on("connect", (client: unknown) => timeClient(client as { query: (...args: unknown[]) => unknown }));
   return {
     db: drizzle({ client: pool, schema }),
     elapsedMs: () => elapsed,

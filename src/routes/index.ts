@@ -3,9 +3,12 @@ import type { AppEnv } from "../context";
 import { registerAccountRoutes } from "./account";
 import { registerApiKeyRoutes } from "./api-keys";
 import { registerDocsRoutes } from "./docs";
+import { registerFileRoutes } from "./files";
 import { registerHealthRoutes } from "./health";
 import { registerProjectRoutes } from "./projects";
+import { registerStorageRoutes } from "./storage";
 import { registerTrashRoutes } from "./trash";
+import { registerUploadRoutes } from "./upload";
 
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerHealthRoutes(app);
@@ -13,5 +16,8 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerApiKeyRoutes(app);
   registerProjectRoutes(app);
   registerTrashRoutes(app);
+  registerUploadRoutes(app);
+  registerFileRoutes(app);
+  registerStorageRoutes(app);
   registerDocsRoutes(app);
 }

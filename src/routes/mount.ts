@@ -23,16 +23,22 @@ const jsonBodyLimit = bodyLimit({
 export function mount<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: AppHandler<R>): void {
   const rule = operationRule(route.operationId ?? `${route.method} ${route.path}`);
   const middleware = [gate(rule), ...(rule.streamsBody ? [] : [jsonBodyLimit]), ...(rule.idempotent ? [idempotency] : [])];
-  app.openapi({ ...route, middleware } as R, handler as never);
+  // Routed on a shape-constrained path, documented under the clean one.
+  app.openapi({ ...route, path: routingPath(route.path), middleware, hide: true } as R, handler as never);
+  app.openAPIRegistry.registerPath(route);
 }
 
 /**
- * Documents an id-path operation whose requests a mounted owner/slug route serves (the two
- * forms share a path shape, for example `/api/projects/{projectId}` and `/api/projects/{owner}`).
+ * The docs' id paths and the contract's owner/slug paths share shapes (`/api/projects/{projectId}`
+ * and `/api/projects/{owner}`). Ids always hold an underscore (`prj_...`) and usernames never do,
+ * so the router tells them apart before any validator runs; zod then checks the exact shape.
  */
-export function documentOnly(app: OpenAPIHono<AppEnv>, route: RouteConfig): void {
-  operationRule(route.operationId ?? `${route.method} ${route.path}`);
-  app.openAPIRegistry.registerPath(route);
+export function routingPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (name === "owner") return `:${name}{[^/_]+}`;
+    if (name.endsWith("Id")) return `:${name}{[a-z]+_[^/]+}`;
+    return `:${name}`;
+  });
 }
 
 let matchers: { method: string; pattern: RegExp }[] | undefined;

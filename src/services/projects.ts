@@ -108,7 +108,8 @@ export type ProjectUpdateResult = { kind: "updated"; slug: string } | { kind: "s
 export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, patch: ProjectPatch): Promise<ProjectUpdateResult> {
   const { view } = await getProject(deps, actor, ref);
   const { starred, ...changes } = patch;
-  if (starred !== undefined && Object.keys(changes).length === 0) return star(deps, actor, view, starred);
+  const changing = Object.values(changes).some((value) => value !== undefined);
+  if (starred !== undefined && !changing) return star(deps, actor, view, starred);
 
   await assertWritable(deps, actor, view.project, "Project");
   // The contract: renaming the display name renames the URL name, unless one is given.

@@ -5,11 +5,8 @@ import type { ProjectRef } from "../../db/projects";
 import { errorResponses } from "../../errors";
 import { getProject } from "../../services/projects";
 import { json } from "../common/schemas";
-import { handleGetProjectIcon } from "./icon";
 import { toProjectDetail, withAliases } from "./presenter";
-import { z } from "@hono/zod-openapi";
-import { OwnerOrProjectId, ProjectDetailResponse, ProjectIdParams } from "./schemas";
-import { Slug } from "../common/schemas";
+import { OwnerProjectParams, ProjectDetailResponse, ProjectIdParams } from "./schemas";
 
 export const getProjectRoute = createRoute({
   method: "get",
@@ -18,16 +15,11 @@ export const getProjectRoute = createRoute({
   tags: ["Projects"],
   summary: "Get a project",
   description: "Returns a project and its model summaries by owner and project name.",
-  request: {
-    params: z.object({
-      owner: OwnerOrProjectId.openapi({ param: { name: "owner", in: "path" } }),
-      project: Slug.openapi({ param: { name: "project", in: "path" } }),
-    }),
-  },
+  request: { params: OwnerProjectParams },
   responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
 });
 
-/** The docs' id form, served by `GET /api/projects/{owner}` (see list.ts). */
+/** The docs' id form. */
 export const getProjectByIdRoute = createRoute({
   method: "get",
   path: "/api/projects/{projectId}",
@@ -39,7 +31,7 @@ export const getProjectByIdRoute = createRoute({
   responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
 });
 
-export async function handleGetProject(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
+async function answer(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
   const { deps, actor } = c.var;
   const { view, isOwner } = await getProject(deps, actor, ref);
   const project = toProjectDetail(view, deps.baseUrl);
@@ -47,9 +39,9 @@ export async function handleGetProject(c: Context<AppEnv>, ref: ProjectRef, alia
   return c.json({ project: aliases ? withAliases(project) : project, models: [], isOwner }, 200);
 }
 
-export const handleGetProjectRoute: AppHandler<typeof getProjectRoute> = async (c) => {
+export const handleGetProject: AppHandler<typeof getProjectRoute> = async (c) => {
   const { owner, project } = c.req.valid("param");
-  // `/api/projects/{projectId}/icon` shares this path shape; an id is never a username.
-  if (project === "icon" && owner.startsWith("prj_")) return handleGetProjectIcon(c, { id: owner }) as never;
-  return handleGetProject(c, { owner, slug: project }, false);
+  return answer(c, { owner, slug: project }, false);
 };
+
+export const handleGetProjectById: AppHandler<typeof getProjectByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").projectId }, true);

@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { AppEnv, AppHandler } from "../../context";
-import type { ProjectRef } from "../../db/projects";
+import type { AppHandler } from "../../context";
 import { ApiError, errorResponses } from "../../errors";
 import { ICON_MAX_BYTES, readProjectIcon, removeProjectIcon, setProjectIcon } from "../../services/project-icons";
 import { json } from "../common/schemas";
@@ -31,7 +29,6 @@ export const deleteProjectIconRoute = createRoute({
   responses: { 200: json(Success, "Icon removed"), ...errorResponses(401, 403, 404, 429) },
 });
 
-/** Served through `GET /api/projects/{owner}/{project}` (same path shape); documented here. */
 export const getProjectIconRoute = createRoute({
   method: "get",
   path: "/api/projects/{projectId}/icon",
@@ -63,9 +60,9 @@ export const handleDeleteProjectIcon: AppHandler<typeof deleteProjectIconRoute> 
   return c.json({ success: true as const }, 200);
 };
 
-export async function handleGetProjectIcon(c: Context<AppEnv>, ref: ProjectRef) {
-  const object = await readProjectIcon(c.var.deps, c.var.actor, ref);
+export const handleGetProjectIcon: AppHandler<typeof getProjectIconRoute> = async (c) => {
+  const object = await readProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId });
   return new Response(object.body, {
     headers: { "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream", "Cache-Control": "private, max-age=300", ETag: object.httpEtag },
-  });
-}
+  }) as never;
+};

@@ -2,12 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
-import { isId } from "../../ids";
 import { listOwnerProjects } from "../../services/projects";
 import { Limit, Username, json } from "../common/schemas";
-import { handleGetProject } from "./get";
 import { toProject, withAliases } from "./presenter";
-import { ListProjectsResponse, OwnerParams } from "./schemas";
+import { ListProjectsResponse } from "./schemas";
 
 /** Docs' form: `GET /api/projects?username=&owner=&limit=` (the caller's own when no owner). */
 export const listProjects = createRoute({
@@ -27,7 +25,7 @@ export const listProjects = createRoute({
   responses: { 200: json(ListProjectsResponse, "Projects"), ...errorResponses(400, 401, 404, 429) },
 });
 
-/** Contract form: `GET /api/projects/{owner}`; also serves the docs' `GET /api/projects/{projectId}`. */
+/** Contract form: `GET /api/projects/{owner}`. */
 export const listOwnerProjectsRoute = createRoute({
   method: "get",
   path: "/api/projects/{owner}",
@@ -35,7 +33,7 @@ export const listOwnerProjectsRoute = createRoute({
   tags: ["Projects"],
   summary: "List an owner's projects",
   description: "Returns public projects, plus private projects when the caller can view the owner's workspace.",
-  request: { params: OwnerParams, query: z.object({ limit: Limit(20, 500) }) },
+  request: { params: z.object({ owner: Username.openapi({ param: { name: "owner", in: "path" } }) }), query: z.object({ limit: Limit(20, 500) }) },
   responses: { 200: json(ListProjectsResponse, "Projects"), ...errorResponses(400, 401, 404, 429) },
 });
 
@@ -53,7 +51,5 @@ export const handleListProjects: AppHandler<typeof listProjects> = async (c) => 
 };
 
 export const handleListOwnerProjects: AppHandler<typeof listOwnerProjectsRoute> = async (c) => {
-  const { owner } = c.req.valid("param");
-  if (isId("project", owner)) return handleGetProject(c, { id: owner }, true) as never;
-  return answerList(c, owner, c.req.valid("query").limit, false);
+  return answerList(c, c.req.valid("param").owner, c.req.valid("query").limit, false);
 };

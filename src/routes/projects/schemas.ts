@@ -1,19 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { isId } from "../../ids";
-import { DisplayName, License, Metadata, NAME_PATTERN, Region, Slug, Tags, Task, Timestamp, Username, Visibility } from "../common/schemas";
+import { DisplayName, License, Metadata, Region, Slug, Tags, Task, Timestamp, Username, Visibility } from "../common/schemas";
 
 export const ProjectId = z
   .string()
   .refine((value) => isId("project", value), "must be a project id (prj_...)")
   .openapi({ description: "Project ID", example: "prj_0123456789abcdefghij" });
 
-/** `/api/projects/{owner}` also answers id paths: an id can never be a username. */
-export const OwnerOrProjectId = z
-  .string()
-  .refine((value) => isId("project", value) || (value.length >= 4 && value.length <= 32 && NAME_PATTERN.test(value)), "must be an owner username or a project id")
-  .openapi({ description: "Owner username (or, in the docs' form, a project id)", example: "jane-doe" });
-
-export const OwnerParams = z.object({ owner: OwnerOrProjectId.openapi({ param: { name: "owner", in: "path" } }) });
 export const ProjectIdParams = z.object({ projectId: ProjectId.openapi({ param: { name: "projectId", in: "path" } }) });
 export const OwnerProjectParams = z.object({
   owner: Username.openapi({ param: { name: "owner", in: "path" } }),

@@ -1,0 +1,47 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import { ApiError } from "../errors";
+
+/**
+ * Signed URLs carry a short-lived HS256 token naming exactly what they allow: the object key,
+ * the operation, the byte size and content type, and (for parts) the part. The token is the
+ * only authority a signed PUT or GET needs.
+ */
+export type TransferClaims =
+  | { op: "put"; sid: string; key: string; size: number; ct: string }
+  | { op: "part"; sid: string; key: string; size: number; ct: string; part: number; mpu: string }
+  | { op: "get"; key: string; name: string };
+
+const AUDIENCE = "edgehub-transfer";
+
+export async function signTransfer(secret: string, claims: TransferClaims, expiresAt: Date): Promise<string> {
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: "HS256" })
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Verifies a transfer token for `op`; expired and tampered tokens are 401 with a clear message. */
+export async function verifyTransfer<Op extends TransferClaims["op"]>(
+  secret: string,
+  token: string | undefined,
+  op: Op,
+): Promise<Extract<TransferClaims, { op: Op }>> {
+  if (!token) throw new ApiError("UNAUTHORIZED", "Missing token: use the signed URL exactly as issued");
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { audience: AUDIENCE, algorithms: ["HS256"] });
+    if (payload.op !== op) throw new ApiError("FORBIDDEN", `This signed URL does not allow ${op}`);
+    return payload as unknown as Extract<TransferClaims, { op: Op }>;
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof errors.JWTExpired) throw new ApiError("UNAUTHORIZED", "Signed URL expired");
+    throw new ApiError("UNAUTHORIZED", "Invalid signature on signed URL");
+  }
+}
+
+/** A download URL for an object, valid until `expiresAt`. */
+export async function signedDownloadUrl(secret: string, baseUrl: string, key: string, name: string, expiresAt: Date): Promise<string> {
+  const token = await signTransfer(secret, { op: "get", key, name }, expiresAt);
+  return `${baseUrl}/api/files/${encodeURIComponent(name)}?token=${token}`;
+}

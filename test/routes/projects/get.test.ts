@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { body, call, newTenant } from "../../helpers";
+
+async function createProject(auth: string, json: Record<string, unknown>) {
+  return body(await call("POST", "/api/projects", { auth, json }));
+}
+
+describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", () => {
+  it("answers the contract's ProjectDetailResponse by owner/slug, without the docs' aliases", async () => {
+    const t = await newTenant();
+    await createProject(t.key, { project: "vision", name: "Vision", metadata: { camera: "line-4" }, tags: ["qa"] });
+    const response = await call("GET", `/api/projects/${t.username}/vision`, { auth: t.key });
+    expect(response.status).toBe(200);
+    const detail = await body(response);
+    expect(detail.isOwner).toBe(true);
+    expect(detail.models).toEqual([]);
+    expect(detail.project).toMatchObject({ owner: t.username, project: "vision", name: "Vision", visibility: "private", metadata: { camera: "line-4" }, tags: ["qa"], isStarred: false });
+    expect(detail.project._id).toBeUndefined();
+  });
+
+  it("reaches the same project by id and adds the alias fields _id, slug, username", async () => {
+    const t = await newTenant();
+    const { id } = await createProject(t.key, { project: "by-id" });
+    const detail = await body(await call("GET", `/api/projects/${id}`, { auth: t.key }));
+    expect(detail.project).toMatchObject({ id, _id: id, project: "by-id", slug: "by-id", owner: t.username, username: t.username });
+  });
+
+  it("answers 404 to an outsider for a private project, in both path forms", async () => {
+    const owner = await newTenant();
+    const outsider = await newTenant();
+    const { id } = await createProject(owner.key, { project: "secret" });
+    for (const path of [`/api/projects/${owner.username}/secret`, `/api/projects/${id}`]) {
+      const response = await call("GET", path, { auth: outsider.key });
+      expect(response.status).toBe(404);
+      expect(await body(response)).toEqual({ error: "Project not found", code: "NOT_FOUND" });
+      expect((await call("GET", path)).status).toBe(404);
+    }
+  });
+
+  it("lets anyone, even anonymous, read a public project", async () => {
+    const owner = await newTenant();
+    await createProject(owner.key, { project: "open", visibility: "public" });
+    const anonymous = await call("GET", `/api/projects/${owner.username}/open`);
+    expect(anonymous.status).toBe(200);
+    expect((await body(anonymous)).isOwner).toBe(false);
+  });
+
+  it("answers 400 for an invalid owner and 404 for an unknown project", async () => {
+    const t = await newTenant();
+    expect((await call("GET", `/api/projects/AB/x`, { auth: t.key })).status).toBe(400);
+    expect((await call("GET", `/api/projects/${t.username}/nope`, { auth: t.key })).status).toBe(404);
+    expect((await call("GET", `/api/projects/prj_${"0".repeat(20)}`, { auth: t.key })).status).toBe(404);
+  });
+});
+
+describe("GET /api/projects and /api/projects/{owner}", () => {
+  it("lists the caller's projects newest first with the total, honouring limit", async () => {
+    const t = await newTenant();
+    for (const name of ["a1", "a2", "a3"]) await createProject(t.key, { project: name });
+    const page = await body(await call("GET", `/api/projects/${t.username}?limit=2`, { auth: t.key }));
+    expect(page.total).toBe(3);
+    expect(page.projects.map((p: { project: string }) => p.project)).toEqual(["a3", "a2"]);
+    expect(page.region).toBe("us");
+    const docs = await body(await call("GET", "/api/projects", { auth: t.key }));
+    expect(docs.total).toBe(3);
+    expect(docs.projects[0]).toMatchObject({ _id: docs.projects[0].id, slug: "a3", username: t.username });
+  });
+
+  it("shows others only the public projects, and names the owner by username or owner", async () => {
+    const owner = await newTenant();
+    const other = await newTenant();
+    await createProject(owner.key, { project: "pub", visibility: "public" });
+    await createProject(owner.key, { project: "priv" });
+    for (const query of [`username=${owner.username}`, `owner=${owner.username}`]) {
+      const seen = await body(await call("GET", `/api/projects?${query}`, { auth: other.key }));
+      expect(seen.projects.map((p: { project: string }) => p.project)).toEqual(["pub"]);
+      expect(seen.total).toBe(1);
+    }
+    const anonymous = await body(await call("GET", `/api/projects/${owner.username}`));
+    expect(anonymous.total).toBe(1);
+  });
+
+  it("answers 404 for an unknown owner, 401 for an anonymous list without owner, 400 for a bad limit", async () => {
+    const t = await newTenant();
+    expect((await call("GET", "/api/projects/no-such-owner-here", { auth: t.key })).status).toBe(404);
+    expect((await call("GET", "/api/projects")).status).toBe(401);
+    for (const limit of ["0", "-1", "abc", "501"]) {
+      const response = await call("GET", `/api/projects?limit=${limit}`, { auth: t.key });
+      expect(response.status).toBe(400);
+      expect((await body(response)).error).toContain("limit");
+    }
+  });
+});
