@@ -3,6 +3,8 @@
  * database on the PostgreSQL at EDGEHUB_TEST_DATABASE_URL. Either is reached by the Worker's
  * own Neon driver through the WebSocket proxy, as in `npm run dev`.
  */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { copyAssets } from "../../scripts/copy-assets";
 import { createScratchDatabase, startPglite } from "../../scripts/lib/local-postgres";
@@ -14,6 +16,8 @@ declare module "vitest" {
     databaseUrl: string;
     dbProxy: string;
     databaseKind: string;
+    /** The official contract's JSON, or "" when ../shared/spec is absent. */
+    contractSpec: string;
   }
 }
 
@@ -26,6 +30,8 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", db.url);
   project.provide("dbProxy", `127.0.0.1:${proxy.port}`);
   project.provide("databaseKind", db.kind);
+  const specPath = path.resolve(import.meta.dirname, "../../../shared/spec/platform-openapi.json");
+  project.provide("contractSpec", existsSync(specPath) ? readFileSync(specPath, "utf8") : "");
   console.log(`[test] database: ${db.kind} (${db.address}), proxy 127.0.0.1:${proxy.port}`);
   return async () => {
     await proxy.close();

@@ -1,0 +1,141 @@
+/**
+ * Validates EdgeHub's answers against the official contract (../shared/spec/platform-openapi.json):
+ * for each contract operation EdgeHub serves, valid and invalid requests, each answer checked
+ * against the contract's response schema for its status. The one tolerated extension is `code`
+ * in error bodies (EdgeHub's documented addition to ErrorResponse).
+ */
+import { Validator } from "@cfworker/json-schema";
+import { describe, expect, inject, it } from "vitest";
+import { OPERATIONS } from "../../src/operations";
+import { body, call, newTenant, type Tenant } from "../helpers";
+
+const specText = inject("contractSpec");
+const spec = specText ? (JSON.parse(specText) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> }) : null;
+const SPEC_ID = "https://edgehub.test/platform-openapi.json";
+
+type Case = { name: string; send: (t: Tenant, other: Tenant) => Promise<Response> };
+
+/** Valid and invalid requests per contract operation. */
+const CASES: Record<string, Case[]> = {
+  get_api_account_summary: [
+    { name: "valid", send: (t) => call("GET", "/api/account/summary", { auth: t.key }) },
+    { name: "no key", send: () => call("GET", "/api/account/summary") },
+  ],
+  get_api_api_keys: [
+    { name: "valid", send: (t) => call("GET", "/api/api-keys", { auth: t.key }) },
+    { name: "no key", send: () => call("GET", "/api/api-keys") },
+  ],
+  post_api_projects: [
+    { name: "valid", send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "c-new", name: "New" } }) },
+    { name: "invalid slug", send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "Bad Slug", name: "x" } }) },
+    { name: "foreign owner", send: (t, o) => call("POST", "/api/projects", { auth: t.key, json: { project: "x", name: "x", owner: o.username } }) },
+  ],
+  get_api_projects_owner: [
+    { name: "valid", send: (t) => call("GET", `/api/projects/${t.username}?limit=5`, { auth: t.key }) },
+    { name: "bad limit", send: (t) => call("GET", `/api/projects/${t.username}?limit=0`, { auth: t.key }) },
+    { name: "unknown owner", send: (t) => call("GET", "/api/projects/nobody-at-all", { auth: t.key }) },
+  ],
+  get_api_projects_owner_project: [
+    { name: "valid", send: (t) => call("GET", `/api/projects/${t.username}/c-base`, { auth: t.key }) },
+    { name: "outsider", send: (t, o) => call("GET", `/api/projects/${t.username}/c-base`, { auth: o.key }) },
+    { name: "invalid owner", send: (t) => call("GET", "/api/projects/Xy/c-base", { auth: t.key }) },
+  ],
+  patch_api_projects_owner_project: [
+    { name: "valid", send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { description: "d" } }) },
+    { name: "star", send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { starred: true } }) },
+    { name: "bad body", send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { visibility: "secret" } }) },
+    { name: "outsider", send: (t, o) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: o.key, json: { name: "x" } }) },
+  ],
+  post_api_projects_owner_project_clone: [
+    { name: "valid (session)", send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.session, json: {} }) },
+    { name: "api key", send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.key, json: {} }) },
+    { name: "missing", send: (t) => call("POST", `/api/projects/${t.username}/nope/clone`, { auth: t.session, json: {} }) },
+  ],
+  delete_api_projects_owner_project: [
+    { name: "valid", send: (t) => call("DELETE", `/api/projects/${t.username}/c-doomed`, { auth: t.key }) },
+    { name: "missing", send: (t) => call("DELETE", `/api/projects/${t.username}/nope`, { auth: t.key }) },
+  ],
+  get_api_trash: [
+    { name: "valid", send: (t) => call("GET", "/api/trash", { auth: t.key }) },
+    { name: "bad type", send: (t) => call("GET", "/api/trash?type=folder", { auth: t.key }) },
+  ],
+  post_api_trash: [
+    { name: "valid", send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: t.trashedId!, type: "project" } }) },
+    { name: "missing", send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
+    { name: "bad body", send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: 1 } }) },
+  ],
+  delete_api_trash: [
+    { name: "valid", send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: t.purgeId!, type: "project" } }) },
+    { name: "missing", send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
+  ],
+  post_api_upload_signed_url: [
+    { name: "valid", send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: "m1", filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 } }) },
+    { name: "bad dataset name", send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "datasets", assetId: "d1", filename: "x.jpg", contentType: "application/zip", totalBytes: 10 } }) },
+  ],
+  post_api_upload_complete: [
+    { name: "valid", send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: t.uploadId! } }) },
+    { name: "unknown session", send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: "upl_none" } }) },
+  ],
+  get_api_storage: [
+    { name: "valid", send: (t) => call("GET", "/api/storage?details=true", { auth: t.key }) },
+    { name: "bad query", send: (t) => call("GET", "/api/storage?details=yes", { auth: t.key }) },
+  ],
+};
+
+declare module "../helpers" {
+  interface Tenant {
+    trashedId?: string;
+    purgeId?: string;
+    uploadId?: string;
+  }
+}
+
+describe.skipIf(!spec)("the official contract", () => {
+  it("every answer of every served operation matches the contract's response schema", async () => {
+    const operations = new Map<string, { path: string; method: string; responses: Record<string, unknown> }>();
+    for (const [path, ops] of Object.entries(spec!.paths)) {
+      for (const [method, op] of Object.entries(ops)) if (op.operationId) operations.set(op.operationId, { path, method, responses: op.responses });
+    }
+    const served = [...operations.keys()].filter((id) => id in OPERATIONS);
+    console.log(`[contract] EdgeHub serves ${served.length} of the contract's ${operations.size} operations`);
+    expect(served.sort()).toEqual(Object.keys(CASES).sort());
+
+    const t = await newTenant("c");
+    const other = await newTenant("o");
+    await call("POST", "/api/projects", { auth: t.key, json: { project: "c-base", name: "Base" } });
+    await call("POST", "/api/projects", { auth: t.key, json: { project: "c-doomed" } });
+    for (const slug of ["c-restore", "c-purge"]) {
+      const { id } = await body(await call("POST", "/api/projects", { auth: t.key, json: { project: slug } }));
+      await call("DELETE", `/api/projects/${id}`, { auth: t.key });
+      if (slug === "c-restore") t.trashedId = id;
+      else t.purgeId = id;
+    }
+    const upload = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: "m0", filename: "a.pt", contentType: "application/octet-stream", totalBytes: 4 } }));
+    await call("PUT", new URL(upload.uploadUrl).pathname + new URL(upload.uploadUrl).search, { body: new Uint8Array(4), headers: { "Content-Type": "application/octet-stream", "Content-Length": "4" } });
+    t.uploadId = upload.sessionId;
+
+    for (const operationId of served) {
+      const operation = operations.get(operationId)!;
+      for (const testCase of CASES[operationId]!) {
+        const label = `${operationId} (${testCase.name})`;
+        const response = await testCase.send(t, other);
+        const status = String(response.status);
+        const documented = operation.responses[status];
+        expect.soft(documented, `${label}: status ${status} is not in the contract`).toBeDefined();
+        if (!documented) continue;
+        const answer = await response.json().catch(() => undefined);
+        if (status.startsWith("4") || status.startsWith("5")) {
+          expect.soft(answer, `${label}: error body`).toMatchObject({ code: expect.any(String) });
+          delete (answer as { code?: string }).code;
+        }
+        const pointer = `#/paths/${operation.path.replace(/~/g, "~0").replace(/\//g, "~1")}/${operation.method}/responses/${status}/content/application~1json/schema`;
+        const validator = new Validator({ $ref: `${SPEC_ID}${pointer}` }, "2020-12", false);
+        validator.addSchema(spec as object, SPEC_ID);
+        const result = validator.validate(answer);
+        expect.soft(result.valid, `${label}: ${JSON.stringify(result.errors.slice(-3))}\n${JSON.stringify(answer).slice(0, 400)}`).toBe(true);
+      }
+    }
+  });
+});
+
+if (!spec) console.warn("[contract] ../shared/spec/platform-openapi.json is absent: contract test skipped");
