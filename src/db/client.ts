@@ -37,17 +37,28 @@ export function openDb(env: Env): DbHandle {
   // Without a listener, a connection dropped after the response fails the isolate.
   pool.on("error", () => {});
   let elapsed = 0;
-  // Time every query for Server-Timing: wrap each client the pool hands out (pool.query uses connect too).
-  const timeClient = (client: { query: (...args: unknown[]) => unknown }) => {
+  let connectStart: number | undefined;
+  // Time the connection and every query for Server-Timing, without changing how the pool is called.
+  const markConnect = <F extends (...args: never[]) => unknown>(fn: F): F =>
+    ((...args: never[]) => {
+      connectStart ??= performance.now();
+      return fn(...args);
+    }) as F;
+  pool.query = markConnect(pool.query.bind(pool));
+  pool.connect = markConnect(pool.connect.bind(pool));
+  pool.on("connect", (client: { query: (...args: unknown[]) => unknown }) => {
+    if (connectStart !== undefined) elapsed += performance.now() - connectStart;
     const query = client.query.bind(client);
     client.query = (...args: unknown[]) => {
       const start = performance.now();
       const result = query(...args);
-      if (result instanceof Promise) return result.finally(() => (elapsed += performance.now() - start));
+      if (result && typeof (result as PromiseLike<unknown>).then === "function") {
+        const done = () => (elapsed += performance.now() - start);
+        (result as PromiseLike<unknown>).then(done, done);
+      }
       return result;
     };
-  };
-  pool.on("connect", (client: unknown) => timeClient(client as { query: (...args: unknown[]) => unknown }));
+  });
   return {
     db: drizzle({ client: pool, schema }),
     elapsedMs: () => elapsed,

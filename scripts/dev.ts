@@ -1,0 +1,137 @@
+/**
+ * `npm run dev`: the whole platform on this machine, offline, on embedded defaults.
+ * PGlite (persisted in .edgehub/pgdata) -> migrations -> WebSocket proxy -> dev user ->
+ * `wrangler dev` with its Durable Objects, R2 and queues (persisted in .edgehub/wrangler).
+ * DATABASE_URL points it at a real PostgreSQL instead; PORT overrides 8787.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { signSession } from "../src/auth/session";
+import { copyAssets } from "./copy-assets";
+import { ensureDevUser, type DevUser } from "./lib/dev-user";
+import { startPglite, type LocalPostgres } from "./lib/local-postgres";
+import { applyMigrations } from "./lib/migrate";
+import { startWsProxy } from "./lib/ws-proxy";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const stateDir = path.join(root, ".edgehub");
+const port = Number(process.env.PORT ?? 8787);
+const baseUrl = `http://127.0.0.1:${port}`;
+
+function readJson<T>(file: string): T | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined;
+}
+
+/** Secrets made once per checkout and kept in .edgehub/ (git-ignored). */
+function localSecrets(): { signingSecret: string; sessionSecret: string } {
+  const file = path.join(stateDir, "secrets.json");
+  const existing = readJson<{ signingSecret: string; sessionSecret: string }>(file);
+  if (existing) return existing;
+  const secrets = { signingSecret: randomBytes(32).toString("hex"), sessionSecret: randomBytes(32).toString("hex") };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+async function database(): Promise<LocalPostgres> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return startPglite({ dataDir: path.join(stateDir, "pgdata") });
+  const parsed = new URL(url);
+  return { url, address: `${parsed.hostname}:${parsed.port || "5432"}`, kind: "postgres", stop: async () => {} };
+}
+
+/** Fails fast when something already listens on the port, instead of mistaking it for us. */
+async function assertPortFree(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", () => reject(new Error(`Port ${port} is in use (another EdgeHub?). Stop it or set PORT=<port>.`)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+async function waitForHealth(child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("EdgeHub did not become healthy within 60 s");
+}
+
+async function main() {
+  await assertPortFree();
+  mkdirSync(stateDir, { recursive: true });
+  copyAssets();
+  const secrets = localSecrets();
+  const db = await database();
+  await applyMigrations(db.url);
+  const proxy = await startWsProxy({ port: 0, allowed: [db.address] });
+
+  const devFile = path.join(stateDir, "dev.json");
+  const previous = readJson<{ apiKey: string; username: string; userId?: string }>(devFile);
+  const user: DevUser = await ensureDevUser(db.url, previous?.username ?? "developer", previous?.userId ? (previous as DevUser) : undefined);
+  const sessionToken = await signSession(secrets.sessionSecret, { userId: user.userId });
+  writeFileSync(devFile, JSON.stringify({ baseUrl, apiKey: user.apiKey, sessionToken, username: user.username, userId: user.userId }, null, 2), { mode: 0o600 });
+
+  const envFile = path.join(stateDir, "dev.env");
+  writeFileSync(
+    envFile,
+    [
+      `DATABASE_URL=${db.url}`,
+      `DB_WS_PROXY=127.0.0.1:${proxy.port}`,
+      `SIGNING_SECRET=${secrets.signingSecret}`,
+      `SESSION_JWT_SECRET=${secrets.sessionSecret}`,
+      `PUBLIC_BASE_URL=${baseUrl}`,
+    ].join("\n") + "\n",
+    { mode: 0o600 },
+  );
+
+  const wrangler = spawn(
+    path.join(root, "node_modules/.bin/wrangler"),
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", path.join(stateDir, "wrangler"), "--log-level", process.env.WRANGLER_LOG ?? "warn", "--show-interactive-dev-session=false"],
+    {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+      detached: true,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    // wrangler starts workerd children: stop the whole process group.
+    if (wrangler.pid && wrangler.exitCode === null) process.kill(-wrangler.pid, "SIGTERM");
+    await proxy.close();
+    await db.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  wrangler.on("exit", (code) => void stop(code ?? 1));
+
+  await waitForHealth(wrangler);
+  console.log(`
+EdgeHub ready at ${baseUrl}
+  database   ${db.kind}${db.kind === "pglite" ? " (.edgehub/pgdata)" : ""}
+  username   ${user.username}
+  API key    ${user.apiKey}
+  session    ${sessionToken}
+  docs       ${baseUrl}/api/docs
+  (saved in .edgehub/dev.json)
+`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
