@@ -27,25 +27,33 @@ export interface Admission {
 /** A cached identity is re-read from Postgres after this long; revocation through the gate is immediate. */
 export const IDENTITY_TTL_MS = 60_000;
 
+const FLUSH_INTERVAL_MS = 1_000;
+const WINDOW_KEYS = Object.keys(RATE_LIMITS).map((category) => `hits:${category}`);
+
 /**
  * One SQLite-backed Durable Object per API key (and per session user, per anonymous IP).
- * It answers authentication from its cache and counts requests in one sliding window per
- * category. Its methods touch only its own storage between awaits, so calls do not
- * interleave inside `take`: that makes the limit exact under concurrency.
+ * It answers authentication from its cache and counts requests in one sliding window (a log of
+ * request times) per category. `take` is synchronous, so calls cannot interleave inside it:
+ * that makes the limit exact under concurrency.
  */
 export class KeyGate extends DurableObject<Env> {
   private cached: { principal: Principal | null; fetchedAt: number; revoked: boolean } | undefined;
   private loading: Promise<Principal | null> | undefined;
   private readonly sql: SqlStorage;
+  /** Request times per category inside the window; decided from memory, persisted in the background. */
+  private readonly windows = new Map<string, number[]>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      create table if not exists hits (category text not null, at integer not null);
-      create index if not exists hits_category_at on hits (category, at);
-      create table if not exists principal (id integer primary key check (id = 1), json text, fetched_at integer not null, revoked integer not null);
-    `);
+    this.sql.exec(
+      "create table if not exists principal (id integer primary key check (id = 1), json text, fetched_at integer not null, revoked integer not null)",
+    );
+    ctx.blockConcurrencyWhile(async () => {
+      const stored = await ctx.storage.get<number[]>(WINDOW_KEYS);
+      for (const [key, hits] of stored) this.windows.set(key.slice("hits:".length), hits);
+    });
     const row = this.sql.exec<{ json: string | null; fetched_at: number; revoked: number }>("select json, fetched_at, revoked from principal").toArray()[0];
     if (row) this.cached = { principal: row.json ? (JSON.parse(row.json) as Principal) : null, fetchedAt: row.fetched_at, revoked: row.revoked === 1 };
   }
@@ -62,13 +70,26 @@ export class KeyGate extends DurableObject<Env> {
   take(category: RateCategory, now: number): RateDecision | null {
     if (category === "dedicated" || category === "none") return null;
     const { limit, windowMs } = RATE_LIMITS[category];
-    this.sql.exec("delete from hits where category = ? and at <= ?", category, now - windowMs);
-    const { n, oldest } = this.sql
-      .exec<{ n: number; oldest: number | null }>("select count(*) as n, min(at) as oldest from hits where category = ?", category)
-      .one();
-    if (n >= limit) return { allowed: false, limit, remaining: 0, resetAt: (oldest ?? now) + windowMs };
-    this.sql.exec("insert into hits (category, at) values (?, ?)", category, now);
-    return { allowed: true, limit, remaining: limit - n - 1, resetAt: (oldest ?? now) + windowMs };
+    const hits = (this.windows.get(category) ?? []).filter((at) => at > now - windowMs);
+    this.windows.set(category, hits);
+    const oldest = hits.length ? Math.min(...hits) : now;
+    if (hits.length >= limit) return { allowed: false, limit, remaining: 0, resetAt: oldest + windowMs };
+    hits.push(now);
+    this.scheduleFlush();
+    return { allowed: true, limit, remaining: limit - hits.length, resetAt: oldest + windowMs };
+  }
+
+  /**
+   * Persists the windows at most once a second, off the request path: a storage write per
+   * request cost ~0.4 ms of every call (measured, bench/). Losing the object loses at most
+   * the last second of counts, which errs on the lenient side.
+   */
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      const entries = Object.fromEntries([...this.windows].map(([category, hits]) => [`hits:${category}`, hits]));
+      this.ctx.storage.put(entries, { allowUnconfirmed: true }).catch(() => {});
+    }, FLUSH_INTERVAL_MS);
   }
 
   /** Called when the key is revoked: every later request fails here, on every isolate. */

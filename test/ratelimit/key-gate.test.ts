@@ -1,3 +1,4 @@
+import { abortAllDurableObjects } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { body, call, newTenant } from "../helpers";
@@ -49,6 +50,16 @@ describe("the KeyGate limiter", () => {
     for (let i = 0; i < 49; i++) await g.take("default", t0 + 60_001);
     expect(await g.take("default", t0 + 60_002)).toMatchObject({ allowed: false, resetAt: t0 + 90_000 });
     expect(await g.take("default", t0 + 90_000)).toMatchObject({ allowed: true });
+  });
+
+  it("keeps its counts across a restart of the object (persisted in the background)", async () => {
+    const g = gate("test:restart");
+    const now = Date.now();
+    for (let i = 0; i < 10; i++) await g.take("upload", now);
+    expect(await g.take("upload", now)).toMatchObject({ allowed: false });
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // past the 1 s flush
+    await abortAllDurableObjects();
+    expect(await gate("test:restart").take("upload", now + 1)).toMatchObject({ allowed: false, remaining: 0 });
   });
 
   it("limits anonymous callers per IP, and does not limit signed transfers or dedicated routes", async () => {

@@ -1,0 +1,63 @@
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { DurableObject } from "cloudflare:workers";
+import { Hono } from "hono";
+
+interface Env {
+  FLOOR: DurableObjectNamespace<Floor>;
+  BUCKET: R2Bucket;
+  DATABASE_URL: string;
+  DB_WS_PROXY: string;
+}
+
+/** The cheapest Durable Object call: what the API's KeyGate call is compared with. */
+export class Floor extends DurableObject<Env> {
+  take(now: number): number {
+    return now;
+  }
+}
+
+const app = new Hono<{ Bindings: Env }>();
+
+app.get("/json", (c) => c.json({ ok: true }));
+
+app.get("/do", async (c) => {
+  const stub = c.env.FLOOR.get(c.env.FLOOR.idFromName("bench"));
+  return c.json({ at: await stub.take(Date.now()) });
+});
+
+/** One DO call plus one query, with a pool per request as the API does. */
+app.get("/db/:id", async (c) => {
+  const stub = c.env.FLOOR.get(c.env.FLOOR.idFromName("bench"));
+  await stub.take(Date.now());
+  const proxy = c.env.DB_WS_PROXY;
+  neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+  const pool = new Pool({ connectionString: c.env.DATABASE_URL, max: 1 });
+  pool.on("error", () => {});
+  const { rows } = await pool.query("select id, name from projects where id = $1 limit 1", [c.req.param("id")]);
+  c.executionCtx.waitUntil(pool.end());
+  return c.json({ project: rows[0] ?? null });
+});
+
+/** R2 multipart with no auth, no signing, no database: the upload floor. */
+app.post("/mpu", async (c) => {
+  const upload = await c.env.BUCKET.createMultipartUpload(c.req.query("key")!);
+  return c.json({ uploadId: upload.uploadId });
+});
+
+app.put("/mpu/:uploadId/:part", async (c) => {
+  const upload = c.env.BUCKET.resumeMultipartUpload(c.req.query("key")!, c.req.param("uploadId"));
+  const part = await upload.uploadPart(Number(c.req.param("part")), c.req.raw.body!);
+  return c.json(part);
+});
+
+app.post("/mpu/:uploadId/complete", async (c) => {
+  const upload = c.env.BUCKET.resumeMultipartUpload(c.req.query("key")!, c.req.param("uploadId"));
+  const object = await upload.complete(await c.req.json());
+  await c.env.BUCKET.delete(object.key);
+  return c.json({ size: object.size });
+});
+
+export default app;

@@ -1,0 +1,260 @@
+/**
+ * `npm run bench` (with `npm run dev` running): API latency and throughput beside the floors a
+ * bench Worker measures in the same run, then a large upload through signed multipart URLs
+ * beside the same parts streamed into R2 with no auth, and `cp` of the file.
+ *   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_UPLOAD_MB (default 1024; 0 skips)
+ */
+import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { randomFillSync } from "node:crypto";
+import { existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../src/auth/api-key";
+import { apiKeys } from "../src/db/schema";
+import { newId } from "../src/ids";
+import { median, percentile, run, type Sample, type Target } from "./lib/load";
+import { pool, putRange, sampleMemory } from "./lib/upload";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const UPLOAD_MB = Number(process.env.BENCH_UPLOAD_MB ?? 1024);
+const FLOOR_PORT = 8790;
+/** Requests per key or client IP before rotating: under the 100/min limit, so limits never interfere. */
+const PER_IDENTITY = 90;
+
+const dev = JSON.parse(readFileSync(path.join(root, ".edgehub/dev.json"), "utf8")) as { baseUrl: string; apiKey: string; userId: string; username: string };
+const envFile = path.join(root, ".edgehub/dev.env");
+const devEnv = Object.fromEntries(readFileSync(envFile, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+const floor = `http://127.0.0.1:${FLOOR_PORT}`;
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function startFloorWorker() {
+  const child = spawn(
+    path.join(root, "node_modules/.bin/wrangler"),
+    ["dev", "-c", "bench/floor-worker/wrangler.toml", "--ip", "127.0.0.1", "--port", String(FLOOR_PORT), "--env-file", envFile, "--persist-to", path.join(root, ".edgehub/bench-wrangler"), "--log-level", "error", "--show-interactive-dev-session=false"],
+    { cwd: root, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
+  );
+  return () => {
+    // SIGINT is what wrangler handles by stopping its workerd; sweep any survivor too.
+    if (child.pid) process.kill(-child.pid, "SIGINT");
+    spawn("pkill", ["-9", "-f", `entry=127.0.0.1:${FLOOR_PORT}`]);
+  };
+}
+
+/** Enough API keys for the dev user that no key passes the per-minute limit during the run. */
+async function makeKeys(count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: devEnv.DATABASE_URL });
+  await client.connect();
+  const db = drizzle(client);
+  const [{ workspace_id: workspaceId }] = (await client.query("select personal_workspace_id as workspace_id from users where id = $1", [dev.userId])).rows;
+  const keys = Array.from({ length: count }, () => generateApiKey());
+  const rows = await Promise.all(keys.map(async (key) => ({ id: newId("apiKey"), workspaceId, userId: dev.userId, name: "bench", keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) })));
+  for (let i = 0; i < rows.length; i += 200) await db.insert(apiKeys).values(rows.slice(i, i + 200));
+  await client.end();
+  return keys;
+}
+
+interface Row {
+  name: string;
+  p50: number;
+  p99: number;
+  rps: number;
+  timing: Record<string, number>;
+}
+
+function summarize(name: string, latency: Sample[], throughput: Sample[]): Row {
+  const timing: Record<string, number> = {};
+  for (const metric of Object.keys(latency[0]?.serverTiming ?? {})) timing[metric] = median(latency.map((s) => median(s.serverTiming[metric] ?? [])));
+  return {
+    name,
+    p50: median(latency.map((s) => percentile(s.latenciesMs, 50))),
+    p99: median(latency.map((s) => percentile(s.latenciesMs, 99))),
+    rps: median(throughput.map((s) => s.requests / s.seconds)),
+    timing,
+  };
+}
+
+async function benchRequests() {
+  const { id: projectId } = (await (
+    await fetch(`${dev.baseUrl}/api/projects`, { method: "POST", headers: { Authorization: `Bearer ${dev.apiKey}`, "Content-Type": "application/json" }, body: JSON.stringify({ project: `bench-${Date.now()}` }) })
+  ).json()) as { id: string };
+
+  const budget = ROUNDS * 2 * 2 * 400 * SECONDS; // generous: requests the two keyed routes may send
+  const keys = await makeKeys(Math.ceil(budget / PER_IDENTITY) + 10);
+  let keyCursor = 0;
+  let ipCursor = 0;
+  // Each key and each client IP serves PER_IDENTITY requests, then is never used again this run.
+  const keyed = () => {
+    const base = keyCursor;
+    keyCursor += Math.ceil((400 * SECONDS) / PER_IDENTITY) + 1;
+    return (i: number) => ({ Authorization: `Bearer ${keys[(base + Math.floor(i / PER_IDENTITY)) % keys.length]}` });
+  };
+  const anonymous = () => {
+    const base = (ipCursor += 1000);
+    return (i: number) => ({ "cf-connecting-ip": `10.${(base >> 8) & 255}.${base & 255}.${Math.floor(i / PER_IDENTITY) % 250}` });
+  };
+  // Warm every key's gate once, so the run measures the steady state (identity cached).
+  await pool(8, keys.map((key) => () => fetch(`${dev.baseUrl}/api/health`, { headers: { Authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer())));
+
+  const targets: Record<string, () => Target> = {
+    "API GET /api/projects/{id} (key)": () => ({ url: `${dev.baseUrl}/api/projects/${projectId}`, headers: keyed() }),
+    "API GET /api/projects?limit=20 (key)": () => ({ url: `${dev.baseUrl}/api/projects?limit=20`, headers: keyed() }),
+    "API GET /api/health (anonymous)": () => ({ url: `${dev.baseUrl}/api/health`, headers: anonymous() }),
+    "floor: Hono JSON": () => ({ url: `${floor}/json` }),
+    "floor: + one DO call": () => ({ url: `${floor}/do` }),
+    "floor: + DO call + one query": () => ({ url: `${floor}/db/${projectId}` }),
+  };
+  const latency: Record<string, Sample[]> = {};
+  const throughput: Record<string, Sample[]> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = Object.keys(targets);
+    if (round % 2) order.reverse(); // interleave so drift hits every target alike
+    for (const name of order) {
+      await run(targets[name]!(), 1, 1); // warm
+      (latency[name] ??= []).push(await run(targets[name]!(), SECONDS, 1));
+      (throughput[name] ??= []).push(await run(targets[name]!(), SECONDS, 10));
+    }
+    console.log(`  round ${round + 1}/${ROUNDS} done`);
+  }
+  return Object.keys(targets).map((name) => summarize(name, latency[name]!, throughput[name]!));
+}
+
+function makeFile(mb: number): string {
+  const file = `/tmp/edgehub-bench-${mb}m.bin`;
+  if (existsSync(file) && statSync(file).size === mb * 1024 * 1024) return file;
+  const fd = openSync(file, "w");
+  const chunk = Buffer.alloc(16 * 1024 * 1024);
+  for (let written = 0; written < mb * 1024 * 1024; written += chunk.length) writeSync(fd, randomFillSync(chunk));
+  closeSync(fd);
+  return file;
+}
+
+const PART = 64 * 1024 * 1024;
+const PARALLEL_PARTS = 4;
+
+async function uploadThroughApi(file: string, size: number, key: string) {
+  const memory = sampleMemory("--port 8787");
+  const start = performance.now();
+  const session = (await (
+    await fetch(`${dev.baseUrl}/api/upload/signed-url`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ assetType: "models", assetId: "bench", filename: "bench.bin", contentType: "application/octet-stream", totalBytes: size }),
+    })
+  ).json()) as { sessionId: string; uploadUrl: string; parts?: { partNumber: number; size: number; uploadUrl: string }[] };
+  const parts = session.parts ?? [{ partNumber: 1, size, uploadUrl: session.uploadUrl }];
+  await pool(PARALLEL_PARTS, parts.map((part) => () => putRange(part.uploadUrl, file, (part.partNumber - 1) * PART, part.size, "application/octet-stream")));
+  const done = await fetch(`${dev.baseUrl}/api/upload/complete`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ sessionId: session.sessionId }) });
+  if (!done.ok) throw new Error(`complete: ${await done.text()}`);
+  return { seconds: (performance.now() - start) / 1000, ...memory() };
+}
+
+async function uploadToFloor(file: string, size: number) {
+  const memory = sampleMemory(`--port ${FLOOR_PORT}`);
+  const start = performance.now();
+  const key = `bench-${Date.now()}`;
+  const { uploadId } = (await (await fetch(`${floor}/mpu?key=${key}`, { method: "POST" })).json()) as { uploadId: string };
+  const count = Math.ceil(size / PART);
+  const parts = await pool(PARALLEL_PARTS, Array.from({ length: count }, (_, i) => () => putRange(`${floor}/mpu/${uploadId}/${i + 1}?key=${key}`, file, i * PART, Math.min(PART, size - i * PART), "application/octet-stream").then((text) => JSON.parse(text))));
+  await fetch(`${floor}/mpu/${uploadId}/complete?key=${key}`, { method: "POST", body: JSON.stringify(parts) });
+  return { seconds: (performance.now() - start) / 1000, ...memory() };
+}
+
+function copyFile(file: string) {
+  const start = performance.now();
+  execFileSync("cp", [file, `${file}.copy`]);
+  const seconds = (performance.now() - start) / 1000;
+  rmSync(`${file}.copy`);
+  return { seconds };
+}
+
+async function benchUploads() {
+  const sizes = UPLOAD_MB > 256 ? [256, UPLOAD_MB] : [UPLOAD_MB];
+  const keys = await makeKeys(sizes.length * ROUNDS);
+  const results = [];
+  for (const mb of sizes) {
+    const file = makeFile(mb);
+    const size = mb * 1024 * 1024;
+    const api = [];
+    const raw = [];
+    const cp = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      api.push(await uploadThroughApi(file, size, keys.pop()!));
+      raw.push(await uploadToFloor(file, size));
+      cp.push(copyFile(file));
+    }
+    const mbps = (runs: { seconds: number }[]) => mb / median(runs.map((r) => r.seconds));
+    results.push({
+      mb,
+      apiMBps: mbps(api),
+      floorMBps: mbps(raw),
+      cpMBps: mbps(cp),
+      apiPeakRssMb: Math.max(...api.map((r) => r.peakMb)),
+      apiBaselineRssMb: median(api.map((r) => r.baselineMb)),
+      floorPeakRssMb: Math.max(...raw.map((r) => r.peakMb)),
+    });
+    console.log(`  upload ${mb} MiB done`);
+  }
+  return results;
+}
+
+async function main() {
+  await waitFor(`${dev.baseUrl}/api/health`).catch(() => {
+    throw new Error("Start the platform first: npm run dev");
+  });
+  const stopFloor = startFloorWorker();
+  try {
+    await waitFor(`${floor}/json`);
+    console.log(`EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`);
+    const rows = await benchRequests();
+    const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
+    console.log("\n| route | p50 ms | p99 ms | req/s c=10 | Server-Timing p50 (ms) |\n|---|---|---|---|---|");
+    for (const row of rows) {
+      const timing = Object.entries(row.timing).map(([k, v]) => `${k} ${fmt(v)}`).join(", ");
+      console.log(`| ${row.name} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${fmt(row.rps)} | ${timing} |`);
+    }
+    const by = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))!;
+    const read = by("API GET /api/projects/{id}");
+    const list = by("API GET /api/projects?limit");
+    const floorDo = by("floor: + one DO");
+    const floorDb = by("floor: + DO call + one query");
+    const floorJson = by("floor: Hono JSON");
+    console.log(`\nread / one-query floor (p50): ${(read.p50 / floorDb.p50).toFixed(2)}x   list / floor: ${(list.p50 / floorDb.p50).toFixed(2)}x   (target <= 1.2x)`);
+    console.log(`auth + limit beyond one DO call (p50): ${fmt(read.p50 - floorDb.p50)} ms over the query floor; DO call itself: ${fmt(floorDo.p50 - floorJson.p50)} ms (target <= 1 ms)`);
+
+    let uploads: Awaited<ReturnType<typeof benchUploads>> = [];
+    if (UPLOAD_MB > 0) {
+      uploads = await benchUploads();
+      console.log("\n| file | API signed multipart MB/s | floor (raw R2 multipart) MB/s | API / floor | cp MB/s | workerd RSS API peak (baseline) | floor peak |\n|---|---|---|---|---|---|---|");
+      for (const u of uploads) {
+        console.log(`| ${u.mb} MiB | ${fmt(u.apiMBps)} | ${fmt(u.floorMBps)} | ${((u.apiMBps / u.floorMBps) * 100).toFixed(0)} % | ${fmt(u.cpMBps)} | ${fmt(u.apiPeakRssMb)} (${fmt(u.apiBaselineRssMb)}) MB | ${fmt(u.floorPeakRssMb)} MB |`);
+      }
+    }
+    const out = path.join(root, `.edgehub/bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(out, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, rows, uploads }, null, 2));
+    console.log(`\nraw results: ${path.relative(root, out)}`);
+  } finally {
+    stopFloor();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
