@@ -18,8 +18,10 @@ export interface LocalPostgres {
 /** Starts PGlite, persisted under `dataDir` (in memory when omitted), on a TCP port. */
 export async function startPglite(options: { dataDir?: string; port?: number } = {}): Promise<LocalPostgres> {
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  // The neon driver opens one connection per request; 16 leaves room for concurrent requests.
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 16 });
+  // The Worker opens one connection per request and closes it after answering, so under load many
+  // are open or closing at once (16 refused connections at 10 concurrent clients). They share
+  // one PGlite through the server's queue, so a high cap costs nothing.
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 256 });
   const listening = new Promise<number>((resolve) =>
     server.addEventListener("listening", (event) => resolve((event as CustomEvent<{ port: number }>).detail.port)),
   );

@@ -49,7 +49,7 @@ export async function admit(env: Env, credential: PresentedCredential, category:
   if (credential.type === "key") {
     if (!isApiKeyFormat(credential.key)) throw new ApiError("UNAUTHORIZED", "Invalid API key format: expected ul_ followed by 40 hex characters");
     const keyHash = await hashApiKey(credential.key);
-    gateName = `key:${keyHash}`;
+    gateName = keyGateName(keyHash);
     request = { kind: "key", keyHash };
   } else {
     const claims = await verifySession(env, credential.token);

@@ -47,7 +47,7 @@ export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer
 export async function listProjects(
   db: Queryable,
   params: { owner: string; viewer: Viewer; limit: number },
-): Promise<{ ownerFound: boolean; rows: ProjectView[]; total: number }> {
+): Promise<{ ownerFound: boolean; region: "us" | "eu" | "ap"; rows: ProjectView[]; total: number }> {
   const { viewer } = params;
   const member = viewer.userId
     ? or(
@@ -69,7 +69,7 @@ export async function listProjects(
     .orderBy(desc(projects.createdAt), desc(projects.id))
     .limit(params.limit);
   const live = rows.filter((row): row is typeof row & { project: ProjectRow } => row.project !== null);
-  return { ownerFound: rows.length > 0, rows: live, total: rows[0]?.total ?? 0 };
+  return { ownerFound: rows.length > 0, region: rows[0]?.region ?? "us", rows: live, total: rows[0]?.total ?? 0 };
 }
 
 export async function isSlugTaken(db: Queryable, workspaceId: string, slug: string): Promise<boolean> {

@@ -49,7 +49,8 @@ export function allowedMethods(app: OpenAPIHono<AppEnv>, path: string): string[]
     .filter((route) => route.method !== "ALL")
     .map((route) => ({
       method: route.method,
-      pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`),
+      // `:name` matches one segment, `:name{constraint}` what the router would match.
+      pattern: new RegExp(`^${route.path.replace(/:\w+(?:\{([^}]+)\})?/g, (_, constraint?: string) => `(?:${constraint ?? "[^/]+"})`).replace(/\*/g, ".*")}/?$`),
     }));
   return [...new Set(matchers.filter((m) => m.pattern.test(path)).map((m) => m.method))];
 }

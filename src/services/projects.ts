@@ -3,7 +3,7 @@ import { isSignedIn, type Actor } from "../auth/actor";
 import { assertReadable, assertWritable, targetWorkspace } from "../auth/policy";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../db/errors";
-import { countLiveProjects, findProject, isSlugTaken, listProjects, type ProjectRef, type ProjectView, type Viewer } from "../db/projects";
+import { findProject, isSlugTaken, listProjects, type ProjectRef, type ProjectView, type Viewer } from "../db/projects";
 import { projects, projectStars, trashItems, type ViewPreferences } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
@@ -224,9 +224,5 @@ async function freeSlug(deps: Deps, workspaceId: string, slug: string): Promise<
     if (!(await isSlugTaken(deps.db, workspaceId, candidate))) return candidate;
   }
   throw new ApiError("CONFLICT", `No free project name near ${slug}`);
-}
-
-export async function projectCount(deps: Deps, workspaceId: string): Promise<number> {
-  return countLiveProjects(deps.db, workspaceId);
 }
 

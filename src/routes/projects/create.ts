@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
-import { errorResponses } from "../../errors";
+import { ApiError, errorResponses } from "../../errors";
 import { createProject, slugify } from "../../services/projects";
 import { json, jsonBody } from "../common/schemas";
 import { CreateProjectResponse, ProjectCreate } from "./schemas";
@@ -19,7 +19,7 @@ export const createProjectRoute = createRoute({
 export const handleCreateProject: AppHandler<typeof createProjectRoute> = async (c) => {
   const body = c.req.valid("json");
   const slug = body.project ?? body.slug ?? slugify(body.name ?? "");
-  if (!slug) return c.json({ error: "Invalid body: project: could not derive a project name from name", code: "VALIDATION_ERROR" }, 400) as never;
+  if (!slug) throw new ApiError("VALIDATION_ERROR", "Invalid body: project: could not derive a project name from name");
   const view = await createProject(c.var.deps, c.var.actor, { ...body, slug, name: body.name ?? slug });
   return c.json({ id: view.project.id, owner: view.owner, project: view.project.slug, region: view.region }, 201);
 };

@@ -39,8 +39,7 @@ export const listOwnerProjectsRoute = createRoute({
 
 async function answerList(c: Context<AppEnv>, owner: string | undefined, limit: number, aliases: boolean) {
   const { deps, actor } = c.var;
-  const { rows, total } = await listOwnerProjects(deps, actor, { owner, limit });
-  const region = rows[0]?.region ?? "us";
+  const { rows, total, region } = await listOwnerProjects(deps, actor, { owner, limit });
   const projects = rows.map((view) => (aliases ? withAliases(toProject(view, deps.baseUrl)) : toProject(view, deps.baseUrl)));
   return c.json({ projects, total, region }, 200);
 }

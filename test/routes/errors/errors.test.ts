@@ -17,6 +17,13 @@ describe("the error envelope", () => {
     expect(await body(response)).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
   });
 
+  it("tells 405 from 404 on paths with parameters too", async () => {
+    const response = await call("PUT", "/api/projects/someone");
+    expect(response.status).toBe(405);
+    expect(response.headers.get("Allow")).toBe("GET");
+    expect((await call("PUT", `/api/projects/prj_${"0".repeat(20)}/icon`)).headers.get("Allow")).toContain("POST");
+  });
+
   it("echoes a caller's X-Request-Id", async () => {
     const response = await call("GET", "/api/health", { headers: { "X-Request-Id": "trace-123" } });
     expect(response.headers.get("X-Request-Id")).toBe("trace-123");
