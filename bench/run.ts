@@ -2,7 +2,8 @@
  * `npm run bench` (with `npm run dev` running): API latency and throughput beside the floors a
  * bench Worker measures in the same run, then a large upload through signed multipart URLs
  * beside the same parts streamed into R2 with no auth, and `cp` of the file.
- *   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_UPLOAD_MB (default 1024; 0 skips)
+ *   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_UPLOAD_MB (default 1024),
+ *   BENCH_ONLY=requests|uploads runs one half.
  */
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
@@ -22,6 +23,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const UPLOAD_MB = Number(process.env.BENCH_UPLOAD_MB ?? 1024);
+const ONLY = process.env.BENCH_ONLY;
 const FLOOR_PORT = 8790;
 /** Requests per key or client IP before rotating: under the 100/min limit, so limits never interfere. */
 const PER_IDENTITY = 90;
@@ -224,7 +226,7 @@ async function main() {
   try {
     await waitFor(`${floor}/json`);
     console.log(`EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`);
-    const rows = await benchRequests();
+    const rows = ONLY === "uploads" ? [] : await benchRequests();
     const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
     console.log("\n| route | p50 ms | p99 ms | req/s c=10 | errors | Server-Timing p50 (ms) |\n|---|---|---|---|---|---|");
     for (const row of rows) {
@@ -232,6 +234,7 @@ async function main() {
       console.log(`| ${row.name} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${fmt(row.rps)} | ${row.errors} | ${timing} |`);
     }
     const by = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))!;
+    if (rows.length) {
     const read = by("API GET /api/projects/{id}");
     const list = by("API GET /api/projects?limit");
     const floorDo = by("floor: + one DO");
@@ -239,9 +242,10 @@ async function main() {
     const floorJson = by("floor: Hono JSON");
     console.log(`\nread / one-query floor (p50): ${(read.p50 / floorDb.p50).toFixed(2)}x   list / floor: ${(list.p50 / floorDb.p50).toFixed(2)}x   (target <= 1.2x)`);
     console.log(`auth + limit beyond one DO call (p50): ${fmt(read.p50 - floorDb.p50)} ms over the query floor; DO call itself: ${fmt(floorDo.p50 - floorJson.p50)} ms (target <= 1 ms)`);
+    }
 
     let uploads: Awaited<ReturnType<typeof benchUploads>> = [];
-    if (UPLOAD_MB > 0) {
+    if (UPLOAD_MB > 0 && ONLY !== "requests") {
       uploads = await benchUploads();
       console.log("\n| file | API signed multipart MB/s | floor (raw R2 multipart) MB/s | API / floor | cp MB/s | workerd RSS API peak (baseline) | floor peak |\n|---|---|---|---|---|---|---|");
       for (const u of uploads) {
