@@ -5,6 +5,8 @@ export interface Target {
   url: string;
   /** Headers for the i-th request (lets a run rotate keys or client IPs). */
   headers?: (i: number) => Record<string, string>;
+  /** An error status this target answers on purpose (not counted as an error). */
+  expectStatus?: number;
 }
 
 export interface Sample {
@@ -38,7 +40,7 @@ export async function run(target: Target, seconds: number, concurrency: number, 
     while (Date.now() < deadline) {
       const { ms, status, timing } = await once(target, next++);
       sample.requests += 1;
-      if (status >= 400) sample.errors += 1;
+      if (status >= 400 && status !== target.expectStatus) sample.errors += 1;
       sample.latenciesMs.push(ms);
       for (const metric of timing?.split(",") ?? []) {
         const match = /^\s*([\w-]+);dur=([\d.]+)/.exec(metric);
