@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signSession } from "../src/auth/session";
 import { copyAssets } from "./copy-assets";
-import { ensureDevUser, type DevUser } from "./lib/dev-user";
+import { ensureDevUser, type CreatedUser } from "./lib/users";
 import { startPglite, type LocalPostgres } from "./lib/local-postgres";
 import { applyMigrations } from "./lib/migrate";
 import { startWsProxy } from "./lib/ws-proxy";
@@ -77,7 +77,7 @@ async function main() {
 
   const devFile = path.join(stateDir, "dev.json");
   const previous = readJson<{ apiKey: string; username: string; userId?: string }>(devFile);
-  const user: DevUser = await ensureDevUser(db.url, previous?.username ?? "developer", previous?.userId ? (previous as DevUser) : undefined);
+  const user: CreatedUser = await ensureDevUser(db.url, previous?.username ?? "developer", previous?.userId ? (previous as CreatedUser) : undefined);
   const sessionToken = await signSession(secrets.sessionSecret, { userId: user.userId });
   writeFileSync(devFile, JSON.stringify({ baseUrl, apiKey: user.apiKey, sessionToken, username: user.username, userId: user.userId }, null, 2), { mode: 0o600 });
 
