@@ -1,4 +1,4 @@
-import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { timing } from "hono/timing";
@@ -39,9 +39,6 @@ export function createApp() {
   registerRoutes(app);
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;
-export type { RouteConfig };
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;

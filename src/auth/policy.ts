@@ -1,6 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import type { Deps } from "../context";
-import { memberships, workspaces } from "../db/schema";
+import { findWorkspace, findWorkspaceByUsername, membershipRole } from "../db/identity";
 import { ApiError } from "../errors";
 import { isSignedIn, type Actor } from "./actor";
 
@@ -19,11 +18,7 @@ export async function roleIn(deps: Deps, actor: Actor, workspaceId: string): Pro
   if (!isSignedIn(actor)) return null;
   if (actor.workspaceId === workspaceId) return "owner";
   if (actor.kind === "key") return null;
-  const [row] = await deps.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, actor.userId)));
-  return row?.role ?? null;
+  return membershipRole(deps.db, workspaceId, actor.userId);
 }
 
 /** Private resources are NOT_FOUND to outsiders, never FORBIDDEN: their existence is private too. */
@@ -42,10 +37,7 @@ export async function assertWritable(deps: Deps, actor: Actor, resource: Owned, 
 /** The workspace a create goes to: the `owner` named in the request, or the caller's own. */
 export async function targetWorkspace(deps: Deps, actor: Actor, owner?: string) {
   if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-  const [workspace] = await deps.db
-    .select()
-    .from(workspaces)
-    .where(owner ? eq(workspaces.username, owner) : eq(workspaces.id, actor.workspaceId));
+  const workspace = owner ? await findWorkspaceByUsername(deps.db, owner) : await findWorkspace(deps.db, actor.workspaceId);
   if (!workspace) throw new ApiError("NOT_FOUND", `Workspace ${owner} not found`);
   const role = await roleIn(deps, actor, workspace.id);
   if (!role || RANK[role] < RANK.editor) throw new ApiError("FORBIDDEN", "Workspace editor access required");

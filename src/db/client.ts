@@ -1,4 +1,5 @@
 import { Pool, neonConfig } from "@neondatabase/serverless";
+import { sql } from "drizzle-orm";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { Env } from "../env";
 import * as schema from "./schema";
@@ -64,4 +65,9 @@ export function openDb(env: Env): DbHandle {
     elapsedMs: () => elapsed,
     close: () => pool.end().catch(() => {}),
   };
+}
+
+/** One round trip, for health checks. */
+export async function ping(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
 }

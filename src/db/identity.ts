@@ -7,6 +7,19 @@ export async function findWorkspace(db: Queryable, workspaceId: string) {
   return workspace;
 }
 
+export async function findWorkspaceByUsername(db: Queryable, username: string) {
+  const [workspace] = await db.select().from(workspaces).where(eq(workspaces.username, username));
+  return workspace;
+}
+
+export async function membershipRole(db: Queryable, workspaceId: string, userId: string) {
+  const [row] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+  return row?.role ?? null;
+}
+
 export async function listActiveKeys(db: Queryable, workspaceId: string) {
   return db
     .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt })

@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
-import type { Queryable } from "./client";
-import { memberships, projects, projectStars, workspaces } from "./schema";
+import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { Database, Queryable } from "./client";
+import { memberships, projects, projectStars, trashItems, workspaces } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -87,4 +87,87 @@ export async function countLiveProjects(db: Queryable, workspaceId: string): Pro
     .from(projects)
     .where(and(eq(projects.workspaceId, workspaceId), isNull(projects.deletedAt)));
   return row?.n ?? 0;
+}
+
+export type NewProject = typeof projects.$inferInsert;
+
+export async function insertProject(db: Queryable, values: NewProject): Promise<ProjectRow> {
+  const [row] = await db.insert(projects).values(values).returning();
+  return row!;
+}
+
+/** Changes a live project; undefined when it is gone. */
+export async function updateProjectFields(db: Queryable, id: string, changes: Partial<NewProject>): Promise<{ slug: string } | undefined> {
+  const [row] = await db
+    .update(projects)
+    .set(changes)
+    .where(and(eq(projects.id, id), isNull(projects.deletedAt)))
+    .returning({ slug: projects.slug });
+  return row;
+}
+
+/** Stars or unstars for one user and keeps the count in step, in one transaction; returns the count. */
+export async function setStar(db: Database, projectId: string, userId: string, starred: boolean): Promise<number> {
+  return db.transaction(async (tx) => {
+    const changed = starred
+      ? await tx.insert(projectStars).values({ projectId, userId }).onConflictDoNothing().returning({ id: projectStars.projectId })
+      : await tx
+          .delete(projectStars)
+          .where(and(eq(projectStars.projectId, projectId), eq(projectStars.userId, userId)))
+          .returning({ id: projectStars.projectId });
+    const delta = changed.length ? (starred ? 1 : -1) : 0;
+    const [row] = await tx
+      .update(projects)
+      .set({ starCount: sql`greatest(${projects.starCount} + ${delta}, 0)` })
+      .where(eq(projects.id, projectId))
+      .returning({ starCount: projects.starCount });
+    return row?.starCount ?? 0;
+  });
+}
+
+/** Soft delete plus its trash row, in one transaction; false when the project was already gone. */
+export async function moveProjectToTrash(db: Database, project: ProjectRow, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [trashed] = await tx
+      .update(projects)
+      .set({ deletedAt: now })
+      .where(and(eq(projects.id, project.id), isNull(projects.deletedAt)))
+      .returning({ id: projects.id });
+    if (!trashed) return false;
+    await tx.insert(trashItems).values({
+      resourceType: "project",
+      resourceId: project.id,
+      workspaceId: project.workspaceId,
+      name: project.name,
+      slug: project.slug,
+      trashedAt: now,
+    });
+    return true;
+  });
+}
+
+/** The copy and the source's clone count, in one transaction; `alsoInTransaction` books extras (the icon). */
+export async function insertClone(db: Database, values: NewProject, sourceId: string, alsoInTransaction?: (tx: Queryable) => Promise<void>): Promise<ProjectRow> {
+  return db.transaction(async (tx) => {
+    const created = await insertProject(tx, values);
+    await tx.update(projects).set({ cloneCount: sql`${projects.cloneCount} + 1` }).where(eq(projects.id, sourceId));
+    await alsoInTransaction?.(tx);
+    return created;
+  });
+}
+
+/** Trash handlers: bring back, or delete for good, a trashed project. */
+export async function restoreTrashedProject(tx: Queryable, id: string): Promise<boolean> {
+  const [row] = await tx.update(projects).set({ deletedAt: null }).where(and(eq(projects.id, id), isNotNull(projects.deletedAt))).returning({ id: projects.id });
+  return Boolean(row);
+}
+
+export async function deleteTrashedProject(tx: Queryable, id: string): Promise<void> {
+  await tx.delete(projects).where(and(eq(projects.id, id), isNotNull(projects.deletedAt)));
+}
+
+/** Locks the row and returns its icon key, inside an icon change's transaction. */
+export async function lockIconKey(tx: Queryable, id: string): Promise<string | null> {
+  const [row] = await tx.select({ iconKey: projects.iconKey }).from(projects).where(eq(projects.id, id)).for("update");
+  return row?.iconKey ?? null;
 }

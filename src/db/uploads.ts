@@ -4,6 +4,10 @@ import { uploadParts, uploads } from "./schema";
 
 export type UploadRow = typeof uploads.$inferSelect;
 
+export async function insertUpload(db: Queryable, values: typeof uploads.$inferInsert): Promise<void> {
+  await db.insert(uploads).values(values);
+}
+
 export async function findUpload(db: Queryable, id: string): Promise<UploadRow | undefined> {
   const [row] = await db.select().from(uploads).where(eq(uploads.id, id));
   return row;

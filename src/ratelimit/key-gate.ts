@@ -98,12 +98,6 @@ export class KeyGate extends DurableObject<Env> {
     this.sql.exec("insert or replace into principal (id, json, fetched_at, revoked) values (1, null, ?, 1)", this.cached.fetchedAt);
   }
 
-  /** Drops the cached identity (for example after a rename) so the next request re-reads it. */
-  forget(): void {
-    this.cached = undefined;
-    this.sql.exec("delete from principal");
-  }
-
   private async principal(credential: Exclude<Credential, { kind: "ip" }>, now: number): Promise<Principal | null> {
     const cached = this.cached;
     if (cached?.revoked) return null;

@@ -1,7 +1,6 @@
-import { and, eq, lt } from "drizzle-orm";
 import { sha256Hex } from "../auth/api-key";
 import type { Database } from "../db/client";
-import { idempotencyKeys } from "../db/schema";
+import { claimKey, deleteKey, deleteKeysBefore, findKey, saveAnswer } from "../db/idempotency";
 import { ApiError } from "../errors";
 
 /** How long a remembered answer is replayed. */
@@ -15,14 +14,9 @@ export type Reservation = { kind: "new" } | { kind: "replay"; status: number; bo
  */
 export async function reserve(db: Database, scope: string, key: string, request: string): Promise<Reservation> {
   const requestHash = await sha256Hex(request);
-  const inserted = await db
-    .insert(idempotencyKeys)
-    .values({ scope, key, requestHash })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (inserted.length) return { kind: "new" };
+  if (await claimKey(db, scope, key, requestHash)) return { kind: "new" };
 
-  const [existing] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  const existing = await findKey(db, scope, key);
   if (!existing) return reserve(db, scope, key, request); // expired between the two statements
   if (existing.requestHash !== requestHash) throw new ApiError("CONFLICT", "Idempotency-Key was already used with a different request");
   if (existing.responseStatus === null || existing.responseBody === null) {
@@ -32,17 +26,14 @@ export async function reserve(db: Database, scope: string, key: string, request:
 }
 
 export async function remember(db: Database, scope: string, key: string, status: number, body: string): Promise<void> {
-  await db
-    .update(idempotencyKeys)
-    .set({ responseStatus: status, responseBody: body })
-    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  await saveAnswer(db, scope, key, status, body);
 }
 
-/** Frees the key after a server error so the client's retry runs again. */
+/** Frees the key after a refused or failed request so the client's retry runs again. */
 export async function release(db: Database, scope: string, key: string): Promise<void> {
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  await deleteKey(db, scope, key);
 }
 
 export async function purgeExpiredIdempotencyKeys(db: Database, now: Date): Promise<void> {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)));
+  await deleteKeysBefore(db, new Date(now.getTime() - IDEMPOTENCY_TTL_MS));
 }

@@ -1,10 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { Actor } from "../auth/actor";
 import { assertWritable } from "../auth/policy";
 import type { Deps } from "../context";
 import type { Queryable } from "../db/client";
-import type { ProjectRef } from "../db/projects";
-import { projects } from "../db/schema";
+import { lockIconKey, updateProjectFields, type ProjectRef } from "../db/projects";
 import { addObject, removeObjectByKey } from "../db/storage";
 import { ApiError } from "../errors";
 import { iconKey } from "../storage/keys";
@@ -40,10 +38,10 @@ export async function removeProjectIcon(deps: Deps, actor: Actor, ref: ProjectRe
 /** Points the project at its new icon (or none) and drops the old object from the books and R2. */
 async function replaceIcon(deps: Deps, projectId: string, key: string | null, record: (tx: Queryable) => Promise<void>): Promise<void> {
   const oldKeys = await deps.db.transaction(async (tx) => {
-    const [old] = await tx.select({ iconKey: projects.iconKey }).from(projects).where(eq(projects.id, projectId)).for("update");
+    const oldKey = await lockIconKey(tx, projectId);
     await record(tx);
-    await tx.update(projects).set({ iconKey: key, updatedAt: deps.now() }).where(and(eq(projects.id, projectId), isNull(projects.deletedAt)));
-    return old?.iconKey ? removeObjectByKey(tx, old.iconKey) : [];
+    await updateProjectFields(tx, projectId, { iconKey: key, updatedAt: deps.now() });
+    return oldKey ? removeObjectByKey(tx, oldKey) : [];
   });
   if (oldKeys.length) await deps.bucket.delete(oldKeys);
 }

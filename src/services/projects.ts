@@ -1,10 +1,21 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import { isSignedIn, type Actor } from "../auth/actor";
 import { assertReadable, assertWritable, targetWorkspace } from "../auth/policy";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../db/errors";
-import { findProject, isSlugTaken, listProjects, type ProjectRef, type ProjectView, type Viewer } from "../db/projects";
-import { projects, projectStars, trashItems, type ViewPreferences } from "../db/schema";
+import {
+  findProject,
+  insertClone,
+  insertProject,
+  isSlugTaken,
+  listProjects,
+  moveProjectToTrash,
+  setStar,
+  updateProjectFields,
+  type ProjectRef,
+  type ProjectView,
+  type Viewer,
+} from "../db/projects";
+import type { ViewPreferences } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { copyIcon } from "./project-icons";
@@ -79,24 +90,21 @@ export async function createProject(deps: Deps, actor: Actor, input: ProjectCrea
   const workspace = await targetWorkspace(deps, actor, input.owner);
   const now = deps.now();
   try {
-    const [project] = await deps.db
-      .insert(projects)
-      .values({
-        id: newId("project"),
-        workspaceId: workspace.id,
-        slug: input.slug,
-        name: input.name,
-        description: input.description ?? "",
-        metadata: input.metadata ?? {},
-        visibility: input.visibility ?? "private",
-        tags: input.tags ?? [],
-        license: input.license ?? null,
-        iconLetter: input.name.trim().charAt(0).toUpperCase(),
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    return { project: project!, owner: workspace.username, region: workspace.region, isStarred: false };
+    const project = await insertProject(deps.db, {
+      id: newId("project"),
+      workspaceId: workspace.id,
+      slug: input.slug,
+      name: input.name,
+      description: input.description ?? "",
+      metadata: input.metadata ?? {},
+      visibility: input.visibility ?? "private",
+      tags: input.tags ?? [],
+      license: input.license ?? null,
+      iconLetter: input.name.trim().charAt(0).toUpperCase(),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { project, owner: workspace.username, region: workspace.region, isStarred: false };
   } catch (error) {
     if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Project ${input.slug} already exists in ${workspace.username}`);
     throw error;
@@ -109,17 +117,16 @@ export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, p
   const { view } = await getProject(deps, actor, ref);
   const { starred, ...changes } = patch;
   const changing = Object.values(changes).some((value) => value !== undefined);
-  if (starred !== undefined && !changing) return star(deps, actor, view, starred);
+  if (starred !== undefined && !changing) {
+    if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
+    return { kind: "starred", starred, starCount: await setStar(deps.db, view.project.id, actor.userId, starred) };
+  }
 
   await assertWritable(deps, actor, view.project, "Project");
   // The contract: renaming the display name renames the URL name, unless one is given.
   const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.project.slug : undefined);
   try {
-    const [updated] = await deps.db
-      .update(projects)
-      .set({ ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() })
-      .where(and(eq(projects.id, view.project.id), isNull(projects.deletedAt)))
-      .returning({ slug: projects.slug });
+    const updated = await updateProjectFields(deps.db, view.project.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() });
     if (!updated) throw new ApiError("NOT_FOUND", "Project not found");
     return { kind: "updated", slug: updated.slug };
   } catch (error) {
@@ -128,48 +135,11 @@ export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, p
   }
 }
 
-async function star(deps: Deps, actor: Actor, view: ProjectView, starred: boolean): Promise<ProjectUpdateResult> {
-  if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-  const projectId = view.project.id;
-  const starCount = await deps.db.transaction(async (tx) => {
-    const changed = starred
-      ? await tx.insert(projectStars).values({ projectId, userId: actor.userId }).onConflictDoNothing().returning({ id: projectStars.projectId })
-      : await tx
-          .delete(projectStars)
-          .where(and(eq(projectStars.projectId, projectId), eq(projectStars.userId, actor.userId)))
-          .returning({ id: projectStars.projectId });
-    const delta = changed.length ? (starred ? 1 : -1) : 0;
-    const [row] = await tx
-      .update(projects)
-      .set({ starCount: sql`greatest(${projects.starCount} + ${delta}, 0)` })
-      .where(eq(projects.id, projectId))
-      .returning({ starCount: projects.starCount });
-    return row?.starCount ?? 0;
-  });
-  return { kind: "starred", starred, starCount };
-}
-
 /** Soft delete: the project goes to the trash with a row saying what went with it. */
 export async function trashProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ cascadedModels: number }> {
   const { view } = await getProject(deps, actor, ref);
   await assertWritable(deps, actor, view.project, "Project");
-  const now = deps.now();
-  await deps.db.transaction(async (tx) => {
-    const [trashed] = await tx
-      .update(projects)
-      .set({ deletedAt: now })
-      .where(and(eq(projects.id, view.project.id), isNull(projects.deletedAt)))
-      .returning({ id: projects.id });
-    if (!trashed) throw new ApiError("NOT_FOUND", "Project not found");
-    await tx.insert(trashItems).values({
-      resourceType: "project",
-      resourceId: view.project.id,
-      workspaceId: view.project.workspaceId,
-      name: view.project.name,
-      slug: view.project.slug,
-      trashedAt: now,
-    });
-  });
+  if (!(await moveProjectToTrash(deps.db, view.project, deps.now()))) throw new ApiError("NOT_FOUND", "Project not found");
   // Models arrive with the models issue; a project holds none yet.
   return { cascadedModels: 0 };
 }
@@ -183,32 +153,25 @@ export async function cloneProject(deps: Deps, actor: Actor, ref: ProjectRef, in
   const id = newId("project");
   const iconKey = source.project.iconKey ? await copyIcon(deps, source.project.iconKey, workspace.id, id) : null;
   try {
-    const project = await deps.db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(projects)
-        .values({
-          ...source.project,
-          id,
-          workspaceId: workspace.id,
-          slug,
-          name: input.name ?? source.project.name,
-          description: input.description ?? source.project.description,
-          visibility: input.visibility ?? "private",
-          license: input.license ?? source.project.license,
-          iconKey: iconKey?.key ?? null,
-          clonedFrom: source.project.id,
-          cloneCount: 0,
-          starCount: 0,
-          archived: false,
-          createdAt: now,
-          updatedAt: now,
-          deletedAt: null,
-        })
-        .returning();
-      await tx.update(projects).set({ cloneCount: sql`${projects.cloneCount} + 1` }).where(eq(projects.id, source.project.id));
-      if (iconKey) await iconKey.record(tx);
-      return created!;
-    });
+    const values = {
+      ...source.project,
+      id,
+      workspaceId: workspace.id,
+      slug,
+      name: input.name ?? source.project.name,
+      description: input.description ?? source.project.description,
+      visibility: input.visibility ?? ("private" as const),
+      license: input.license ?? source.project.license,
+      iconKey: iconKey?.key ?? null,
+      clonedFrom: source.project.id,
+      cloneCount: 0,
+      starCount: 0,
+      archived: false,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    const project = await insertClone(deps.db, values, source.project.id, iconKey?.record);
     return { view: { project, owner: workspace.username, region: workspace.region, isStarred: false }, modelCount: 0 };
   } catch (error) {
     if (iconKey) deps.waitUntil(deps.bucket.delete(iconKey.key));

@@ -1,10 +1,10 @@
-import { and, eq, isNotNull } from "drizzle-orm";
 import type { Actor } from "../auth/actor";
 import { targetWorkspace } from "../auth/policy";
 import type { Deps } from "../context";
 import type { Database, Queryable } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
-import { projects, type TrashType } from "../db/schema";
+import { deleteTrashedProject, restoreTrashedProject } from "../db/projects";
+import type { TrashType } from "../db/schema";
 import { removeObjectsOf } from "../db/storage";
 import { deleteTrashRow, findTrashItem, listTrash, trashOf, trashOlderThan, type TrashItem } from "../db/trash";
 import { ApiError } from "../errors";
@@ -23,17 +23,12 @@ interface TrashHandler {
 const HANDLERS: Partial<Record<TrashType, TrashHandler>> = {
   project: {
     async restore(tx, item) {
-      const [restored] = await tx
-        .update(projects)
-        .set({ deletedAt: null })
-        .where(and(eq(projects.id, item.resourceId), isNotNull(projects.deletedAt)))
-        .returning({ id: projects.id });
-      if (!restored) throw new ApiError("NOT_FOUND", "Project not found in trash");
+      if (!(await restoreTrashedProject(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Project not found in trash");
       return { restoredModels: 0 };
     },
     async purge(tx, item) {
       const keys = await removeObjectsOf(tx, [item.resourceId]);
-      await tx.delete(projects).where(and(eq(projects.id, item.resourceId), isNotNull(projects.deletedAt)));
+      await deleteTrashedProject(tx, item.resourceId);
       return { keys, cascadedModels: 0 };
     },
   },

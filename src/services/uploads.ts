@@ -2,9 +2,9 @@ import type { SignedInActor } from "../auth/actor";
 import type { Deps } from "../context";
 import { findWorkspace } from "../db/identity";
 import type { Database } from "../db/client";
-import { type AssetType, type StorageCategory, uploads } from "../db/schema";
+import type { AssetType, StorageCategory } from "../db/schema";
 import { addObject, pendingUploadBytes, usageOf } from "../db/storage";
-import { deleteFailedUploadsBefore, expiredPendingUploads, findUpload, finishUpload, partsOf, recordPart, type UploadRow } from "../db/uploads";
+import { deleteFailedUploadsBefore, expiredPendingUploads, findUpload, finishUpload, insertUpload, partsOf, recordPart, type UploadRow } from "../db/uploads";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { PLANS } from "../plans";
@@ -61,7 +61,7 @@ export async function createUploadSession(deps: Deps, actor: SignedInActor, inpu
   const expiresAt = new Date(deps.now().getTime() + (multipart ? MULTIPART_TTL_MS : SINGLE_TTL_MS));
   const mpu = multipart ? await deps.bucket.createMultipartUpload(key, { httpMetadata: { contentType: input.contentType } }) : null;
 
-  await deps.db.insert(uploads).values({
+  await insertUpload(deps.db, {
     id,
     workspaceId: actor.workspaceId,
     userId: actor.userId,

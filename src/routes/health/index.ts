@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import type { AppEnv, AppHandler } from "../../context";
+import { ping } from "../../db/client";
 import { errorResponses } from "../../errors";
 import { json } from "../common/schemas";
 import { mount } from "../mount";
@@ -38,7 +38,7 @@ async function check(work: () => Promise<unknown>) {
 
 const handleHealth: AppHandler<typeof healthRoute> = async (c) => {
   const { deps } = c.var;
-  const [database, storage] = await Promise.all([check(() => deps.db.execute(sql`select 1`)), check(() => deps.bucket.head("health/probe"))]);
+  const [database, storage] = await Promise.all([check(() => ping(deps.db)), check(() => deps.bucket.head("health/probe"))]);
   const queues = {
     "gpu-jobs": { bound: Boolean(c.env.GPU_JOBS) },
     "cpu-jobs": { bound: Boolean(c.env.CPU_JOBS) },
