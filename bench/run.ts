@@ -13,9 +13,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../src/auth/api-key";
+import { generateApiKey } from "../src/auth/api-key";
+import { newApiKeyRow } from "../src/db/identity";
 import { apiKeys } from "../src/db/schema";
-import { newId } from "../src/ids";
 import { median, percentile, run, type Sample, type Target } from "./lib/load";
 import { pool, putRange, sampleMemory } from "./lib/upload";
 
@@ -63,7 +63,7 @@ async function makeKeys(count: number): Promise<string[]> {
   const db = drizzle(client);
   const [{ workspace_id: workspaceId }] = (await client.query("select personal_workspace_id as workspace_id from users where id = $1", [dev.userId])).rows;
   const keys = Array.from({ length: count }, () => generateApiKey());
-  const rows = await Promise.all(keys.map(async (key) => ({ id: newId("apiKey"), workspaceId, userId: dev.userId, name: "bench", keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) })));
+  const rows = await Promise.all(keys.map((key) => newApiKeyRow(key, { workspaceId, userId: dev.userId, name: "bench" })));
   for (let i = 0; i < rows.length; i += 200) await db.insert(apiKeys).values(rows.slice(i, i + 200));
   await client.end();
   return keys;

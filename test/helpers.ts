@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
-import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../src/auth/api-key";
+import { generateApiKey } from "../src/auth/api-key";
 import { signSession } from "../src/auth/session";
 import { openDb, type Database } from "../src/db/client";
-import { insertUser } from "../src/db/identity";
+import { insertUser, newApiKeyRow } from "../src/db/identity";
 import { apiKeys } from "../src/db/schema";
 import { newId } from "../src/ids";
 
@@ -38,7 +38,7 @@ export async function newTenant(prefix = "t"): Promise<Tenant> {
   const keyId = newId("apiKey");
   await withDb(async (db) => {
     await insertUser(db, { userId, workspaceId, username, name: username });
-    await db.insert(apiKeys).values({ id: keyId, workspaceId, userId, name: "test", keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) });
+    await db.insert(apiKeys).values(await newApiKeyRow(key, { id: keyId, workspaceId, userId, name: "test" }));
   });
   const session = await signSession(env.SESSION_JWT_SECRET!, { userId });
   return { username, userId, workspaceId, key, keyId, session };

@@ -2,9 +2,9 @@
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../../src/auth/api-key";
+import { generateApiKey, hashApiKey } from "../../src/auth/api-key";
 import type { Database } from "../../src/db/client";
-import { insertUser } from "../../src/db/identity";
+import { insertUser, newApiKeyRow } from "../../src/db/identity";
 import * as schema from "../../src/db/schema";
 import { newId } from "../../src/ids";
 
@@ -26,7 +26,7 @@ async function withDatabase<T>(url: string, work: (db: Database) => Promise<T>):
 
 async function issueKey(db: Database, workspaceId: string, userId: string, name: string): Promise<string> {
   const apiKey = generateApiKey();
-  await db.insert(schema.apiKeys).values({ id: newId("apiKey"), workspaceId, userId, name, keyHash: await hashApiKey(apiKey), keyPrefix: keyDisplayPrefix(apiKey) });
+  await db.insert(schema.apiKeys).values(await newApiKeyRow(apiKey, { workspaceId, userId, name }));
   return apiKey;
 }
 

@@ -1,4 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
+import { hashApiKey, keyDisplayPrefix } from "../auth/api-key";
+import { newId } from "../ids";
 import type { Database, Queryable } from "./client";
 import { apiKeys, memberships, users, workspaces } from "./schema";
 
@@ -18,6 +20,11 @@ export async function membershipRole(db: Queryable, workspaceId: string, userId:
     .from(memberships)
     .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
   return row?.role ?? null;
+}
+
+/** The row that stores an API key: its SHA-256 and display prefix, never the key. */
+export async function newApiKeyRow(key: string, owner: { workspaceId: string; userId: string; name: string; id?: string }) {
+  return { id: owner.id ?? newId("apiKey"), workspaceId: owner.workspaceId, userId: owner.userId, name: owner.name, keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) };
 }
 
 export async function listActiveKeys(db: Queryable, workspaceId: string) {

@@ -1,11 +1,10 @@
 import type { SignedInActor } from "../auth/actor";
-import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../auth/api-key";
+import { generateApiKey } from "../auth/api-key";
 import { keyGateName } from "../auth/authenticate";
 import type { Deps } from "../context";
-import { listActiveKeys, revokeKey } from "../db/identity";
+import { listActiveKeys, newApiKeyRow, revokeKey } from "../db/identity";
 import { apiKeys } from "../db/schema";
 import { ApiError } from "../errors";
-import { newId } from "../ids";
 
 export async function listKeys(deps: Deps, actor: SignedInActor) {
   return listActiveKeys(deps.db, actor.workspaceId);
@@ -16,15 +15,7 @@ export async function createKey(deps: Deps, actor: SignedInActor, name: string) 
   const key = generateApiKey();
   const [row] = await deps.db
     .insert(apiKeys)
-    .values({
-      id: newId("apiKey"),
-      workspaceId: actor.workspaceId,
-      userId: actor.userId,
-      name,
-      keyHash: await hashApiKey(key),
-      keyPrefix: keyDisplayPrefix(key),
-      createdAt: deps.now(),
-    })
+    .values({ ...(await newApiKeyRow(key, { workspaceId: actor.workspaceId, userId: actor.userId, name })), createdAt: deps.now() })
     .returning({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt });
   return { ...row!, key };
 }

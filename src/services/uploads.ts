@@ -1,4 +1,5 @@
 import type { SignedInActor } from "../auth/actor";
+import { toHex } from "../auth/api-key";
 import type { Deps } from "../context";
 import { findWorkspace } from "../db/identity";
 import type { Database } from "../db/client";
@@ -177,7 +178,7 @@ async function sha256OfObject(bucket: R2Bucket, key: string): Promise<string> {
   if (!object) throw new ApiError("NOT_FOUND", "Uploaded file not found");
   const digest = new crypto.DigestStream("SHA-256");
   await object.body.pipeTo(digest);
-  return [...new Uint8Array(await digest.digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(await digest.digest));
 }
 
 /** The session as its owner sees it, with a download URL once complete. */

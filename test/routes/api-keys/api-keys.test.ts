@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../../src/auth/api-key";
 import { apiKeys } from "../../../src/db/schema";
 import { body, call, newTenant, withDb } from "../../helpers";
 
@@ -40,12 +41,12 @@ describe("/api/api-keys", () => {
 
   it("notices a revocation made only in Postgres within the cache's 60 s", async () => {
     const t = await newTenant();
-    const gate = env.KEY_GATE.get(env.KEY_GATE.idFromName(`key:${await sha(t.key)}`));
+    const gate = env.KEY_GATE.get(env.KEY_GATE.idFromName(`key:${await sha256Hex(t.key)}`));
     const now = Date.now();
-    expect((await gate.admit({ kind: "key", keyHash: await sha(t.key) }, "default", now)).principal?.keyId).toBe(t.keyId);
+    expect((await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now)).principal?.keyId).toBe(t.keyId);
     await withDb((db) => db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, t.keyId)));
-    expect((await gate.admit({ kind: "key", keyHash: await sha(t.key) }, "default", now + 30_000)).principal).not.toBeNull();
-    expect((await gate.admit({ kind: "key", keyHash: await sha(t.key) }, "default", now + 60_001)).principal).toBeNull();
+    expect((await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now + 30_000)).principal).not.toBeNull();
+    expect((await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now + 60_001)).principal).toBeNull();
   });
 
   it("answers 400 for a missing or blank name and a missing keyId", async () => {
@@ -57,7 +58,3 @@ describe("/api/api-keys", () => {
   });
 });
 
-async function sha(text: string) {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { toHex } from "../../../src/auth/api-key";
 import { signTransfer } from "../../../src/storage/signed-url";
 import { BASE, body, call, newTenant, type Tenant } from "../../helpers";
 
@@ -12,8 +13,7 @@ function bytes(size: number, seed = 1): Uint8Array {
 }
 
 async function sha256(data: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", data);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", data)));
 }
 
 /** A PUT to a signed URL: no auth header, the signed type and length. */
