@@ -10,6 +10,11 @@ export const ID_PREFIXES = {
   upload: "upl",
   model: "mdl",
   dataset: "dst",
+  modelFile: "mfl",
+  job: "job",
+  export: "exp",
+  runner: "rnr",
+  credit: "crd",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

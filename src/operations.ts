@@ -45,6 +45,21 @@ export const OPERATIONS = {
   post_api_projects_projectId_icon: { access: "session", category: "upload", streamsBody: true },
   delete_api_projects_projectId_icon: { access: "session", category: "default" },
 
+  // models (owner/slug operations from the contract, id-path operations from the docs)
+  get_api_models: { access: "public", category: "default" },
+  get_api_models_completed: { access: "key", category: "default" },
+  get_api_models_owner_project: { access: "public", category: "default" },
+  post_api_models: { access: "key", category: "default", idempotent: true },
+  get_api_models_modelId: { access: "public", category: "default" },
+  get_api_models_owner_project_model: { access: "public", category: "default" },
+  patch_api_models_modelId: { access: "key", category: "default" },
+  patch_api_models_owner_project_model: { access: "key", category: "default" },
+  delete_api_models_modelId: { access: "key", category: "default" },
+  delete_api_models_owner_project_model: { access: "key", category: "default" },
+  get_api_models_modelId_files: { access: "public", category: "download" },
+  get_api_models_owner_project_model_files: { access: "public", category: "download" },
+  post_api_models_modelId_track_download: { access: "public", category: "default" },
+
   // trash
   get_api_trash: { access: "key", category: "default" },
   post_api_trash: { access: "key", category: "default" },

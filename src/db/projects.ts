@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
-import { memberships, projects, projectStars, trashItems, workspaces } from "./schema";
+import { memberships, models, projects, projectStars, storageObjects, trashItems, workspaces } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -125,24 +125,38 @@ export async function setStar(db: Database, projectId: string, userId: string, s
   });
 }
 
-/** Soft delete plus its trash row, in one transaction; false when the project was already gone. */
-export async function moveProjectToTrash(db: Database, project: ProjectRow, now: Date): Promise<boolean> {
+/**
+ * Soft delete plus its trash row, in one transaction; null when the project was already gone.
+ * Its live models go with it (hidden while the project is trashed) and are counted.
+ */
+export async function moveProjectToTrash(db: Database, project: ProjectRow, now: Date): Promise<{ cascadedModels: number } | null> {
   return db.transaction(async (tx) => {
     const [trashed] = await tx
       .update(projects)
       .set({ deletedAt: now })
       .where(and(eq(projects.id, project.id), isNull(projects.deletedAt)))
       .returning({ id: projects.id });
-    if (!trashed) return false;
+    if (!trashed) return null;
+    const [live] = await tx
+      .select({ count: sql<number>`count(*)`.mapWith(Number), bytes: sql<number>`coalesce(sum(${storageObjects.sizeBytes}), 0)`.mapWith(Number) })
+      .from(models)
+      .leftJoin(storageObjects, eq(storageObjects.resourceId, models.id))
+      .where(and(eq(models.projectId, project.id), isNull(models.deletedAt)));
+    const [liveModels] = await tx
+      .select({ count: sql<number>`count(*)`.mapWith(Number) })
+      .from(models)
+      .where(and(eq(models.projectId, project.id), isNull(models.deletedAt)));
     await tx.insert(trashItems).values({
       resourceType: "project",
       resourceId: project.id,
       workspaceId: project.workspaceId,
       name: project.name,
       slug: project.slug,
+      cascadedCount: liveModels?.count ?? 0,
+      sizeBytes: live?.bytes ?? 0,
       trashedAt: now,
     });
-    return true;
+    return { cascadedModels: liveModels?.count ?? 0 };
   });
 }
 

@@ -3,3 +3,5 @@ export * from "./tables/projects";
 export * from "./tables/trash";
 export * from "./tables/storage";
 export * from "./tables/idempotency";
+export * from "./tables/models";
+export * from "./tables/jobs";

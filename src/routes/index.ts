@@ -5,6 +5,7 @@ import { registerApiKeyRoutes } from "./api-keys";
 import { registerDocsRoutes } from "./docs";
 import { registerFileRoutes } from "./files";
 import { registerHealthRoutes } from "./health";
+import { registerModelRoutes } from "./models";
 import { registerProjectRoutes } from "./projects";
 import { registerStorageRoutes } from "./storage";
 import { registerTrashRoutes } from "./trash";
@@ -15,6 +16,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerAccountRoutes(app);
   registerApiKeyRoutes(app);
   registerProjectRoutes(app);
+  registerModelRoutes(app);
   registerTrashRoutes(app);
   registerUploadRoutes(app);
   registerFileRoutes(app);

@@ -1,5 +1,5 @@
 import { isSignedIn, type Actor } from "../auth/actor";
-import { assertReadable, assertWritable, targetWorkspace } from "../auth/policy";
+import { assertReadable, assertWritable, roleIn, targetWorkspace } from "../auth/policy";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../db/errors";
 import {
@@ -15,6 +15,7 @@ import {
   type ProjectView,
   type Viewer,
 } from "../db/projects";
+import { modelSummaries } from "../db/models";
 import type { ViewPreferences } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
@@ -83,7 +84,11 @@ export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owne
   if (!owner) throw new ApiError("UNAUTHORIZED", "Sign in or name an owner: ?username=<owner>");
   const result = await listProjects(deps.db, { owner, viewer: viewerOf(actor), limit: params.limit });
   if (!result.ownerFound) throw new ApiError("NOT_FOUND", `Owner ${owner} not found`);
-  return result;
+  // Outsiders count only the public models of the public projects they see.
+  const first = result.rows[0];
+  const member = first ? Boolean(await roleIn(deps, actor, first.project.workspaceId)) : false;
+  const models = await modelSummaries(deps.db, result.rows.map((row) => row.project.id), { publicOnly: !member });
+  return { ...result, models };
 }
 
 export async function createProject(deps: Deps, actor: Actor, input: ProjectCreate): Promise<ProjectView> {
@@ -139,9 +144,9 @@ export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, p
 export async function trashProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ cascadedModels: number }> {
   const { view } = await getProject(deps, actor, ref);
   await assertWritable(deps, actor, view.project, "Project");
-  if (!(await moveProjectToTrash(deps.db, view.project, deps.now()))) throw new ApiError("NOT_FOUND", "Project not found");
-  // Models arrive with the models issue; a project holds none yet.
-  return { cascadedModels: 0 };
+  const trashed = await moveProjectToTrash(deps.db, view.project, deps.now());
+  if (!trashed) throw new ApiError("NOT_FOUND", "Project not found");
+  return trashed;
 }
 
 /** Copies an accessible project into a workspace the actor can edit. */

@@ -3,6 +3,7 @@ import { targetWorkspace } from "../auth/policy";
 import type { Deps } from "../context";
 import type { Database, Queryable } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
+import { deleteTrashedModel, modelIdsOfProject, restoreTrashedModel } from "../db/models";
 import { deleteTrashedProject, restoreTrashedProject } from "../db/projects";
 import type { TrashType } from "../db/schema";
 import { removeObjectsOf } from "../db/storage";
@@ -24,11 +25,25 @@ const HANDLERS: Partial<Record<TrashType, TrashHandler>> = {
   project: {
     async restore(tx, item) {
       if (!(await restoreTrashedProject(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Project not found in trash");
-      return { restoredModels: 0 };
+      // Its models come back with it (those trashed on their own stay in the trash).
+      return { restoredModels: item.cascadedCount };
+    },
+    async purge(tx, item) {
+      // The project's models (and their files, exports and jobs) go with it.
+      const modelIds = await modelIdsOfProject(tx, item.resourceId);
+      const keys = await removeObjectsOf(tx, [item.resourceId, ...modelIds]);
+      await deleteTrashedProject(tx, item.resourceId);
+      return { keys, cascadedModels: modelIds.length };
+    },
+  },
+  model: {
+    async restore(tx, item) {
+      if (!(await restoreTrashedModel(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Model not found in trash");
+      return { restoredModels: 1 };
     },
     async purge(tx, item) {
       const keys = await removeObjectsOf(tx, [item.resourceId]);
-      await deleteTrashedProject(tx, item.resourceId);
+      await deleteTrashedModel(tx, item.resourceId);
       return { keys, cascadedModels: 0 };
     },
   },

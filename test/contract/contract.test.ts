@@ -80,6 +80,38 @@ const CASES: Record<string, Case[]> = {
     { name: "valid", send: (t) => call("GET", "/api/storage?details=true", { auth: t.key }) },
     { name: "bad query", send: (t) => call("GET", "/api/storage?details=yes", { auth: t.key }) },
   ],
+  post_api_models: [
+    { name: "valid", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-new", name: "New" } }) },
+    { name: "taken", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }) },
+    { name: "bad task", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "x", task: "dance" } }) },
+    { name: "unknown project", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "nope", model: "x" } }) },
+    { name: "no key", send: () => call("POST", "/api/models", { json: { project: "c-base", model: "x" } }) },
+  ],
+  get_api_models_owner_project: [
+    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base`, { auth: t.key }) },
+    { name: "bad limit", send: (t) => call("GET", `/api/models/${t.username}/c-base?limit=101`, { auth: t.key }) },
+    { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base`, { auth: o.key }) },
+  ],
+  get_api_models_owner_project_model: [
+    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: t.key }) },
+    { name: "inspected", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key }) },
+    { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: o.key }) },
+    { name: "bad name", send: (t) => call("GET", `/api/models/${t.username}/c-base/Bad_Name`, { auth: t.key }) },
+  ],
+  patch_api_models_owner_project_model: [
+    { name: "valid", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { description: "d" } }) },
+    { name: "star", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { starred: true } }) },
+    { name: "bad body", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { status: "exploded" } }) },
+    { name: "taken name", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { model: "c-rich" } }) },
+  ],
+  delete_api_models_owner_project_model: [
+    { name: "valid", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-doomed-model`, { auth: t.key }) },
+    { name: "missing", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/nope`, { auth: t.key }) },
+  ],
+  get_api_models_owner_project_model_files: [
+    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }) },
+    { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }) },
+  ],
 };
 
 declare module "../helpers" {
@@ -110,6 +142,20 @@ describe.skipIf(!spec)("the official contract", () => {
       if (slug === "c-restore") t.trashedId = id;
       else t.purgeId = id;
     }
+    await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } });
+    await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-doomed-model" } });
+    await call("POST", "/api/models", {
+      auth: t.key,
+      json: {
+        project: "c-base",
+        model: "c-rich",
+        task: "detect",
+        completedAt: "2026-11-25T03:52:51.000Z",
+        metrics: { "metrics/mAP50(B)": 0.995 },
+        trainArgs: { model: "yolo11n.yaml", data: "data.yaml", epochs: 40, imgsz: 256, cache: false, save_dir: "/runs/train" },
+        trainResults: [{ epoch: 1, fitness: 0.5, metrics: { "metrics/mAP50(B)": 0.6 } }],
+      },
+    });
     const upload = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: "m0", filename: "a.pt", contentType: "application/octet-stream", totalBytes: 4 } }));
     await call("PUT", new URL(upload.uploadUrl).pathname + new URL(upload.uploadUrl).search, { body: new Uint8Array(4), headers: { "Content-Type": "application/octet-stream", "Content-Length": "4" } });
     t.uploadId = upload.sessionId;

@@ -3,7 +3,9 @@ import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ProjectRef } from "../../db/projects";
 import { errorResponses } from "../../errors";
+import { listProjectModels } from "../../services/models";
 import { getProject } from "../../services/projects";
+import { toProjectModelSummary } from "../models/presenter";
 import { json } from "../common/schemas";
 import { toProjectDetail, withAliases } from "./presenter";
 import { OwnerProjectParams, ProjectDetailResponse, ProjectIdParams } from "./schemas";
@@ -34,9 +36,9 @@ export const getProjectByIdRoute = createRoute({
 async function answer(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
   const { deps, actor } = c.var;
   const { view, isOwner } = await getProject(deps, actor, ref);
-  const project = toProjectDetail(view, deps.baseUrl);
-  // Models arrive with the models issue.
-  return c.json({ project: aliases ? withAliases(project) : project, models: [], isOwner }, 200);
+  const { models } = await listProjectModels(deps, actor, { id: view.project.id }, { limit: 100 });
+  const project = toProjectDetail(view, deps.baseUrl, { count: models.length, names: models.map((model) => model.model.name) });
+  return c.json({ project: aliases ? withAliases(project) : project, models: models.map(toProjectModelSummary), isOwner }, 200);
 }
 
 export const handleGetProject: AppHandler<typeof getProjectRoute> = async (c) => {

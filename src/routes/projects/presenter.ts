@@ -1,8 +1,14 @@
 import type { ProjectView } from "../../db/projects";
 import type { ProjectJson } from "./schemas";
 
+/** How many live models a project holds, and their names. */
+export interface ModelSummary {
+  count: number;
+  names: string[];
+}
+
 /** The one presenter of a project: the contract's Project, nothing from the row beyond it. */
-export function toProject(view: ProjectView, baseUrl: string): ProjectJson {
+export function toProject(view: ProjectView, baseUrl: string, models: ModelSummary = { count: 0, names: [] }): ProjectJson {
   const p = view.project;
   return {
     id: p.id,
@@ -16,8 +22,8 @@ export function toProject(view: ProjectView, baseUrl: string): ProjectJson {
     ...(p.iconColor ? { iconColor: p.iconColor } : {}),
     ...(p.iconLetter ? { iconLetter: p.iconLetter } : {}),
     ...(p.iconKey ? { iconImage: `${baseUrl}/api/projects/${p.id}/icon` } : {}),
-    modelCount: 0,
-    modelNames: [],
+    modelCount: models.count,
+    modelNames: models.names,
     starCount: p.starCount,
     isStarred: view.isStarred,
     archived: p.archived,
@@ -32,8 +38,8 @@ export function toProject(view: ProjectView, baseUrl: string): ProjectJson {
 }
 
 /** Detail adds the metadata. */
-export function toProjectDetail(view: ProjectView, baseUrl: string) {
-  return { ...toProject(view, baseUrl), metadata: view.project.metadata };
+export function toProjectDetail(view: ProjectView, baseUrl: string, models?: ModelSummary) {
+  return { ...toProject(view, baseUrl, models), metadata: view.project.metadata };
 }
 
 /** The docs' alias fields (`_id`, `slug`, `username`) for id-path answers. */

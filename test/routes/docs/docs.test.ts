@@ -8,6 +8,9 @@ const SAMPLE_PARAMS: Record<string, string> = {
   project: "x",
   projectId: `prj_${"0".repeat(20)}`,
   sessionId: `upl_${"0".repeat(20)}`,
+  modelId: `mdl_${"0".repeat(20)}`,
+  exportId: `exp_${"0".repeat(20)}`,
+  jobId: `job_${"0".repeat(20)}`,
   partNumber: "1",
   name: "file.bin",
 };

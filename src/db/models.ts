@@ -1,0 +1,203 @@
+import { and, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import type { Database, Queryable } from "./client";
+import { modelFiles, models, modelStars, projects, trashItems, workspaces } from "./schema";
+
+export type ModelRow = typeof models.$inferSelect;
+export type NewModel = typeof models.$inferInsert;
+export type ModelFileRow = typeof modelFiles.$inferSelect;
+
+export interface ModelProject {
+  id: string;
+  slug: string;
+  name: string;
+  visibility: "public" | "private";
+}
+
+/** A model with what its presenter needs from around it. */
+export interface ModelView {
+  model: ModelRow;
+  owner: string;
+  region: "us" | "eu" | "ap";
+  project: ModelProject;
+  isStarred: boolean;
+  /** Size of the current best.pt (or other .pt), when it has weights. */
+  weightsBytes: number | null;
+}
+
+export type ModelRef = { id: string } | { owner: string; project: string; slug: string };
+
+const projectColumns = { id: projects.id, slug: projects.slug, name: projects.name, visibility: projects.visibility };
+
+function starredBy(userId: string | undefined): SQL<boolean> {
+  if (!userId) return sql<boolean>`false`;
+  return sql<boolean>`exists (select 1 from ${modelStars} where ${modelStars.modelId} = ${models.id} and ${modelStars.userId} = ${userId})`;
+}
+
+/** Bytes of the newest .pt file, null without one. */
+const weightsBytes = sql<number | null>`(select ${modelFiles.sizeBytes} from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and ${modelFiles.name} like '%.pt' order by (${modelFiles.name} = 'best.pt') desc, ${modelFiles.revision} desc limit 1)`.mapWith(
+  (value) => (value === null ? null : Number(value)),
+);
+
+function viewQuery(db: Queryable, userId?: string) {
+  return db
+    .select({ model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, isStarred: starredBy(userId), weightsBytes })
+    .from(models)
+    .innerJoin(projects, eq(projects.id, models.projectId))
+    .innerJoin(workspaces, eq(workspaces.id, models.workspaceId));
+}
+
+const live = and(isNull(models.deletedAt), isNull(projects.deletedAt));
+
+export async function findModel(db: Queryable, ref: ModelRef, userId?: string): Promise<ModelView | undefined> {
+  const match = "id" in ref ? eq(models.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.project), eq(models.slug, ref.slug));
+  const [row] = await viewQuery(db, userId).where(and(match, live)).limit(1);
+  return row;
+}
+
+/** A project's live models, newest first; `ids` narrows to some of them. */
+export async function listModelsOf(db: Queryable, params: { projectId: string; ids?: string[]; limit: number; userId?: string }): Promise<ModelView[]> {
+  return viewQuery(db, params.userId)
+    .where(and(eq(models.projectId, params.projectId), params.ids ? inArray(models.id, params.ids) : undefined, live))
+    .orderBy(desc(models.createdAt), desc(models.id))
+    .limit(params.limit);
+}
+
+/** Completed models of a workspace, for model selectors. */
+export async function listCompletedModels(db: Queryable, params: { workspaceId: string; limit: number; userId?: string }): Promise<ModelView[]> {
+  return viewQuery(db, params.userId)
+    .where(and(eq(models.workspaceId, params.workspaceId), eq(models.status, "completed"), live))
+    .orderBy(desc(models.updatedAt), desc(models.id))
+    .limit(params.limit);
+}
+
+export async function listModelsOfDataset(db: Queryable, datasetId: string, limit: number): Promise<ModelView[]> {
+  return viewQuery(db).where(and(eq(models.datasetId, datasetId), live)).orderBy(desc(models.createdAt)).limit(limit);
+}
+
+/** Counts and names of the live models of projects, for the project presenter. */
+export async function modelSummaries(db: Queryable, projectIds: string[], options: { publicOnly?: boolean } = {}): Promise<Map<string, { count: number; names: string[] }>> {
+  const summaries = new Map<string, { count: number; names: string[] }>();
+  if (!projectIds.length) return summaries;
+  const rows = await db
+    .select({ projectId: models.projectId, name: models.name })
+    .from(models)
+    .where(and(inArray(models.projectId, projectIds), isNull(models.deletedAt), options.publicOnly ? eq(models.visibility, "public") : undefined))
+    .orderBy(desc(models.createdAt));
+  for (const row of rows) {
+    const summary = summaries.get(row.projectId) ?? { count: 0, names: [] };
+    summary.count += 1;
+    summary.names.push(row.name);
+    summaries.set(row.projectId, summary);
+  }
+  return summaries;
+}
+
+export async function isModelSlugTaken(db: Queryable, projectId: string, slug: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: models.id })
+    .from(models)
+    .where(and(eq(models.projectId, projectId), eq(models.slug, slug), isNull(models.deletedAt)))
+    .limit(1);
+  return Boolean(row);
+}
+
+export async function insertModel(db: Queryable, values: NewModel): Promise<ModelRow> {
+  const [row] = await db.insert(models).values(values).returning();
+  return row!;
+}
+
+export async function updateModelFields(db: Queryable, id: string, changes: Partial<NewModel>): Promise<ModelRow | undefined> {
+  const [row] = await db
+    .update(models)
+    .set(changes)
+    .where(and(eq(models.id, id), isNull(models.deletedAt)))
+    .returning();
+  return row;
+}
+
+export async function setModelStar(db: Database, modelId: string, userId: string, starred: boolean): Promise<number> {
+  return db.transaction(async (tx) => {
+    const changed = starred
+      ? await tx.insert(modelStars).values({ modelId, userId }).onConflictDoNothing().returning({ id: modelStars.modelId })
+      : await tx.delete(modelStars).where(and(eq(modelStars.modelId, modelId), eq(modelStars.userId, userId))).returning({ id: modelStars.modelId });
+    const delta = changed.length ? (starred ? 1 : -1) : 0;
+    const [row] = await tx
+      .update(models)
+      .set({ starCount: sql`greatest(${models.starCount} + ${delta}, 0)` })
+      .where(eq(models.id, modelId))
+      .returning({ starCount: models.starCount });
+    return row?.starCount ?? 0;
+  });
+}
+
+export async function countDownload(db: Queryable, modelId: string): Promise<void> {
+  await db.update(models).set({ downloadCount: sql`${models.downloadCount} + 1` }).where(eq(models.id, modelId));
+}
+
+/** Soft delete plus its trash row, in one transaction; false when the model was already gone. */
+export async function moveModelToTrash(db: Database, view: ModelView, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [trashed] = await tx
+      .update(models)
+      .set({ deletedAt: now })
+      .where(and(eq(models.id, view.model.id), isNull(models.deletedAt)))
+      .returning({ id: models.id });
+    if (!trashed) return false;
+    await tx.insert(trashItems).values({
+      resourceType: "model",
+      resourceId: view.model.id,
+      workspaceId: view.model.workspaceId,
+      name: view.model.name,
+      slug: view.model.slug,
+      sizeBytes: await modelBytes(tx, view.model.id),
+      parentId: view.project.id,
+      parentName: view.project.name,
+      parentSlug: view.project.slug,
+      trashedAt: now,
+    });
+    return true;
+  });
+}
+
+async function modelBytes(tx: Queryable, modelId: string): Promise<number> {
+  const [row] = await tx.select({ bytes: sql<number>`coalesce(sum(${modelFiles.sizeBytes}), 0)`.mapWith(Number) }).from(modelFiles).where(eq(modelFiles.modelId, modelId));
+  return row?.bytes ?? 0;
+}
+
+export async function restoreTrashedModel(tx: Queryable, id: string): Promise<boolean> {
+  const [row] = await tx.update(models).set({ deletedAt: null }).where(and(eq(models.id, id), isNotNull(models.deletedAt))).returning({ id: models.id });
+  return Boolean(row);
+}
+
+export async function deleteTrashedModel(tx: Queryable, id: string): Promise<void> {
+  await tx.delete(models).where(and(eq(models.id, id), isNotNull(models.deletedAt)));
+}
+
+/** Models that went to the trash with their project (same deletedAt), for restore and purge. */
+export async function modelIdsOfProject(tx: Queryable, projectId: string): Promise<string[]> {
+  const rows = await tx.select({ id: models.id }).from(models).where(eq(models.projectId, projectId));
+  return rows.map((row) => row.id);
+}
+
+/** The newest revision of each file name. */
+export async function currentFiles(db: Queryable, modelId: string): Promise<ModelFileRow[]> {
+  const rows = await db.select().from(modelFiles).where(eq(modelFiles.modelId, modelId)).orderBy(modelFiles.name, desc(modelFiles.revision));
+  const seen = new Set<string>();
+  return rows.filter((row) => !seen.has(row.name) && seen.add(row.name));
+}
+
+export async function fileRevisions(db: Queryable, modelId: string): Promise<ModelFileRow[]> {
+  return db.select().from(modelFiles).where(eq(modelFiles.modelId, modelId)).orderBy(modelFiles.name, desc(modelFiles.revision));
+}
+
+/** Adds the next revision of a file name, in the caller's transaction. */
+export async function addModelFile(tx: Queryable, values: Omit<typeof modelFiles.$inferInsert, "revision">): Promise<ModelFileRow> {
+  const [row] = await tx
+    .insert(modelFiles)
+    .values({
+      ...values,
+      revision: sql`coalesce((select max(${modelFiles.revision}) from ${modelFiles} where ${modelFiles.modelId} = ${values.modelId} and ${modelFiles.name} = ${values.name}), 0) + 1`,
+    })
+    .returning();
+  return row!;
+}

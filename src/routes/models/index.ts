@@ -1,0 +1,26 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../context";
+import { mount } from "../mount";
+import { createModelRoute, handleCreateModel } from "./create";
+import { deleteModelByIdRoute, deleteModelRoute, handleDeleteModel, handleDeleteModelById } from "./delete";
+import { handleModelFiles, handleModelFilesById, handleTrackModelDownload, modelFilesByIdRoute, modelFilesRoute, trackModelDownloadRoute } from "./files";
+import { getModelByIdRoute, getModelRoute, handleGetModel, handleGetModelById } from "./get";
+import { handleListCompletedModels, handleListModels, handleListOwnerProjectModels, listCompletedModelsRoute, listModelsRoute, listOwnerProjectModelsRoute } from "./list";
+import { handleUpdateModel, handleUpdateModelById, updateModelByIdRoute, updateModelRoute } from "./update";
+
+export function registerModelRoutes(app: OpenAPIHono<AppEnv>): void {
+  // `completed` before the owner/project form, which would also match it.
+  mount(app, listCompletedModelsRoute, handleListCompletedModels);
+  mount(app, listModelsRoute, handleListModels);
+  mount(app, createModelRoute, handleCreateModel);
+  mount(app, listOwnerProjectModelsRoute, handleListOwnerProjectModels);
+  mount(app, getModelByIdRoute, handleGetModelById);
+  mount(app, getModelRoute, handleGetModel);
+  mount(app, updateModelByIdRoute, handleUpdateModelById);
+  mount(app, updateModelRoute, handleUpdateModel);
+  mount(app, deleteModelByIdRoute, handleDeleteModelById);
+  mount(app, deleteModelRoute, handleDeleteModel);
+  mount(app, modelFilesByIdRoute, handleModelFilesById);
+  mount(app, modelFilesRoute, handleModelFiles);
+  mount(app, trackModelDownloadRoute, handleTrackModelDownload);
+}

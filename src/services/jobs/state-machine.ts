@@ -1,0 +1,46 @@
+import type { JobStatus } from "../../db/schema";
+import { ApiError } from "../../errors";
+
+/**
+ * The one job state machine, for every kind of job:
+ *
+ *   queued -> starting -> running -> completed | failed | cancelled
+ *
+ * `claim` takes a queued job, or one whose lease lapsed (its runner died), as attempt n+1.
+ * `lapse` hands a job whose lease ran out back to the queue. Terminal states never reopen.
+ */
+export type JobEvent = "claim" | "start" | "complete" | "fail" | "cancel" | "lapse";
+
+const TERMINAL: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
+
+const TRANSITIONS: Record<JobEvent, { from: readonly JobStatus[]; to: JobStatus }> = {
+  claim: { from: ["queued", "starting", "running"], to: "starting" },
+  start: { from: ["starting"], to: "running" },
+  complete: { from: ["starting", "running"], to: "completed" },
+  fail: { from: ["queued", "starting", "running"], to: "failed" },
+  cancel: { from: ["queued", "starting", "running"], to: "cancelled" },
+  lapse: { from: ["starting", "running"], to: "queued" },
+};
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+/** The statuses `event` may leave from; the database update is conditioned on one of them. */
+export function sourcesOf(event: JobEvent): readonly JobStatus[] {
+  return TRANSITIONS[event].from;
+}
+
+/**
+ * The status after `event`, or a CONFLICT naming the illegal move. A claim of a job another
+ * runner still holds is illegal until that lease lapses.
+ */
+export function transition(status: JobStatus, event: JobEvent, context: { leaseLapsed?: boolean } = {}): JobStatus {
+  const rule = TRANSITIONS[event];
+  const allowed = rule.from.includes(status) && !(event === "claim" && status !== "queued" && !context.leaseLapsed);
+  if (!allowed) {
+    const why = isTerminal(status) ? `the job is already ${status}` : event === "claim" ? "another runner holds its lease" : `it is ${status}`;
+    throw new ApiError("CONFLICT", `Cannot ${event} job: ${why}`);
+  }
+  return rule.to;
+}

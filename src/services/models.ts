@@ -1,0 +1,186 @@
+import { isSignedIn, type Actor } from "../auth/actor";
+import { assertReadable, assertWritable, roleIn } from "../auth/policy";
+import type { Deps } from "../context";
+import { isUniqueViolation } from "../db/errors";
+import {
+  countDownload,
+  currentFiles,
+  findModel,
+  insertModel,
+  isModelSlugTaken,
+  listCompletedModels,
+  listModelsOf,
+  moveModelToTrash,
+  setModelStar,
+  updateModelFields,
+  type ModelRef,
+  type ModelView,
+  type NewModel,
+} from "../db/models";
+import type { ProjectRef } from "../db/projects";
+import type { ModelStatus } from "../db/schema";
+import { ApiError } from "../errors";
+import { newId } from "../ids";
+import { signedDownloadUrl } from "../storage/signed-url";
+import { getProject, slugify } from "./projects";
+
+const DOWNLOAD_TTL_MS = 60 * 60 * 1000;
+
+export interface ModelCreate {
+  project: ProjectRef;
+  slug?: string;
+  name?: string;
+  description?: string;
+  task?: string;
+  visibility?: "public" | "private";
+  metadata?: Record<string, unknown>;
+  trainArgs?: Record<string, unknown>;
+  trainResults?: { epoch: number; metrics?: Record<string, number>; fitness?: number; timestamp?: string }[];
+  epochs?: number;
+  metrics?: Record<string, number>;
+  version?: string;
+  completedAt?: string;
+}
+
+export interface ModelPatch {
+  slug?: string;
+  name?: string;
+  description?: string;
+  color?: string | null;
+  metadata?: Record<string, unknown>;
+  status?: ModelStatus;
+  license?: string;
+  visibility?: "public" | "private";
+  task?: string;
+  datasetId?: string | null;
+  trainArgs?: Record<string, unknown>;
+  starred?: boolean;
+}
+
+/** Loads a live model the actor may read. A model is public only if its project is too; else NOT_FOUND to outsiders. */
+export async function getModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<{ view: ModelView; isOwner: boolean }> {
+  const view = await findModel(deps.db, ref, isSignedIn(actor) ? actor.userId : undefined);
+  if (!view) throw new ApiError("NOT_FOUND", "Model not found");
+  const visibility = view.model.visibility === "public" && view.project.visibility === "public" ? "public" : "private";
+  const role = await assertReadable(deps, actor, { workspaceId: view.model.workspaceId, visibility }, "Model");
+  return { view, isOwner: role === "owner" || role === "admin" };
+}
+
+/** A model the actor may change (editor rights in its workspace). */
+export async function getWritableModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<ModelView> {
+  const { view } = await getModel(deps, actor, ref);
+  await assertWritable(deps, actor, { workspaceId: view.model.workspaceId, visibility: "public" }, "Model");
+  return view;
+}
+
+/** A project's models: all for members, the public ones for others. */
+export async function listProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: { ids?: string[]; limit: number }) {
+  const { view: project } = await getProject(deps, actor, ref);
+  const member = await roleIn(deps, actor, project.project.workspaceId);
+  const rows = await listModelsOf(deps.db, { projectId: project.project.id, ids: params.ids, limit: params.limit, userId: isSignedIn(actor) ? actor.userId : undefined });
+  return { project, models: member ? rows : rows.filter((row) => row.model.visibility === "public") };
+}
+
+export async function listCompleted(deps: Deps, actor: Actor, limit: number) {
+  if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
+  return listCompletedModels(deps.db, { workspaceId: actor.workspaceId, limit, userId: actor.userId });
+}
+
+export async function createModel(deps: Deps, actor: Actor, input: ModelCreate): Promise<ModelView> {
+  const { view: project } = await getProject(deps, actor, input.project);
+  await assertWritable(deps, actor, project.project, "Project");
+  const base = input.slug ?? (input.name ? slugify(input.name) : "") ?? "";
+  const slug = input.slug ?? (await freeModelSlug(deps, project.project.id, base || "model"));
+  const now = deps.now();
+  const best = bestOf(input.trainResults);
+  const values: NewModel = {
+    id: newId("model"),
+    workspaceId: project.project.workspaceId,
+    projectId: project.project.id,
+    slug,
+    name: input.name ?? slug,
+    description: input.description ?? "",
+    task: input.task ?? project.project.task ?? null,
+    visibility: input.visibility ?? project.project.visibility,
+    status: input.completedAt ? "completed" : "untrained",
+    metadata: input.metadata ?? {},
+    trainArgs: input.trainArgs ?? null,
+    trainResults: input.trainResults?.map((row) => ({ epoch: row.epoch, metrics: row.metrics ?? {}, ...(row.fitness !== undefined ? { fitness: row.fitness } : {}), ...(row.timestamp ? { timestamp: row.timestamp } : {}) })) ?? null,
+    epochs: input.epochs ?? input.trainResults?.length ?? null,
+    bestEpoch: best?.epoch ?? null,
+    bestFitness: best?.fitness ?? null,
+    metrics: input.metrics ?? null,
+    ultralyticsVersion: input.version ?? null,
+    completedAt: input.completedAt ? new Date(input.completedAt) : null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    const model = await insertModel(deps.db, values);
+    return { model, owner: project.owner, region: project.region, project: pick(project.project), isStarred: false, weightsBytes: null };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Model ${slug} already exists in ${project.owner}/${project.project.slug}`);
+    throw error;
+  }
+}
+
+function pick(project: { id: string; slug: string; name: string; visibility: "public" | "private" }) {
+  return { id: project.id, slug: project.slug, name: project.name, visibility: project.visibility };
+}
+
+function bestOf(rows: ModelCreate["trainResults"]) {
+  let best: { epoch: number; fitness: number } | undefined;
+  for (const row of rows ?? []) if (row.fitness !== undefined && (!best || row.fitness > best.fitness)) best = { epoch: row.epoch, fitness: row.fitness };
+  return best;
+}
+
+export type ModelUpdateResult = { kind: "updated"; slug: string } | { kind: "starred"; starred: boolean; starCount: number };
+
+export async function updateModel(deps: Deps, actor: Actor, ref: ModelRef, patch: ModelPatch): Promise<ModelUpdateResult> {
+  const { view } = await getModel(deps, actor, ref);
+  const { starred, ...changes } = patch;
+  const changing = Object.values(changes).some((value) => value !== undefined);
+  if (starred !== undefined && !changing) {
+    if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
+    return { kind: "starred", starred, starCount: await setModelStar(deps.db, view.model.id, actor.userId, starred) };
+  }
+  await assertWritable(deps, actor, { workspaceId: view.model.workspaceId, visibility: "public" }, "Model");
+  const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.model.slug : undefined);
+  try {
+    const updated = await updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() });
+    if (!updated) throw new ApiError("NOT_FOUND", "Model not found");
+    return { kind: "updated", slug: updated.slug };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Model ${slug} already exists in ${view.owner}/${view.project.slug}`);
+    throw error;
+  }
+}
+
+export async function trashModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<void> {
+  const view = await getWritableModel(deps, actor, ref);
+  if (!(await moveModelToTrash(deps.db, view, deps.now()))) throw new ApiError("NOT_FOUND", "Model not found");
+}
+
+/** Signed, short-lived download URLs of the model's current files. */
+export async function modelFileUrls(deps: Deps, actor: Actor, ref: ModelRef) {
+  const { view } = await getModel(deps, actor, ref);
+  const files = await currentFiles(deps.db, view.model.id);
+  const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_TTL_MS);
+  return Promise.all(
+    files.map(async (file) => ({ name: file.name, size: file.sizeBytes, downloadUrl: await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, file.objectKey, file.name, expiresAt) })),
+  );
+}
+
+export async function trackModelDownload(deps: Deps, actor: Actor, ref: ModelRef): Promise<void> {
+  const { view } = await getModel(deps, actor, ref);
+  await countDownload(deps.db, view.model.id);
+}
+
+/** `slug`, or `slug-2`, `slug-3`... whichever is free in the project. */
+export async function freeModelSlug(deps: Deps, projectId: string, slug: string): Promise<string> {
+  for (let n = 1; n < 100; n++) {
+    const candidate = n === 1 ? slug : `${slug.slice(0, 120)}-${n}`;
+    if (!(await isModelSlugTaken(deps.db, projectId, candidate))) return candidate;
+  }
+  throw new ApiError("CONFLICT", `No free model name near ${slug}`);
+}
