@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 export const TEST_SECRETS = {
   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
   SESSION_JWT_SECRET: "test-session-secret-0123456789abcdef",
+  RUNNER_TOKEN: "test-runner-token-0123456789abcdef",
 };
 
 export default defineConfig({

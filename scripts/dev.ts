@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signSession } from "../src/auth/session";
 import { copyAssets } from "./copy-assets";
-import { ensureDevUser, type CreatedUser } from "./lib/users";
+import { ensureDevCredits, ensureDevUser, type CreatedUser } from "./lib/users";
 import { startPglite, type LocalPostgres } from "./lib/local-postgres";
 import { applyMigrations } from "./lib/migrate";
 import { startWsProxy } from "./lib/ws-proxy";
@@ -27,12 +27,14 @@ function readJson<T>(file: string): T | undefined {
 }
 
 /** Secrets made once per checkout and kept in .edgehub/ (git-ignored). */
-function localSecrets(): { signingSecret: string; sessionSecret: string } {
+type LocalSecrets = { signingSecret: string; sessionSecret: string; runnerToken: string };
+
+function localSecrets(): LocalSecrets {
   const file = path.join(stateDir, "secrets.json");
-  const existing = readJson<{ signingSecret: string; sessionSecret: string }>(file);
-  if (existing) return existing;
-  const secrets = { signingSecret: randomBytes(32).toString("hex"), sessionSecret: randomBytes(32).toString("hex") };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const existing = readJson<Partial<LocalSecrets>>(file) ?? {};
+  const secret = () => randomBytes(32).toString("hex");
+  const secrets = { signingSecret: existing.signingSecret ?? secret(), sessionSecret: existing.sessionSecret ?? secret(), runnerToken: existing.runnerToken ?? secret() };
+  if (JSON.stringify(secrets) !== JSON.stringify(existing)) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
@@ -78,6 +80,7 @@ async function main() {
   const devFile = path.join(stateDir, "dev.json");
   const previous = readJson<{ apiKey: string; username: string; userId?: string }>(devFile);
   const user: CreatedUser = await ensureDevUser(db.url, previous?.username ?? "developer", previous?.userId ? (previous as CreatedUser) : undefined);
+  await ensureDevCredits(db.url, user.userId);
   const sessionToken = await signSession(secrets.sessionSecret, { userId: user.userId });
   writeFileSync(devFile, JSON.stringify({ baseUrl, apiKey: user.apiKey, sessionToken, username: user.username, userId: user.userId }, null, 2), { mode: 0o600 });
 
@@ -89,6 +92,7 @@ async function main() {
       `DB_WS_PROXY=127.0.0.1:${proxy.port}`,
       `SIGNING_SECRET=${secrets.signingSecret}`,
       `SESSION_JWT_SECRET=${secrets.sessionSecret}`,
+      `RUNNER_TOKEN=${secrets.runnerToken}`,
       `PUBLIC_BASE_URL=${baseUrl}`,
     ].join("\n") + "\n",
     { mode: 0o600 },

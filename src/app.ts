@@ -19,6 +19,7 @@ export function createApp() {
   app.use("*", requestId({ headerName: "X-Request-Id" }));
   app.use("*", timing({ totalDescription: "total", crossOrigin: true }));
   app.use("/api/*", provideDeps);
+  app.use("/internal/*", provideDeps);
 
   app.onError((error, c) => {
     const apiError = toApiError(error);

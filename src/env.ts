@@ -14,6 +14,8 @@ export interface Env {
   SESSION_JWKS_URL?: string;
   SESSION_ISSUER?: string;
   SESSION_AUDIENCE?: string;
+  /** The gpu-runner fleet's shared token for claiming jobs. */
+  RUNNER_TOKEN?: string;
   /** Base URL for signed URLs when the Worker sits behind a proxy; defaults to the request origin. */
   PUBLIC_BASE_URL?: string;
   /** Bytes per multipart part and the largest single PUT (default 64 MiB; R2 needs >= 5 MiB). */

@@ -5,9 +5,10 @@ import type { RateCategory } from "./ratelimit/limits";
  * - public: anyone; a credential, when sent, must be valid
  * - key: an API key or a browser session
  * - session: a browser session only (the spec's "not available via API key")
- * - signed: the token in the URL is the authority (signed upload/download URLs)
+ * - signed: the token in the URL (or the request's HMAC signature) is the authority
+ * - runner: a gpu-runner holding the fleet's RUNNER_TOKEN
  */
-export type Access = "public" | "key" | "session" | "signed";
+export type Access = "public" | "key" | "session" | "signed" | "runner";
 
 export interface OperationRule {
   access: Access;
@@ -60,6 +61,17 @@ export const OPERATIONS = {
   get_api_models_owner_project_model_files: { access: "public", category: "download" },
   post_api_models_modelId_track_download: { access: "public", category: "default" },
 
+  // exports
+  get_api_exports: { access: "key", category: "default" },
+  post_api_exports: { access: "key", category: "export", idempotent: true },
+  get_api_exports_exportId: { access: "key", category: "default" },
+  delete_api_exports_exportId: { access: "key", category: "default" },
+  post_api_exports_exportId_track_download: { access: "key", category: "default" },
+  get_api_models_owner_project_model_exports: { access: "public", category: "default" },
+  post_api_models_owner_project_model_exports: { access: "key", category: "export", idempotent: true },
+  get_api_models_owner_project_model_exports_exportId: { access: "key", category: "default" },
+  delete_api_models_owner_project_model_exports_exportId: { access: "key", category: "default" },
+
   // trash
   get_api_trash: { access: "key", category: "default" },
   post_api_trash: { access: "key", category: "default" },
@@ -74,6 +86,14 @@ export const OPERATIONS = {
   put_api_upload_sessionId_parts_partNumber: { access: "signed", category: "none", streamsBody: true },
   get_api_files_name: { access: "signed", category: "none" },
   get_api_storage: { access: "key", category: "default" },
+
+  // the job pipeline: runners claim and report; owners read their jobs
+  get_api_jobs_jobId: { access: "key", category: "default" },
+  post_internal_runners_heartbeat: { access: "runner", category: "none" },
+  post_internal_jobs_jobId_claim: { access: "runner", category: "none" },
+  post_internal_jobs_jobId_outputs: { access: "runner", category: "none" },
+  put_internal_jobs_jobId_outputs_object: { access: "signed", category: "none", streamsBody: true },
+  post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
 } as const satisfies Record<string, OperationRule>;
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -69,3 +69,11 @@ export async function call(method: string, path: string, options: CallOptions = 
 export async function body<T = Record<string, any>>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+/** A project and a model in it, for tests that need a model to upload to. */
+export async function newModel(t: Tenant, slug = `m-${(counter++).toString(36)}`): Promise<{ projectId: string; modelId: string }> {
+  const project = await body(await call("POST", "/api/projects", { auth: t.key, json: { project: `p-${slug}` } }));
+  const model = await body(await call("POST", "/api/models", { auth: t.key, json: { projectId: project.id, model: slug } }));
+  if (!model.id) throw new Error(`newModel: ${JSON.stringify(model)}`);
+  return { projectId: project.id, modelId: model.id };
+}

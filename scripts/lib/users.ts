@@ -1,5 +1,5 @@
 /** Users made outside the API: the dev user of `npm run dev`, and `npm run user:create`. */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { generateApiKey, hashApiKey } from "../../src/auth/api-key";
@@ -7,6 +7,8 @@ import type { Database } from "../../src/db/client";
 import { insertUser, newApiKeyRow } from "../../src/db/identity";
 import * as schema from "../../src/db/schema";
 import { newId } from "../../src/ids";
+import { DEV_GRANT_CENTS } from "../../src/billing/gpu-prices";
+import { grantCredits } from "../../src/services/credits";
 
 export interface CreatedUser {
   userId: string;
@@ -57,4 +59,14 @@ export async function ensureDevUser(url: string, username: string, existing?: Cr
     return { userId: user!.id, username, apiKey: await issueKey(db, workspace.id, user!.id, "dev") };
   });
   return found ?? createUser(url, { username, name: "EdgeHub Developer", email: `${username}@localhost` });
+}
+
+/** The dev workspace starts with a credit grant (once), so GPU jobs can run locally. */
+export async function ensureDevCredits(url: string, userId: string): Promise<void> {
+  await withDatabase(url, async (db) => {
+    const [user] = await db.select().from(schema.users).where(eq(schema.users.id, userId));
+    if (!user) return;
+    const [grant] = await db.select().from(schema.creditLedger).where(and(eq(schema.creditLedger.workspaceId, user.personalWorkspaceId), eq(schema.creditLedger.kind, "grant")));
+    if (!grant) await grantCredits(db, user.personalWorkspaceId, DEV_GRANT_CENTS, "dev workspace grant");
+  });
 }

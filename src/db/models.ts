@@ -201,3 +201,12 @@ export async function addModelFile(tx: Queryable, values: Omit<typeof modelFiles
     .returning();
   return row!;
 }
+
+export async function countLiveModels(db: Queryable, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(models)
+    .innerJoin(projects, eq(projects.id, models.projectId))
+    .where(and(eq(models.workspaceId, workspaceId), live));
+  return row?.n ?? 0;
+}

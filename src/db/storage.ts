@@ -80,3 +80,8 @@ export async function largestResources(db: Queryable, workspaceId: string, limit
     .orderBy(desc(sql`sum(${storageObjects.sizeBytes})`))
     .limit(limit);
 }
+
+/** Books an object under another resource (an upload to a project that became a model's file). */
+export async function reassignObject(tx: Queryable, key: string, resourceId: string): Promise<void> {
+  await tx.update(storageObjects).set({ resourceId }).where(eq(storageObjects.key, key));
+}

@@ -5,6 +5,14 @@ import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
 import type { OperationRule } from "../operations";
 import { rateLimitedError, rateLimitHeaders } from "../ratelimit/headers";
+import { safeEqual } from "../services/jobs/signing";
+
+/** Runner routes take the fleet's token, compared in constant time. */
+function assertRunner(token: string | undefined, authorization: string | undefined): void {
+  if (!token) throw new ApiError("SERVICE_UNAVAILABLE", "Runners are not configured: set the RUNNER_TOKEN secret");
+  const presented = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "")?.[1] ?? "";
+  if (!safeEqual(presented, token)) throw new ApiError("UNAUTHORIZED", "A runner token is required: send 'Authorization: Bearer <RUNNER_TOKEN>'");
+}
 
 /**
  * In front of every operation: authenticate, apply the operation's access rule, count the
@@ -15,6 +23,11 @@ export function gate(rule: OperationRule): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ip = c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
     if (rule.access === "signed") {
+      c.set("actor", { kind: "anonymous", ip });
+      return next();
+    }
+    if (rule.access === "runner") {
+      assertRunner(c.env.RUNNER_TOKEN, c.req.header("authorization"));
       c.set("actor", { kind: "anonymous", ip });
       return next();
     }

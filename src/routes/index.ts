@@ -5,6 +5,8 @@ import { registerApiKeyRoutes } from "./api-keys";
 import { registerDocsRoutes } from "./docs";
 import { registerFileRoutes } from "./files";
 import { registerHealthRoutes } from "./health";
+import { registerExportRoutes } from "./exports";
+import { registerJobRoutes } from "./jobs";
 import { registerModelRoutes } from "./models";
 import { registerProjectRoutes } from "./projects";
 import { registerStorageRoutes } from "./storage";
@@ -17,6 +19,8 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerApiKeyRoutes(app);
   registerProjectRoutes(app);
   registerModelRoutes(app);
+  registerExportRoutes(app);
+  registerJobRoutes(app);
   registerTrashRoutes(app);
   registerUploadRoutes(app);
   registerFileRoutes(app);

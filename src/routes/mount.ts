@@ -20,11 +20,13 @@ const jsonBodyLimit = bodyLimit({
  * Mounts one operation with the cross-cutting rules of its row in operations.ts in front:
  * authenticate -> access -> rate limit -> body cap -> idempotency -> zod validation -> handler.
  */
-export function mount<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: AppHandler<R>): void {
+export function mount<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: AppHandler<R>, options: { validateBody?: boolean } = {}): void {
   const rule = operationRule(route.operationId ?? `${route.method} ${route.path}`);
   const middleware = [gate(rule), ...(rule.streamsBody ? [] : [jsonBodyLimit]), ...(rule.idempotent ? [idempotency] : [])];
   // Routed on a shape-constrained path, documented under the clean one.
-  app.openapi({ ...route, path: routingPath(route.path), middleware, hide: true } as R, handler as never);
+  // validateBody false: the handler reads the raw body itself (a signature covers its bytes).
+  const request = options.validateBody === false ? { ...route.request, body: undefined } : route.request;
+  app.openapi({ ...route, request, path: routingPath(route.path), middleware, hide: true } as R, handler as never);
   app.openAPIRegistry.registerPath(route);
 }
 

@@ -1,6 +1,7 @@
 import { isSignedIn, type Actor } from "../auth/actor";
 import { assertReadable, assertWritable, roleIn } from "../auth/policy";
 import type { Deps } from "../context";
+import type { Queryable } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import {
   countDownload,
@@ -89,8 +90,7 @@ export async function listCompleted(deps: Deps, actor: Actor, limit: number) {
 export async function createModel(deps: Deps, actor: Actor, input: ModelCreate): Promise<ModelView> {
   const { view: project } = await getProject(deps, actor, input.project);
   await assertWritable(deps, actor, project.project, "Project");
-  const base = input.slug ?? (input.name ? slugify(input.name) : "") ?? "";
-  const slug = input.slug ?? (await freeModelSlug(deps, project.project.id, base || "model"));
+  const slug = input.slug ?? (await freeModelSlug(deps.db, project.project.id, (input.name && slugify(input.name)) || "model"));
   const now = deps.now();
   const best = bestOf(input.trainResults);
   const values: NewModel = {
@@ -177,10 +177,10 @@ export async function trackModelDownload(deps: Deps, actor: Actor, ref: ModelRef
 }
 
 /** `slug`, or `slug-2`, `slug-3`... whichever is free in the project. */
-export async function freeModelSlug(deps: Deps, projectId: string, slug: string): Promise<string> {
+export async function freeModelSlug(db: Queryable, projectId: string, slug: string): Promise<string> {
   for (let n = 1; n < 100; n++) {
     const candidate = n === 1 ? slug : `${slug.slice(0, 120)}-${n}`;
-    if (!(await isModelSlugTaken(deps.db, projectId, candidate))) return candidate;
+    if (!(await isModelSlugTaken(db, projectId, candidate))) return candidate;
   }
   throw new ApiError("CONFLICT", `No free model name near ${slug}`);
 }

@@ -8,6 +8,7 @@ import { addObject, pendingUploadBytes, usageOf } from "../db/storage";
 import { deleteFailedUploadsBefore, expiredPendingUploads, findUpload, finishUpload, insertUpload, partsOf, recordPart, type UploadRow } from "../db/uploads";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
+import { afterModelUpload, attachModelUpload, checkModelUploadTarget } from "./model-files";
 import { PLANS } from "../plans";
 import { uploadKey } from "../storage/keys";
 import { signTransfer, signedDownloadUrl } from "../storage/signed-url";
@@ -40,6 +41,7 @@ export function categoryOf(assetType: AssetType): StorageCategory {
  * signs one PUT URL, or one URL per part when the file is larger than one request may carry.
  */
 export async function createUploadSession(deps: Deps, actor: SignedInActor, input: SignedUploadRequest) {
+  if (input.assetType === "models") await checkModelUploadTarget(deps, actor, input.assetId);
   const partSize = partSizeOf(deps);
   const partCount = Math.ceil(input.totalBytes / partSize);
   if (partCount > MAX_PARTS) throw new ApiError("VALIDATION_ERROR", `Invalid body: totalBytes: at most ${MAX_PARTS * partSize} bytes per file`);
@@ -141,7 +143,7 @@ export async function completeUpload(deps: Deps, actor: SignedInActor, sessionId
     if (actual !== checksum.toLowerCase()) await refuse(deps, upload, `Checksum mismatch: expected ${checksum.toLowerCase()}, got ${actual}`);
   }
 
-  await deps.db.transaction(async (tx) => {
+  const modelFile = await deps.db.transaction(async (tx) => {
     if (!(await finishUpload(tx, upload.id, "completed", { checksum: checksum?.toLowerCase() ?? null, completedAt: deps.now() }))) {
       throw new ApiError("CONFLICT", "Upload session is no longer pending");
     }
@@ -154,7 +156,9 @@ export async function completeUpload(deps: Deps, actor: SignedInActor, sessionId
       sizeBytes: upload.totalBytes,
       contentType: upload.contentType,
     });
+    return upload.assetType === "models" ? attachModelUpload(tx, deps, { ...upload, checksum: checksum?.toLowerCase() ?? null }) : null;
   });
+  if (modelFile) await afterModelUpload(deps, modelFile, upload.workspaceId);
   return { size: upload.totalBytes, contentType: upload.contentType };
 }
 

@@ -14,3 +14,12 @@ export function modelFileKey(workspaceId: string, modelId: string, name: string)
 export function exportKey(workspaceId: string, modelId: string, exportId: string, filename: string): string {
   return `ws/${workspaceId}/exports/${modelId}/${exportId}/${filename}`;
 }
+
+/** Outputs of one attempt of a job; a retried job writes beside, never over, the last attempt's. */
+export function jobOutputKey(workspaceId: string, jobId: string, attempt: number, name: string): string {
+  return `ws/${workspaceId}/jobs/${jobId}/${attempt}/${name}`;
+}
+
+export function jobOutputPrefix(workspaceId: string, jobId: string, attempt: number): string {
+  return `ws/${workspaceId}/jobs/${jobId}/${attempt}/`;
+}

@@ -9,7 +9,9 @@ import { ApiError } from "../errors";
 export type TransferClaims =
   | { op: "put"; sid: string; key: string; size: number; ct: string }
   | { op: "part"; sid: string; key: string; size: number; ct: string; part: number; mpu: string }
-  | { op: "get"; key: string; name: string };
+  | { op: "get"; key: string; name: string }
+  /** A job's output file, PUT by the runner holding the job's lease. */
+  | { op: "output"; job: string; attempt: number; key: string; size: number; ct: string };
 
 const AUDIENCE = "edgehub-transfer";
 

@@ -8,6 +8,7 @@ import { Validator } from "@cfworker/json-schema";
 import { describe, expect, inject, it } from "vitest";
 import { OPERATIONS } from "../../src/operations";
 import { body, call, newTenant, type Tenant } from "../helpers";
+import { claim, heartbeat, report, uploadOutput, uploadWeights } from "../runner-protocol";
 
 const specText = inject("contractSpec");
 const spec = specText ? (JSON.parse(specText) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> }) : null;
@@ -69,7 +70,7 @@ const CASES: Record<string, Case[]> = {
     { name: "missing", send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
   ],
   post_api_upload_signed_url: [
-    { name: "valid", send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: "m1", filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 } }) },
+    { name: "valid", send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: t.modelId!, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 } }) },
     { name: "bad dataset name", send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "datasets", assetId: "d1", filename: "x.jpg", contentType: "application/zip", totalBytes: 10 } }) },
   ],
   post_api_upload_complete: [
@@ -108,6 +109,29 @@ const CASES: Record<string, Case[]> = {
     { name: "valid", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-doomed-model`, { auth: t.key }) },
     { name: "missing", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/nope`, { auth: t.key }) },
   ],
+  post_api_models_owner_project_model_exports: [
+    { name: "valid", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "onnx", args: { imgsz: 320 } } }) },
+    { name: "engine without gpu", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "engine" } }) },
+    // A TensorRT export without credits is 402, as training/start is in the contract (its export operation lists no 402): tested in test/routes/exports.
+    { name: "no weights", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/exports`, { auth: t.key, json: { format: "onnx" } }) },
+    { name: "outsider", send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: o.key, json: { format: "onnx" } }) },
+  ],
+  get_api_models_owner_project_model_exports: [
+    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key }) },
+    { name: "by status", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=completed&limit=5`, { auth: t.key }) },
+    { name: "bad status", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=done`, { auth: t.key }) },
+  ],
+  get_api_models_owner_project_model_exports_exportId: [
+    { name: "completed", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
+    { name: "queued", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
+    { name: "other model", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich/exports/${t.exportId}`, { auth: t.key }) },
+    { name: "bad id", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/nope`, { auth: t.key }) },
+  ],
+  delete_api_models_owner_project_model_exports_exportId: [
+    { name: "cancel", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
+    { name: "delete", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
+    { name: "gone", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
+  ],
   get_api_models_owner_project_model_files: [
     { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }) },
     { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }) },
@@ -117,6 +141,9 @@ const CASES: Record<string, Case[]> = {
 declare module "../helpers" {
   interface Tenant {
     trashedId?: string;
+    modelId?: string;
+    exportId?: string;
+    queuedExportId?: string;
     purgeId?: string;
     uploadId?: string;
   }
@@ -142,7 +169,7 @@ describe.skipIf(!spec)("the official contract", () => {
       if (slug === "c-restore") t.trashedId = id;
       else t.purgeId = id;
     }
-    await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } });
+    t.modelId = (await body(await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }))).id;
     await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-doomed-model" } });
     await call("POST", "/api/models", {
       auth: t.key,
@@ -156,9 +183,17 @@ describe.skipIf(!spec)("the official contract", () => {
         trainResults: [{ epoch: 1, fitness: 0.5, metrics: { "metrics/mAP50(B)": 0.6 } }],
       },
     });
-    const upload = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: "m0", filename: "a.pt", contentType: "application/octet-stream", totalBytes: 4 } }));
+    const upload = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: t.modelId!, filename: "a.pt", contentType: "application/octet-stream", totalBytes: 4 } }));
     await call("PUT", new URL(upload.uploadUrl).pathname + new URL(upload.uploadUrl).search, { body: new Uint8Array(4), headers: { "Content-Type": "application/octet-stream", "Content-Length": "4" } });
     t.uploadId = upload.sessionId;
+    // One export completed by the runner protocol, one left queued.
+    await uploadWeights(t.key, t.modelId!, new Uint8Array(32));
+    t.exportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "torchscript" } }))).id;
+    t.queuedExportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "ncnn" } }))).id;
+    const jobId = (await body(await call("GET", `/api/exports/${t.exportId}`, { auth: t.key }))).export.jobId;
+    const { claim: c } = await claim(jobId, (await heartbeat()).runnerId);
+    await report(c!, { type: "started" });
+    await report(c!, { type: "completed", outputs: [await uploadOutput(c!, "model.torchscript", new Uint8Array(8))] });
 
     for (const operationId of served) {
       const operation = operations.get(operationId)!;

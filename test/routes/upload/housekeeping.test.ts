@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { uploads } from "../../../src/db/schema";
 import worker from "../../../src/index";
-import { BASE, body, call, newTenant, withDb } from "../../helpers";
+import { BASE, body, call, newModel, newTenant, withDb } from "../../helpers";
 
 async function runCron() {
   const ctx = createExecutionContext();
@@ -15,7 +15,8 @@ async function runCron() {
 describe("never-completed uploads", () => {
   it("are collected by the hourly cron once expired: bytes deleted, session failed, nothing booked", async () => {
     const t = await newTenant();
-    const request = { assetType: "models", assetId: "m1", filename: "w.pt", contentType: "application/octet-stream", totalBytes: 10 };
+    const { modelId } = await newModel(t);
+    const request = { assetType: "models", assetId: modelId, filename: "w.pt", contentType: "application/octet-stream", totalBytes: 10 };
     const session = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: request }));
     const fresh = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: request }));
     for (const s of [session, fresh]) {

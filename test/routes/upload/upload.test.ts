@@ -2,7 +2,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../../src/auth/api-key";
 import { signTransfer } from "../../../src/storage/signed-url";
-import { BASE, body, call, newTenant, type Tenant } from "../../helpers";
+import { BASE, body, call, newModel, newTenant, type Tenant } from "../../helpers";
+
+declare module "../../helpers" {
+  interface Tenant {
+    modelId?: string;
+  }
+}
 
 const MiB = 1024 * 1024;
 
@@ -22,7 +28,8 @@ function put(url: string, data: Uint8Array, contentType: string, length = data.l
 }
 
 async function signedUrl(t: Tenant, overrides: Record<string, unknown> = {}) {
-  const request = { assetType: "models", assetId: "mdl_fixture", filename: "best.pt", contentType: "application/octet-stream", totalBytes: 1000, ...overrides };
+  t.modelId ??= (await newModel(t)).modelId;
+  const request = { assetType: "models", assetId: t.modelId, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 1000, ...overrides };
   const response = await call("POST", "/api/upload/signed-url", { auth: t.key, json: request });
   return { response, session: await body(response) };
 }
@@ -58,7 +65,7 @@ describe("single-PUT uploads", () => {
     const storage = await body(await call("GET", "/api/storage?details=true", { auth: t.key }));
     expect(storage.breakdown.byCategory.models).toEqual({ bytes: 1000, count: 1 });
     expect(storage.usage.storage.current).toBe(1000);
-    expect(storage.breakdown.topItems[0]).toMatchObject({ _id: "mdl_fixture", sizeBytes: 1000, type: "model" });
+    expect(storage.breakdown.topItems[0]).toMatchObject({ _id: t.modelId, sizeBytes: 1000, type: "model" });
   });
 
   it("refuses a PUT replayed after complete, and complete is idempotent", async () => {
@@ -92,7 +99,7 @@ describe("single-PUT uploads", () => {
     const { session } = await signedUrl(t);
     const tampered = session.uploadUrl.replace(/token=([^.]+)\.([^.]+)\./, (_: string, h: string, p: string) => `token=${h}.${p.slice(0, -2)}AA.`);
     expect((await put(tampered, bytes(1000), "application/octet-stream")).status).toBe(401);
-    const key = `ws/${t.workspaceId}/models/mdl_fixture/${session.sessionId}/best.pt`;
+    const key = `ws/${t.workspaceId}/models/${t.modelId}/${session.sessionId}/best.pt`;
     const expired = await signTransfer(env.SIGNING_SECRET, { op: "put", sid: session.sessionId, key, size: 1000, ct: "application/octet-stream" }, new Date(Date.now() - 1000));
     const response = await put(`/api/upload/${session.sessionId}/object?token=${expired}`, bytes(1000), "application/octet-stream");
     expect(response.status).toBe(401);

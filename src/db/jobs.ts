@@ -1,0 +1,115 @@
+import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import type { Queryable } from "./client";
+import { jobEvents, jobLogs, jobMetrics, jobs, runners, type JobQueue, type JobStatus } from "./schema";
+
+export type JobRow = typeof jobs.$inferSelect;
+export type NewJob = typeof jobs.$inferInsert;
+export type RunnerRow = typeof runners.$inferSelect;
+
+export async function insertJob(tx: Queryable, values: NewJob): Promise<JobRow> {
+  const [row] = await tx.insert(jobs).values(values).returning();
+  return row!;
+}
+
+export async function findJob(db: Queryable, id: string): Promise<JobRow | undefined> {
+  const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
+  return row;
+}
+
+/**
+ * Compare-and-set: changes the job only while it is still in one of `from` (and, when given, still
+ * held under `leaseId`). Undefined when another writer moved it first: two runners never both win.
+ */
+export async function moveJob(
+  tx: Queryable,
+  id: string,
+  guard: { from: readonly JobStatus[]; leaseId?: string; lapsedBefore?: Date },
+  changes: Partial<NewJob>,
+): Promise<JobRow | undefined> {
+  const [row] = await tx
+    .update(jobs)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(jobs.id, id),
+        inArray(jobs.status, [...guard.from]),
+        guard.leaseId ? eq(jobs.leaseId, guard.leaseId) : undefined,
+        guard.lapsedBefore ? sql`(${jobs.status} = 'queued' or ${jobs.leaseExpiresAt} < ${guard.lapsedBefore})` : undefined,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** Records a callback by its event id; false when it was already applied (a duplicate). */
+export async function recordEvent(tx: Queryable, event: typeof jobEvents.$inferInsert): Promise<boolean> {
+  const inserted = await tx.insert(jobEvents).values(event).onConflictDoNothing().returning({ id: jobEvents.eventId });
+  return inserted.length > 0;
+}
+
+/** One row per step: a redelivered job reporting the same epoch overwrites, never duplicates. */
+export async function upsertMetrics(tx: Queryable, row: typeof jobMetrics.$inferInsert): Promise<void> {
+  await tx
+    .insert(jobMetrics)
+    .values(row)
+    .onConflictDoUpdate({ target: [jobMetrics.jobId, jobMetrics.step], set: { metrics: row.metrics, attempt: row.attempt } });
+}
+
+export async function metricsOf(db: Queryable, jobId: string) {
+  return db.select().from(jobMetrics).where(eq(jobMetrics.jobId, jobId)).orderBy(jobMetrics.step);
+}
+
+export async function appendLogs(tx: Queryable, rows: (typeof jobLogs.$inferInsert)[]): Promise<void> {
+  if (rows.length) await tx.insert(jobLogs).values(rows).onConflictDoNothing();
+}
+
+export async function logsOf(db: Queryable, jobId: string, limit = 1000) {
+  return db.select().from(jobLogs).where(eq(jobLogs.jobId, jobId)).orderBy(jobLogs.attempt, jobLogs.seq).limit(limit);
+}
+
+/** Running jobs whose lease ran out: their runner is gone. */
+export async function lapsedJobs(db: Queryable, now: Date, limit: number): Promise<JobRow[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(and(inArray(jobs.status, ["starting", "running"]), lt(jobs.leaseExpiresAt, now)))
+    .orderBy(jobs.leaseExpiresAt)
+    .limit(limit);
+}
+
+/** Queued jobs nobody claimed for a while: their message may be lost, so they are sent again. */
+export async function staleQueuedJobs(db: Queryable, before: Date, limit: number): Promise<JobRow[]> {
+  return db.select().from(jobs).where(and(eq(jobs.status, "queued"), lt(jobs.updatedAt, before))).orderBy(jobs.updatedAt).limit(limit);
+}
+
+export async function touchJob(db: Queryable, id: string): Promise<void> {
+  await db.update(jobs).set({ updatedAt: sql`now()` }).where(eq(jobs.id, id));
+}
+
+export async function jobsOfModel(db: Queryable, modelId: string, kind: JobRow["kind"], limit: number): Promise<JobRow[]> {
+  return db.select().from(jobs).where(and(eq(jobs.modelId, modelId), eq(jobs.kind, kind))).orderBy(desc(jobs.createdAt)).limit(limit);
+}
+
+export async function upsertRunner(db: Queryable, row: typeof runners.$inferInsert): Promise<RunnerRow> {
+  const [saved] = await db
+    .insert(runners)
+    .values(row)
+    .onConflictDoUpdate({
+      target: runners.id,
+      set: { name: row.name, queues: row.queues, gpuType: row.gpuType, formats: row.formats, concurrency: row.concurrency, lastSeenAt: row.lastSeenAt },
+    })
+    .returning();
+  return saved!;
+}
+
+/** Runners heard from since `since` that pull from `queue`. */
+export async function liveRunners(db: Queryable, queue: JobQueue, since: Date): Promise<RunnerRow[]> {
+  return db
+    .select()
+    .from(runners)
+    .where(and(gt(runners.lastSeenAt, since), sql`${runners.queues} @> ${JSON.stringify([queue])}::jsonb`));
+}
+
+export async function removeRunner(db: Queryable, id: string): Promise<void> {
+  await db.delete(runners).where(eq(runners.id, id));
+}

@@ -1,0 +1,114 @@
+import type { Deps } from "../../context";
+import { appendLogs, findJob, moveJob, recordEvent, upsertMetrics, type JobRow } from "../../db/jobs";
+import { ApiError } from "../../errors";
+import { releaseCredits, settleCredits } from "../credits";
+import { LEASE_MS } from "./claims";
+import { checkOutputs, kindOf, type JobOutput } from "./kinds";
+import { jobSecret, safeEqual, signCallback } from "./signing";
+import { sourcesOf, transition } from "./state-machine";
+
+/** Callbacks older or newer than this are refused: a captured request cannot be replayed later. */
+export const CALLBACK_SKEW_SECONDS = 300;
+
+type Base = { eventId: string; attempt: number; leaseId: string };
+export type JobCallback = Base &
+  (
+    | { type: "started" }
+    | { type: "heartbeat" }
+    | { type: "progress"; progress: Record<string, unknown> }
+    | { type: "metrics"; step: number; metrics: Record<string, number> }
+    | { type: "log"; lines: { seq: number; line: string }[] }
+    | { type: "completed"; outputs: JobOutput[]; result: Record<string, unknown>; gpuSeconds?: number }
+    | { type: "failed"; error: { message: string; code?: string }; gpuSeconds?: number }
+  );
+
+/** Checks the timestamp and HMAC of a callback against the job's secret, before its body is trusted. */
+export async function verifyCallback(deps: Deps, jobId: string, headers: { timestamp?: string; signature?: string }, rawBody: string): Promise<JobRow> {
+  const job = await findJob(deps.db, jobId);
+  // An unknown job and a bad signature look alike to the caller.
+  const refuse = (why: string) => new ApiError("UNAUTHORIZED", `Callback refused: ${why}`);
+  if (!headers.timestamp || !headers.signature) throw refuse("X-EdgeHub-Timestamp and X-EdgeHub-Signature are required");
+  const timestamp = Number(headers.timestamp);
+  const nowSeconds = Math.floor(deps.now().getTime() / 1000);
+  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > CALLBACK_SKEW_SECONDS) throw refuse("stale or invalid timestamp");
+  const expected = await signCallback(await jobSecret(deps.env.SIGNING_SECRET, jobId), timestamp, rawBody);
+  if (!job || !safeEqual(expected, headers.signature)) throw refuse("bad signature");
+  return job;
+}
+
+/**
+ * Applies one callback. A duplicate (same event id) changes nothing; an event of a superseded
+ * attempt or lease, or for a job that was cancelled, answers 409 so the runner stops.
+ */
+export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback) {
+  if (event.attempt !== job.attempt || event.leaseId !== job.leaseId) {
+    throw new ApiError("CONFLICT", `Attempt ${event.attempt} no longer holds this job (now attempt ${job.attempt}, ${job.status})`);
+  }
+  if (event.type === "completed") await checkOutputs(deps, job, event.outputs);
+  const now = deps.now();
+  const lease = { leaseExpiresAt: new Date(now.getTime() + LEASE_MS) };
+
+  return deps.db.transaction(async (tx) => {
+    const fresh = await recordEvent(tx, { jobId: job.id, eventId: event.eventId, attempt: event.attempt, type: event.type, payload: summaryOf(event) });
+    if (!fresh) return { duplicate: true, status: job.status };
+    if (job.status === "cancelled") throw new ApiError("CONFLICT", "The job was cancelled: stop working on it");
+    const guard = { leaseId: job.leaseId! };
+
+    switch (event.type) {
+      case "started": {
+        const to = transition(job.status, "start");
+        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("start") }, { status: to, startedAt: job.startedAt ?? now, ...lease });
+        return { duplicate: false, status: moved?.status ?? job.status };
+      }
+      case "heartbeat":
+      case "progress":
+      case "log":
+      case "metrics": {
+        if (event.type === "metrics") await upsertMetrics(tx, { jobId: job.id, step: event.step, attempt: event.attempt, metrics: event.metrics });
+        if (event.type === "log") await appendLogs(tx, event.lines.map((line) => ({ jobId: job.id, attempt: event.attempt, seq: line.seq, line: line.line })));
+        const moved = await moveJob(tx, job.id, { ...guard, from: ["starting", "running"] }, { ...lease, ...(event.type === "progress" ? { progress: event.progress } : {}) });
+        if (!moved) throw new ApiError("CONFLICT", "The job is no longer running");
+        return { duplicate: false, status: moved.status, leaseExpiresAt: moved.leaseExpiresAt!.toISOString() };
+      }
+      case "completed": {
+        const to = transition(job.status, "complete");
+        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("complete") }, { status: to, result: event.result, finishedAt: now, gpuSeconds: event.gpuSeconds ?? null, leaseExpiresAt: null });
+        if (!moved) throw new ApiError("CONFLICT", "The job is no longer running");
+        await kindOf(job.kind).complete(tx, deps, moved, { outputs: event.outputs, result: event.result });
+        if (job.queue === "gpu-jobs") await settleCredits(tx, job, event.gpuSeconds ?? 0);
+        return { duplicate: false, status: to };
+      }
+      case "failed": {
+        const to = transition(job.status, "fail");
+        const error = { message: event.error.message.slice(0, 4000), ...(event.error.code ? { code: event.error.code } : {}), timestamp: now.toISOString() };
+        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("fail") }, { status: to, error, finishedAt: now, leaseExpiresAt: null });
+        if (!moved) throw new ApiError("CONFLICT", "The job is no longer running");
+        await releaseCredits(tx, job);
+        return { duplicate: false, status: to };
+      }
+    }
+  });
+}
+
+/** What the event log keeps: the event without bulky payloads. */
+function summaryOf(event: JobCallback): Record<string, unknown> {
+  switch (event.type) {
+    case "log":
+      return { lines: event.lines.length };
+    case "completed":
+      return { outputs: event.outputs.map((output) => output.name) };
+    default:
+      return { ...event };
+  }
+}
+
+/** The job's owner cancels it; the runner learns on its next callback (409) and stops. */
+export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
+  transition(job.status, "cancel");
+  return deps.db.transaction(async (tx) => {
+    const moved = await moveJob(tx, job.id, { from: sourcesOf("cancel") }, { status: "cancelled", finishedAt: deps.now() });
+    if (!moved) throw new ApiError("CONFLICT", "The job already finished");
+    await releaseCredits(tx, job);
+    return moved;
+  });
+}

@@ -1,0 +1,120 @@
+import type { Deps } from "../../context";
+import type { Queryable } from "../../db/client";
+import { findExportByJob, setExportFile } from "../../db/exports";
+import type { JobRow } from "../../db/jobs";
+import { currentFiles, updateModelFields, type ModelFileRow } from "../../db/models";
+import type { JobKind, TrainResult } from "../../db/schema";
+import { addObject } from "../../db/storage";
+import { ApiError } from "../../errors";
+import { jobOutputPrefix } from "../../storage/keys";
+import { signedDownloadUrl } from "../../storage/signed-url";
+
+const INPUT_URL_TTL_MS = 6 * 60 * 60 * 1000;
+
+export interface JobOutput {
+  name: string;
+  key: string;
+  size: number;
+  contentType: string;
+}
+
+export interface CompletedResult {
+  outputs: JobOutput[];
+  result: Record<string, unknown>;
+}
+
+export type SignedInput = { name: string; size: number; url: string };
+
+/** What differs between kinds of job: the inputs a runner gets, and what completion books. */
+interface JobKindHandler {
+  inputs(deps: Deps, job: JobRow): Promise<Record<string, SignedInput>>;
+  /** Runs inside the completion transaction, after the outputs were checked to exist. */
+  complete(tx: Queryable, deps: Deps, job: JobRow, done: CompletedResult): Promise<void>;
+}
+
+/** The weights a job works from: best.pt, else last.pt, else any .pt (or, for predict, the ONNX file). */
+export function pickWeights(files: ModelFileRow[], extension: ".pt" | ".onnx"): ModelFileRow | undefined {
+  const candidates = files.filter((file) => file.name.toLowerCase().endsWith(extension));
+  return candidates.find((file) => file.name === `best${extension}`) ?? candidates.find((file) => file.name === `last${extension}`) ?? candidates[0];
+}
+
+async function sign(deps: Deps, file: { objectKey: string; name: string; sizeBytes: number }): Promise<SignedInput> {
+  const url = await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, file.objectKey, file.name, new Date(deps.now().getTime() + INPUT_URL_TTL_MS));
+  return { name: file.name, size: file.sizeBytes, url };
+}
+
+async function weightsInput(deps: Deps, job: JobRow): Promise<Record<string, SignedInput>> {
+  const files = job.modelId ? await currentFiles(deps.db, job.modelId) : [];
+  const weights = pickWeights(files, ".pt");
+  if (!weights) throw new ApiError("CONFLICT", "The model has no .pt weights to work from");
+  return { weights: await sign(deps, weights) };
+}
+
+const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
+  export: {
+    inputs: weightsInput,
+    async complete(tx, _deps, job, done) {
+      const file = done.outputs[0];
+      const row = await findExportByJob(tx, job.id);
+      if (!file || !row) throw new ApiError("VALIDATION_ERROR", "An export completes with its file in outputs");
+      await setExportFile(tx, row.id, { objectKey: file.key, sizeBytes: file.size, downloadFilename: file.name });
+      await addObject(tx, { key: file.key, workspaceId: job.workspaceId, category: "exports", resourceId: job.modelId!, name: file.name, sizeBytes: file.size, contentType: file.contentType });
+    },
+  },
+  inspect: {
+    inputs: weightsInput,
+    async complete(tx, deps, job, done) {
+      const meta = done.result as InspectResult;
+      await updateModelFields(tx, job.modelId!, {
+        ...(meta.task ? { task: meta.task } : {}),
+        ...(meta.classNames ? { classNames: meta.classNames } : {}),
+        ...(meta.imgsz ? { imgsz: meta.imgsz } : {}),
+        ...(meta.parameters ? { parameters: meta.parameters } : {}),
+        ...(meta.architecture ? { architecture: meta.architecture, baseModel: meta.architecture } : {}),
+        ...(meta.trainArgs ? { trainArgs: meta.trainArgs } : {}),
+        ...(meta.metrics ? { metrics: meta.metrics } : {}),
+        ...(meta.trainResults?.length ? { trainResults: meta.trainResults, epochs: meta.trainResults.length } : {}),
+        ...(meta.bestEpoch !== undefined ? { bestEpoch: meta.bestEpoch } : {}),
+        ...(meta.bestFitness !== undefined ? { bestFitness: meta.bestFitness } : {}),
+        ...(meta.version ? { ultralyticsVersion: meta.version } : {}),
+        // A checkpoint with weights is a usable model.
+        status: "completed",
+        completedAt: meta.date ? new Date(meta.date) : deps.now(),
+        updatedAt: deps.now(),
+      });
+    },
+  },
+};
+
+/** What the inspect executor reads out of a checkpoint. */
+export interface InspectResult {
+  task?: string;
+  classNames?: string[];
+  imgsz?: number;
+  parameters?: number;
+  architecture?: string;
+  trainArgs?: Record<string, unknown>;
+  metrics?: Record<string, number>;
+  trainResults?: TrainResult[];
+  bestEpoch?: number;
+  bestFitness?: number;
+  version?: string;
+  date?: string;
+}
+
+export function kindOf(kind: JobKind): JobKindHandler {
+  const handler = HANDLERS[kind];
+  if (!handler) throw new ApiError("CONFLICT", `No runner support for ${kind} jobs yet`);
+  return handler;
+}
+
+/** Outputs must be this attempt's own objects, of the size reported. */
+export async function checkOutputs(deps: Deps, job: JobRow, outputs: JobOutput[]): Promise<void> {
+  const prefix = jobOutputPrefix(job.workspaceId, job.id, job.attempt);
+  for (const output of outputs) {
+    if (!output.key.startsWith(prefix)) throw new ApiError("VALIDATION_ERROR", `Output ${output.name} is not an output of this attempt`);
+    const head = await deps.bucket.head(output.key);
+    if (!head) throw new ApiError("VALIDATION_ERROR", `Output ${output.name} was not uploaded`);
+    if (head.size !== output.size) throw new ApiError("VALIDATION_ERROR", `Output ${output.name} holds ${head.size} bytes, not ${output.size}`);
+  }
+}

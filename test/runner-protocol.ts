@@ -1,0 +1,57 @@
+/**
+ * The runner's side of the job protocol, spoken through the Worker's own routes: what a
+ * gpu-runner does over HTTP, so Worker tests can drive jobs without a runner process.
+ */
+import { env } from "cloudflare:workers";
+import { signCallback } from "../src/services/jobs/signing";
+import { BASE, body, call } from "./helpers";
+
+export const RUNNER_TOKEN = (env as unknown as { RUNNER_TOKEN: string }).RUNNER_TOKEN;
+
+export async function heartbeat(hello: Record<string, unknown> = {}) {
+  const response = await call("POST", "/internal/runners/heartbeat", { auth: RUNNER_TOKEN, json: { name: "test-runner", queues: ["cpu-jobs"], formats: ["onnx", "torchscript"], ...hello } });
+  return body<{ runnerId: string }>(response);
+}
+
+export interface Claim {
+  job: { id: string; kind: string; attempt: number; spec: Record<string, unknown> };
+  leaseId: string;
+  webhookUrl: string;
+  webhookSecret: string;
+  outputsUrl: string;
+  inputs: Record<string, { name: string; size: number; url: string }>;
+}
+
+export async function claim(jobId: string, runnerId: string) {
+  const response = await call("POST", `/internal/jobs/${jobId}/claim`, { auth: RUNNER_TOKEN, json: { runnerId } });
+  return { response, claim: response.ok ? await body<Claim>(response) : undefined };
+}
+
+let events = 0;
+
+/** A signed callback; `timestamp` and `secret` can be forged by tests. */
+export async function report(c: Claim, event: Record<string, unknown>, options: { timestamp?: number; secret?: string; eventId?: string } = {}) {
+  const payload = JSON.stringify({ eventId: options.eventId ?? `e${events++}-${Date.now()}`, attempt: c.job.attempt, leaseId: c.leaseId, ...event });
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = await signCallback(options.secret ?? c.webhookSecret, timestamp, payload);
+  return call("POST", c.webhookUrl.replace(BASE, ""), {
+    body: payload,
+    headers: { "Content-Type": "application/json", "X-EdgeHub-Timestamp": String(timestamp), "X-EdgeHub-Signature": signature },
+  });
+}
+
+/** Uploads one output file the way a runner does: sign, then PUT. */
+export async function uploadOutput(c: Claim, name: string, data: Uint8Array, contentType = "application/octet-stream") {
+  const signed = await body(await call("POST", c.outputsUrl.replace(BASE, ""), { auth: RUNNER_TOKEN, json: { leaseId: c.leaseId, name, size: data.length, contentType } }));
+  const put = await call("PUT", signed.uploadUrl.replace(BASE, ""), { body: data, headers: { "Content-Type": contentType, "Content-Length": String(data.length) } });
+  if (!put.ok) throw new Error(`output PUT: ${put.status} ${await put.text()}`);
+  return { name, key: signed.key as string, size: data.length, contentType };
+}
+
+/** A .pt upload to a model through signed URLs, as clients do. */
+export async function uploadWeights(auth: string, assetId: string, data: Uint8Array, filename = "best.pt") {
+  const session = await body(await call("POST", "/api/upload/signed-url", { auth, json: { assetType: "models", assetId, filename, contentType: "application/octet-stream", totalBytes: data.length } }));
+  await call("PUT", session.uploadUrl.replace(BASE, ""), { body: data, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(data.length) } });
+  const done = await call("POST", "/api/upload/complete", { auth, json: { sessionId: session.sessionId } });
+  if (!done.ok) throw new Error(`complete: ${await done.text()}`);
+}
