@@ -8,20 +8,40 @@ export const TEST_SECRETS = {
   RUNNER_TOKEN: "test-runner-token-0123456789abcdef",
 };
 
+const shared = path.resolve(import.meta.dirname, "../shared");
+
 export default defineConfig({
-  plugins: [
-    cloudflareTest(async ({ inject }) => ({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: { ...TEST_SECRETS, UPLOAD_PART_SIZE: String(5 * 1024 * 1024), DATABASE_URL: inject("databaseUrl"), DB_WS_PROXY: inject("dbProxy"), DATABASE_KIND: inject("databaseKind") },
-      },
-    })),
-  ],
-  resolve: { alias: { "@spec": path.resolve(import.meta.dirname, "../shared/spec") } },
   test: {
-    globalSetup: ["./test/setup/global-setup.ts"],
-    include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        // The API Worker in workerd, with Miniflare's Durable Objects, R2 and queues.
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: { ...TEST_SECRETS, UPLOAD_PART_SIZE: String(5 * 1024 * 1024), DATABASE_URL: inject("databaseUrl"), DB_WS_PROXY: inject("dbProxy"), DATABASE_KIND: inject("databaseKind") },
+            },
+          })),
+        ],
+        resolve: { alias: { "@spec": path.join(shared, "spec") } },
+        test: {
+          name: "worker",
+          globalSetup: ["./test/setup/global-setup.ts"],
+          include: ["test/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The gpu-runner in Node: its executors on the real fixture model and pictures.
+        test: {
+          name: "runner",
+          environment: "node",
+          include: ["gpu-runner/test/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });
