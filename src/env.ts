@@ -16,6 +16,8 @@ export interface Env {
   SESSION_AUDIENCE?: string;
   /** The gpu-runner fleet's shared token for claiming jobs. */
   RUNNER_TOKEN?: string;
+  /** Seconds a claim holds a job between heartbeats (default 60). */
+  JOB_LEASE_SECONDS?: string;
   /** Base URL for signed URLs when the Worker sits behind a proxy; defaults to the request origin. */
   PUBLIC_BASE_URL?: string;
   /** Bytes per multipart part and the largest single PUT (default 64 MiB; R2 needs >= 5 MiB). */
@@ -26,4 +28,6 @@ export interface Env {
   CPU_JOBS?: Queue;
   PREDICT_JOBS?: Queue;
   ASSETS?: Fetcher;
+  /** Local only: workers/queue-gateway, which serves the queues' pull API (npm run dev binds it). */
+  QUEUE_GATEWAY?: Fetcher;
 }

@@ -94,6 +94,8 @@ export const OPERATIONS = {
   post_internal_jobs_jobId_outputs: { access: "runner", category: "none" },
   put_internal_jobs_jobId_outputs_object: { access: "signed", category: "none", streamsBody: true },
   post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
+  post_internal_queues_queue_messages_pull: { access: "runner", category: "none" },
+  post_internal_queues_queue_messages_ack: { access: "runner", category: "none" },
 } as const satisfies Record<string, OperationRule>;
 
 export type OperationId = keyof typeof OPERATIONS;

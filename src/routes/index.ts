@@ -9,6 +9,7 @@ import { registerExportRoutes } from "./exports";
 import { registerJobRoutes } from "./jobs";
 import { registerModelRoutes } from "./models";
 import { registerProjectRoutes } from "./projects";
+import { registerQueueRoutes } from "./queues";
 import { registerStorageRoutes } from "./storage";
 import { registerTrashRoutes } from "./trash";
 import { registerUploadRoutes } from "./upload";
@@ -21,6 +22,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerModelRoutes(app);
   registerExportRoutes(app);
   registerJobRoutes(app);
+  registerQueueRoutes(app);
   registerTrashRoutes(app);
   registerUploadRoutes(app);
   registerFileRoutes(app);

@@ -51,6 +51,7 @@ export const JobCallbackBody = z
   .discriminatedUnion("type", [
     z.object({ ...Base, type: z.literal("started") }),
     z.object({ ...Base, type: z.literal("heartbeat") }),
+    z.object({ ...Base, type: z.literal("released") }),
     z.object({ ...Base, type: z.literal("progress"), progress: z.record(z.string(), z.unknown()) }),
     z.object({ ...Base, type: z.literal("metrics"), step: z.number().int().min(0).max(1_000_000), metrics: z.record(z.string().max(100), z.number()) }),
     z.object({ ...Base, type: z.literal("log"), lines: z.array(z.object({ seq: z.number().int().min(0), line: z.string().max(10_000) })).min(1).max(1000) }),

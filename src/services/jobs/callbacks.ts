@@ -2,7 +2,7 @@ import type { Deps } from "../../context";
 import { appendLogs, findJob, moveJob, recordEvent, upsertMetrics, type JobRow } from "../../db/jobs";
 import { ApiError } from "../../errors";
 import { releaseCredits, settleCredits } from "../credits";
-import { LEASE_MS } from "./claims";
+import { leaseMs } from "./claims";
 import { checkOutputs, kindOf, type JobOutput } from "./kinds";
 import { jobSecret, safeEqual, signCallback } from "./signing";
 import { sourcesOf, transition } from "./state-machine";
@@ -15,6 +15,7 @@ export type JobCallback = Base &
   (
     | { type: "started" }
     | { type: "heartbeat" }
+    | { type: "released" }
     | { type: "progress"; progress: Record<string, unknown> }
     | { type: "metrics"; step: number; metrics: Record<string, number> }
     | { type: "log"; lines: { seq: number; line: string }[] }
@@ -46,7 +47,7 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
   }
   if (event.type === "completed") await checkOutputs(deps, job, event.outputs);
   const now = deps.now();
-  const lease = { leaseExpiresAt: new Date(now.getTime() + LEASE_MS) };
+  const lease = { leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)) };
 
   return deps.db.transaction(async (tx) => {
     const fresh = await recordEvent(tx, { jobId: job.id, eventId: event.eventId, attempt: event.attempt, type: event.type, payload: summaryOf(event) });
@@ -58,6 +59,12 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
       case "started": {
         const to = transition(job.status, "start");
         const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("start") }, { status: to, startedAt: job.startedAt ?? now, ...lease });
+        return { duplicate: false, status: moved?.status ?? job.status };
+      }
+      case "released": {
+        // A runner shutting down hands the job back: claimable at once as the next attempt.
+        const to = transition(job.status, "lapse");
+        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("lapse") }, { status: to, leaseId: null, leaseExpiresAt: null, runnerId: null });
         return { duplicate: false, status: moved?.status ?? job.status };
       }
       case "heartbeat":

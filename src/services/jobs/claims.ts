@@ -1,6 +1,7 @@
 import type { Deps } from "../../context";
 import { findJob, moveJob, upsertRunner, type JobRow } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
+import type { Env } from "../../env";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
 import { jobOutputKey } from "../../storage/keys";
@@ -9,8 +10,10 @@ import { kindOf } from "./kinds";
 import { jobSecret } from "./signing";
 import { sourcesOf, transition } from "./state-machine";
 
-/** How long a claim holds a job without a heartbeat. */
-export const LEASE_MS = 60_000;
+/** How long a claim holds a job without a heartbeat (JOB_LEASE_SECONDS, default 60). */
+export function leaseMs(env: Env): number {
+  return (Number(env.JOB_LEASE_SECONDS) || 60) * 1000;
+}
 const OUTPUT_URL_TTL_MS = 60 * 60 * 1000;
 
 export interface RunnerHello {
@@ -33,7 +36,7 @@ export async function registerRunner(deps: Deps, hello: RunnerHello) {
     concurrency: hello.concurrency,
     lastSeenAt: deps.now(),
   });
-  return { runnerId: runner.id, leaseMs: LEASE_MS };
+  return { runnerId: runner.id, leaseMs: leaseMs(deps.env) };
 }
 
 /**
@@ -56,7 +59,7 @@ export async function claimJob(deps: Deps, jobId: string, runnerId: string) {
     deps.db,
     job.id,
     { from: sourcesOf("claim"), lapsedBefore: now },
-    { status: "starting", attempt: job.attempt + 1, runnerId, leaseId, leaseExpiresAt: new Date(now.getTime() + LEASE_MS), waitingReason: null, progress: null },
+    { status: "starting", attempt: job.attempt + 1, runnerId, leaseId, leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)), waitingReason: null, progress: null },
   );
   if (!claimed) throw new ApiError("CONFLICT", "Cannot claim job: another runner took it first");
   return {

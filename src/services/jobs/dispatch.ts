@@ -33,12 +33,14 @@ export async function enqueueJob(deps: Deps, input: JobInput, alsoInTransaction?
   return job;
 }
 
-export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue">): Promise<void> {
+export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "kind" | "spec">): Promise<void> {
   const queue = queueOf(deps.env, job.queue);
   try {
     if (!queue) throw new Error(`no binding for queue ${job.queue}`);
+    // The kind (and format) let a runner leave a job it cannot run to one that can, unclaimed.
+    const format = typeof job.spec.format === "string" ? job.spec.format : undefined;
     // JSON so that HTTP pull consumers can read it.
-    await queue.send({ jobId: job.id }, { contentType: "json" });
+    await queue.send({ jobId: job.id, kind: job.kind, ...(format ? { format } : {}) }, { contentType: "json" });
   } catch (error) {
     await moveJob(deps.db, job.id, { from: sourcesOf("fail") }, { status: "failed", error: { message: "The job queue is unavailable", timestamp: deps.now().toISOString() }, finishedAt: deps.now() });
     console.error(`[jobs] could not queue ${job.id}:`, error instanceof Error ? error.message : error);

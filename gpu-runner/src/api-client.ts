@@ -1,0 +1,87 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { createReadStream, statSync } from "node:fs";
+import { Readable } from "node:stream";
+import type { QueueName } from "./config";
+
+export interface Claim {
+  job: { id: string; kind: string; attempt: number; maxAttempts: number; modelId: string | null; gpuType: string | null; spec: Record<string, unknown> };
+  leaseId: string;
+  leaseExpiresAt: string;
+  webhookUrl: string;
+  webhookSecret: string;
+  outputsUrl: string;
+  inputs: Record<string, { name: string; size: number; url: string }>;
+}
+
+export interface UploadedOutput {
+  name: string;
+  key: string;
+  size: number;
+  contentType: string;
+}
+
+/** The API answered 409: the job is finished, cancelled, or another attempt holds it. Stop and ack. */
+export class JobGoneError extends Error {}
+
+/** The runner's side of the job protocol: heartbeats, claims, signed callbacks, output uploads. */
+export class ApiClient {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly runnerToken: string,
+  ) {}
+
+  async heartbeat(hello: { runnerId?: string; name: string; queues: QueueName[]; gpuType?: string; formats: string[]; concurrency: number }) {
+    return this.runnerPost<{ runnerId: string; leaseMs: number }>("/internal/runners/heartbeat", hello);
+  }
+
+  /** Undefined when the job cannot be claimed (finished, or held by another runner). */
+  async claim(jobId: string, runnerId: string): Promise<{ claim?: Claim; reason?: string }> {
+    const response = await fetch(`${this.apiUrl}/internal/jobs/${jobId}/claim`, this.runnerInit({ runnerId }));
+    if (response.status === 409 || response.status === 404) return { reason: ((await response.json().catch(() => ({}))) as { error?: string }).error ?? String(response.status) };
+    if (!response.ok) throw new Error(`claim ${jobId}: ${response.status} ${await response.text()}`);
+    return { claim: (await response.json()) as Claim };
+  }
+
+  /** One signed callback. 409 means: stop working on this job. */
+  async report(claim: Claim, event: Record<string, unknown>): Promise<{ status: string; leaseExpiresAt?: string }> {
+    const body = JSON.stringify({ eventId: randomUUID(), attempt: claim.job.attempt, leaseId: claim.leaseId, ...event });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `sha256=${createHmac("sha256", claim.webhookSecret).update(`${timestamp}.${body}`).digest("hex")}`;
+    const response = await fetch(claim.webhookUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-EdgeHub-Timestamp": String(timestamp), "X-EdgeHub-Signature": signature },
+      body,
+    });
+    if (response.status === 409) throw new JobGoneError(((await response.json().catch(() => ({}))) as { error?: string }).error ?? "job is gone");
+    if (!response.ok) throw new Error(`callback ${event.type}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { status: string; leaseExpiresAt?: string };
+  }
+
+  /** Signs and uploads one output file (bytes or a file on disk) for the claim's attempt. */
+  async uploadOutput(claim: Claim, name: string, source: Uint8Array | string, contentType = "application/octet-stream"): Promise<UploadedOutput> {
+    const size = typeof source === "string" ? statSync(source).size : source.byteLength;
+    const signed = await this.runnerPost<{ key: string; uploadUrl: string }>(claim.outputsUrl.replace(this.apiUrl, ""), { leaseId: claim.leaseId, name, size, contentType });
+    const body = typeof source === "string" ? (Readable.toWeb(createReadStream(source)) as ReadableStream) : source;
+    const response = await fetch(signed.uploadUrl, { method: "PUT", headers: { "Content-Type": contentType, "Content-Length": String(size) }, body, duplex: "half" } as RequestInit);
+    if (response.status === 409) throw new JobGoneError("the attempt no longer holds the job");
+    if (!response.ok) throw new Error(`upload ${name}: ${response.status} ${await response.text()}`);
+    return { name, key: signed.key, size, contentType };
+  }
+
+  async download(url: string): Promise<Uint8Array> {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`download: ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  private runnerInit(payload: unknown): RequestInit {
+    return { method: "POST", headers: { Authorization: `Bearer ${this.runnerToken}`, "Content-Type": "application/json" }, body: JSON.stringify(payload) };
+  }
+
+  private async runnerPost<T>(pathname: string, payload: unknown): Promise<T> {
+    const response = await fetch(`${this.apiUrl}${pathname}`, this.runnerInit(payload));
+    if (response.status === 409) throw new JobGoneError(((await response.json().catch(() => ({}))) as { error?: string }).error ?? "conflict");
+    if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+}

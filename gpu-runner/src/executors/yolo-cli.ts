@@ -1,0 +1,77 @@
+import { spawn } from "node:child_process";
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Executor, JobContext } from "./types";
+import { zipFolder } from "./zip-folder";
+
+/** Formats this runner exports with the CLI; engine only where there is a GPU (TensorRT). */
+export const CPU_EXPORT_FORMATS = ["onnx", "torchscript", "openvino", "coreml", "tflite", "litert", "saved_model", "pb", "paddle", "ncnn", "mnn", "tfjs", "edgetpu", "rknn", "imx", "executorch"];
+
+/** Platform export args -> `yolo export` key=value arguments. */
+export function exportArguments(format: string, args: Record<string, unknown>, gpu: boolean): string[] {
+  const out = [`format=${format === "litert" ? "tflite" : format}`];
+  const quantize = String(args.quantize ?? "");
+  if (args.half === true || ["16", "fp16", "w16a16"].includes(quantize)) out.push("half=True");
+  if (args.int8 === true || ["8", "int8", "w8a8", "w8a16", "w8a32"].includes(quantize)) out.push("int8=True");
+  for (const key of ["imgsz", "dynamic", "simplify", "opset", "batch", "workspace", "nms", "optimize", "keras", "name", "conf", "iou"]) {
+    const value = args[key];
+    if (value === undefined || value === null) continue;
+    out.push(`${key}=${typeof value === "boolean" ? (value ? "True" : "False") : String(value)}`);
+  }
+  out.push(`device=${gpu ? "0" : "cpu"}`);
+  return out;
+}
+
+/** Runs the CLI, streaming its lines to the job's log; stops it when the job is cancelled. */
+export function runYolo(context: JobContext, args: string[], onLine: (line: string) => void = () => {}): Promise<string[]> {
+  const bin = context.config.yoloBin;
+  if (!bin) return Promise.reject(new Error("This runner has no yolo CLI (set YOLO_BIN or put yolo on PATH)"));
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd: context.workDir, env: { ...process.env, PYTHONUNBUFFERED: "1", NO_COLOR: "1" } });
+    const lines: string[] = [];
+    const take = (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split(/\r?\n|\r/)) {
+        if (!line.trim()) continue;
+        lines.push(line);
+        context.log(line);
+        onLine(line);
+      }
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    const stop = () => child.kill("SIGTERM");
+    context.signal.addEventListener("abort", stop, { once: true });
+    child.on("error", (error) => reject(new Error(`could not start ${bin}: ${error.message}`)));
+    child.on("close", (code, signal) => {
+      context.signal.removeEventListener("abort", stop);
+      if (code === 0) return resolve(lines);
+      const last = lines.filter((line) => /error|exception/i.test(line)).pop() ?? lines.at(-1) ?? "";
+      reject(Object.assign(new Error(`yolo ${args[0]} exited with ${signal ?? `code ${code}`}: ${last}`), { code: "EXECUTOR_EXIT" }));
+    });
+  });
+}
+
+/** `yolo export`: the weights in, the exported file (a folder is zipped) out. */
+export const exportExecutor: Executor = async (context) => {
+  const { claim, api, workDir } = context;
+  const spec = claim.job.spec as { format: string; args?: Record<string, unknown> };
+  const weights = claim.inputs.weights;
+  if (!weights) throw new Error("An export job needs the weights input");
+  const local = path.join(workDir, weights.name.replace(/[^A-Za-z0-9._-]/g, "_"));
+  writeFileSync(local, await api.download(weights.url));
+  const started = performance.now();
+  const lines = await runYolo(context, ["export", `model=${local}`, ...exportArguments(spec.format, spec.args ?? {}, Boolean(claim.job.gpuType))], (line) => {
+    if (/starting export/i.test(line)) void context.progress({ stage: "exporting", line }).catch(() => {});
+  });
+  const saved = lines.map((line) => /export success.*saved as '([^']+)'/i.exec(line)?.[1]).filter(Boolean).pop();
+  if (!saved) throw new Error("yolo export finished without saying where it saved the file");
+  const produced = path.isAbsolute(saved) ? saved : path.join(workDir, saved);
+  if (!existsSync(produced)) throw new Error(`yolo export said it saved ${saved}, but there is no such file`);
+  let file = produced.replace(/\/$/, "");
+  if (statSync(file).isDirectory()) {
+    zipFolder(file, `${file}.zip`);
+    file = `${file}.zip`;
+  }
+  const output = await context.uploadOutput(path.basename(file), file);
+  return { outputs: [output], result: { format: spec.format }, gpuSeconds: claim.job.gpuType ? Math.ceil((performance.now() - started) / 1000) : undefined };
+};

@@ -1,0 +1,163 @@
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ApiClient, JobGoneError, type Claim } from "./api-client";
+import type { QueueName, RunnerConfig } from "./config";
+import type { Executor, JobContext } from "./executors/types";
+import { QueueClient, type QueueMessage } from "./queue-client";
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * One runner: pull -> claim -> execute -> report -> upload -> ack, on `concurrency` slots. It
+ * announces itself (queues, GPU, formats) with heartbeats; jobs are kept alive by callbacks at a
+ * third of the lease. SIGTERM: stop pulling, let running jobs finish within the grace period, then
+ * hand the rest back (released) so another runner takes them at once.
+ */
+export class Runner {
+  readonly api: ApiClient;
+  private readonly queue: QueueClient;
+  private runnerId?: string;
+  private leaseMs = 60_000;
+  private stopping = false;
+  private readonly running = new Map<string, { abort: AbortController; claim: Claim; done: Promise<void> }>();
+  private heartbeatTimer?: NodeJS.Timeout;
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    readonly config: RunnerConfig,
+    private readonly executors: Partial<Record<string, Executor>>,
+    private readonly formats: string[],
+    private readonly log: (line: string) => void = (line) => console.log(`[runner ${config.name}] ${line}`),
+  ) {
+    this.api = new ApiClient(config.apiUrl, config.runnerToken);
+    this.queue = new QueueClient(config.queuePullUrl, config.queueToken, config.queueIds);
+  }
+
+  async start(): Promise<void> {
+    await this.announce();
+    this.heartbeatTimer = setInterval(() => void this.announce().catch((error) => this.log(`heartbeat failed: ${error.message}`)), HEARTBEAT_MS);
+    this.log(`pulling ${this.config.queues.join(", ")} with ${this.config.concurrency} slot(s)${this.config.gpuType ? ` on ${this.config.gpuType}` : ""}`);
+    this.loops = Array.from({ length: this.config.concurrency }, () => this.slot());
+  }
+
+  /** Finishes or hands back what is running, then stops. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.heartbeatTimer);
+    const grace = new Promise((resolve) => setTimeout(resolve, this.config.shutdownGraceMs));
+    await Promise.race([Promise.all([...this.running.values()].map((job) => job.done)), grace]);
+    for (const [jobId, job] of this.running) {
+      this.log(`handing back ${jobId}`);
+      job.abort.abort(new Error("runner shutting down"));
+      await this.api.report(job.claim, { type: "released" }).catch(() => {});
+    }
+    await Promise.allSettled(this.loops);
+  }
+
+  private async announce(): Promise<void> {
+    const answer = await this.api.heartbeat({ runnerId: this.runnerId, name: this.config.name, queues: this.config.queues, gpuType: this.config.gpuType, formats: this.formats, concurrency: this.config.concurrency });
+    this.runnerId = answer.runnerId;
+    this.leaseMs = answer.leaseMs;
+  }
+
+  private async slot(): Promise<void> {
+    while (!this.stopping) {
+      let worked = false;
+      for (const queue of this.config.queues) {
+        if (this.stopping) break;
+        try {
+          const [message] = await this.queue.pull(queue, 1, this.config.visibilityTimeoutMs);
+          if (message) {
+            worked = true;
+            await this.handle(queue, message);
+          }
+        } catch (error) {
+          this.log(`${queue}: ${(error as Error).message}`);
+        }
+      }
+      if (!worked) await new Promise((resolve) => setTimeout(resolve, this.config.pollIntervalMs));
+    }
+  }
+
+  private async handle(queue: QueueName, message: QueueMessage): Promise<void> {
+    const { jobId, kind, format } = message.body;
+    if (!jobId) return this.queue.ack(queue, [message.leaseId]);
+    if (kind && (!this.executors[kind] || (kind === "export" && format && !this.formats.includes(format)))) {
+      // Not ours to run (no CLI, no GPU for this format): leave it, unclaimed, to a runner that can.
+      return this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 2 }]);
+    }
+    const { claim, reason } = await this.api.claim(jobId, this.runnerId!);
+    if (!claim) {
+      // Finished or cancelled: drop the message. Held by a live runner: look again later.
+      const held = /holds its lease|took it first/.test(reason ?? "");
+      this.log(`${jobId}: not claimed (${reason})`);
+      return held ? this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: Math.ceil(this.leaseMs / 1000) }]) : this.queue.ack(queue, [message.leaseId]);
+    }
+    const abort = new AbortController();
+    const done = this.execute(claim, abort);
+    this.running.set(jobId, { abort, claim, done });
+    try {
+      await done;
+      if (!abort.signal.aborted || !this.stopping) await this.queue.ack(queue, [message.leaseId]);
+      else await this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 0 }]);
+    } finally {
+      this.running.delete(jobId);
+    }
+  }
+
+  private async execute(claim: Claim, abort: AbortController): Promise<void> {
+    const { job } = claim;
+    const workDir = path.join(this.config.workDir, `${job.id}-${job.attempt}`);
+    mkdirSync(workDir, { recursive: true });
+    let seq = 0;
+    let logBuffer: { seq: number; line: string }[] = [];
+    const flushLogs = async () => {
+      if (!logBuffer.length) return;
+      const lines = logBuffer;
+      logBuffer = [];
+      await this.api.report(claim, { type: "log", lines });
+    };
+    const guard = async <T>(work: Promise<T>): Promise<T> => {
+      try {
+        return await work;
+      } catch (error) {
+        if (error instanceof JobGoneError) abort.abort(error);
+        throw error;
+      }
+    };
+    const keepAlive = setInterval(() => void guard(flushLogs().then(() => this.api.report(claim, { type: "heartbeat" }))).catch(() => {}), Math.max(1000, this.leaseMs / 3));
+    const context: JobContext = {
+      claim,
+      config: this.config,
+      api: this.api,
+      signal: abort.signal,
+      workDir,
+      log: (line) => void logBuffer.push({ seq: seq++, line: line.slice(0, 10_000) }),
+      progress: (progress) => guard(this.api.report(claim, { type: "progress", progress })).then(() => {}),
+      metrics: (step, metrics) => guard(this.api.report(claim, { type: "metrics", step, metrics })).then(() => {}),
+      uploadOutput: (name, source, contentType) => guard(this.api.uploadOutput(claim, name, source, contentType)),
+    };
+    try {
+      const executor = this.executors[job.kind];
+      if (!executor) throw new Error(`This runner has no executor for ${job.kind} jobs`);
+      await guard(this.api.report(claim, { type: "started" }));
+      const outcome = await executor(context);
+      await guard(flushLogs());
+      await guard(this.api.report(claim, { type: "completed", outputs: outcome.outputs ?? [], result: outcome.result ?? {}, ...(outcome.gpuSeconds !== undefined ? { gpuSeconds: outcome.gpuSeconds } : {}) }));
+      this.log(`${job.id} (${job.kind}, attempt ${job.attempt}) completed`);
+    } catch (error) {
+      if (abort.signal.aborted) {
+        this.log(`${job.id} stopped: ${(abort.signal.reason as Error)?.message ?? "aborted"}`);
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`${job.id} failed: ${message}`);
+      await flushLogs().catch(() => {});
+      await this.api.report(claim, { type: "failed", error: { message, code: (error as { code?: string }).code ?? "EXECUTOR_ERROR" } }).catch(() => {});
+    } finally {
+      clearInterval(keepAlive);
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+}
