@@ -19,7 +19,7 @@ export default defineConfig({
           cloudflareTest(async ({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ...TEST_SECRETS, UPLOAD_PART_SIZE: String(5 * 1024 * 1024), DATABASE_URL: inject("databaseUrl"), DB_WS_PROXY: inject("dbProxy"), DATABASE_KIND: inject("databaseKind") },
+              bindings: { ...TEST_SECRETS, UPLOAD_PART_SIZE: String(5 * 1024 * 1024), PREDICT_WAIT_MS: "4000", DATABASE_URL: inject("databaseUrl"), DB_WS_PROXY: inject("dbProxy"), DATABASE_KIND: inject("databaseKind") },
             },
           })),
         ],

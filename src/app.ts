@@ -23,7 +23,8 @@ export function createApp() {
 
   app.onError((error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) console.error(`[${c.var.requestId}]`, error);
+    // Only the unexpected is logged: a 503 (queue down, model being prepared) is an answer, not a bug.
+    if (apiError.code === "INTERNAL_ERROR") console.error(`[${c.var.requestId}]`, error);
     for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
     return c.json(errorBody(apiError), apiError.status);
   });

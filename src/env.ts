@@ -1,3 +1,4 @@
+import type { JobWaiter } from "./services/jobs/job-waiter";
 import type { KeyGate } from "./ratelimit/key-gate";
 
 /** Bindings and secrets of the API Worker (wrangler.toml and `wrangler secret put`). */
@@ -24,6 +25,9 @@ export interface Env {
   UPLOAD_PART_SIZE?: string;
   BUCKET: R2Bucket;
   KEY_GATE: DurableObjectNamespace<KeyGate>;
+  JOB_WAITER: DurableObjectNamespace<JobWaiter>;
+  /** How long a synchronous predict waits for its job before answering 202 (ms, default 30000). */
+  PREDICT_WAIT_MS?: string;
   GPU_JOBS?: Queue;
   CPU_JOBS?: Queue;
   PREDICT_JOBS?: Queue;

@@ -60,6 +60,8 @@ export const OPERATIONS = {
   get_api_models_modelId_files: { access: "public", category: "download" },
   get_api_models_owner_project_model_files: { access: "public", category: "download" },
   post_api_models_modelId_track_download: { access: "public", category: "default" },
+  post_api_models_modelId_predict: { access: "public", category: "predict", streamsBody: true },
+  post_api_models_owner_project_model_predict: { access: "public", category: "predict", streamsBody: true },
 
   // exports
   get_api_exports: { access: "key", category: "default" },

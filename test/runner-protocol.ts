@@ -2,9 +2,11 @@
  * The runner's side of the job protocol, spoken through the Worker's own routes: what a
  * gpu-runner does over HTTP, so Worker tests can drive jobs without a runner process.
  */
+import { and, eq } from "drizzle-orm";
 import { env } from "cloudflare:workers";
+import { jobs } from "../src/db/schema";
 import { signCallback } from "../src/services/jobs/signing";
-import { BASE, body, call } from "./helpers";
+import { BASE, body, call, withDb } from "./helpers";
 
 export const RUNNER_TOKEN = (env as unknown as { RUNNER_TOKEN: string }).RUNNER_TOKEN;
 
@@ -54,4 +56,28 @@ export async function uploadWeights(auth: string, assetId: string, data: Uint8Ar
   await call("PUT", session.uploadUrl.replace(BASE, ""), { body: data, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(data.length) } });
   const done = await call("POST", "/api/upload/complete", { auth, json: { sessionId: session.sessionId } });
   if (!done.ok) throw new Error(`complete: ${await done.text()}`);
+}
+
+async function queuedPredictJob(modelId: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const [job] = await withDb((db) => db.select().from(jobs).where(and(eq(jobs.modelId, modelId), eq(jobs.kind, "predict"), eq(jobs.status, "queued"))));
+    if (job) return job.id;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("no predict job was queued");
+}
+
+/** Plays the runner for the model's next predict job: `check` sees its inputs, then it answers `result` or fails. */
+export async function serveOnePredict(
+  modelId: string,
+  outcome: { result?: Record<string, unknown>; error?: string },
+  check: (inputs: { image: Uint8Array; modelName: string; spec: Record<string, unknown> }) => void | Promise<void> = () => {},
+) {
+  const jobId = await queuedPredictJob(modelId);
+  const { claim: c } = await claim(jobId, (await heartbeat({ queues: ["predict-jobs"] })).runnerId);
+  const image = new Uint8Array(await (await call("GET", c!.inputs.image!.url.replace(BASE, ""))).arrayBuffer());
+  await check({ image, modelName: c!.inputs.model!.name, spec: c!.job.spec });
+  await report(c!, { type: "started" });
+  if (outcome.error) await report(c!, { type: "failed", error: { message: outcome.error } });
+  else await report(c!, { type: "completed", result: outcome.result });
 }

@@ -119,3 +119,17 @@ export async function exportDownloadUrl(deps: Deps, view: ExportView): Promise<s
   if (view.job.status !== "completed" || !objectKey || !downloadFilename) return undefined;
   return signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, objectKey, downloadFilename, new Date(deps.now().getTime() + DOWNLOAD_TTL_MS));
 }
+
+/**
+ * Starts the model's ONNX export if none is queued or running (predict's first use); returns its id.
+ * Made on the model owner's behalf, so a public model's first anonymous prediction can start it.
+ */
+export async function ensureOnnxExport(deps: Deps, view: ModelView): Promise<string> {
+  const active = await activeExport(deps.db, view.model.id, "onnx", {});
+  if (active) return active.export.id;
+  const exportId = newId("export");
+  await enqueueJob(deps, { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cpu-jobs", spec: { exportId, format: "onnx", args: {} } }, async (tx, row) => {
+    await insertExport(tx, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, jobId: row.id, format: "onnx", args: {} });
+  });
+  return exportId;
+}

@@ -8,7 +8,13 @@ import { Validator } from "@cfworker/json-schema";
 import { describe, expect, inject, it } from "vitest";
 import { OPERATIONS } from "../../src/operations";
 import { body, call, newTenant, type Tenant } from "../helpers";
-import { claim, heartbeat, report, uploadOutput, uploadWeights } from "../runner-protocol";
+import { claim, heartbeat, report, serveOnePredict, uploadOutput, uploadWeights } from "../runner-protocol";
+
+function picture(): FormData {
+  const form = new FormData();
+  form.append("file", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "p.png", { type: "image/png" }));
+  return form;
+}
 
 const specText = inject("contractSpec");
 const spec = specText ? (JSON.parse(specText) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> }) : null;
@@ -132,6 +138,21 @@ const CASES: Record<string, Case[]> = {
     { name: "delete", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
     { name: "gone", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
   ],
+  post_api_models_owner_project_model_predict: [
+    {
+      name: "valid",
+      send: async (t) => {
+        const [response] = await Promise.all([
+          call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: picture() }),
+          serveOnePredict(t.modelId!, { result: { images: [{ shape: [480, 640], speed: { preprocess: 1, inference: 30, postprocess: 0.5 }, results: [{ class: 0, name: "red_rectangle", confidence: 0.96, box: { x1: 1, y1: 2, x2: 30, y2: 40 } }] }] } }),
+        ]);
+        return response;
+      },
+    },
+    { name: "no file", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: new FormData() }) },
+    { name: "no weights yet", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/predict`, { auth: t.key, body: picture() }) },
+    { name: "outsider", send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: o.key, body: picture() }) },
+  ],
   get_api_models_owner_project_model_files: [
     { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }) },
     { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }) },
@@ -188,6 +209,7 @@ describe.skipIf(!spec)("the official contract", () => {
     t.uploadId = upload.sessionId;
     // One export completed by the runner protocol, one left queued.
     await uploadWeights(t.key, t.modelId!, new Uint8Array(32));
+    await uploadWeights(t.key, t.modelId!, new Uint8Array(8), "best.onnx");
     t.exportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "torchscript" } }))).id;
     t.queuedExportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "ncnn" } }))).id;
     const jobId = (await body(await call("GET", `/api/exports/${t.exportId}`, { auth: t.key }))).export.jobId;

@@ -6,6 +6,7 @@ import { deleteModelByIdRoute, deleteModelRoute, handleDeleteModel, handleDelete
 import { handleModelFiles, handleModelFilesById, handleTrackModelDownload, modelFilesByIdRoute, modelFilesRoute, trackModelDownloadRoute } from "./files";
 import { getModelByIdRoute, getModelRoute, handleGetModel, handleGetModelById } from "./get";
 import { handleListCompletedModels, handleListModels, handleListOwnerProjectModels, listCompletedModelsRoute, listModelsRoute, listOwnerProjectModelsRoute } from "./list";
+import { handlePredict, handlePredictById, predictByIdRoute, predictRoute } from "./predict";
 import { handleUpdateModel, handleUpdateModelById, updateModelByIdRoute, updateModelRoute } from "./update";
 
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -23,4 +24,7 @@ export function registerModelRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, modelFilesByIdRoute, handleModelFilesById);
   mount(app, modelFilesRoute, handleModelFiles);
   mount(app, trackModelDownloadRoute, handleTrackModelDownload);
+  // The form is read in the handler (a picture of up to 100 MB, fields beside it).
+  mount(app, predictByIdRoute, handlePredictById, { validateBody: false });
+  mount(app, predictRoute, handlePredict, { validateBody: false });
 }

@@ -1,6 +1,7 @@
 import type { Deps } from "../../context";
 import { appendLogs, findJob, moveJob, recordEvent, upsertMetrics, type JobRow } from "../../db/jobs";
 import { ApiError } from "../../errors";
+import type { JobOutcome } from "./job-waiter";
 import { releaseCredits, settleCredits } from "../credits";
 import { leaseMs } from "./claims";
 import { checkOutputs, kindOf, type JobOutput } from "./kinds";
@@ -49,7 +50,7 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
   const now = deps.now();
   const lease = { leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)) };
 
-  return deps.db.transaction(async (tx) => {
+  const applied = await deps.db.transaction(async (tx) => {
     const fresh = await recordEvent(tx, { jobId: job.id, eventId: event.eventId, attempt: event.attempt, type: event.type, payload: summaryOf(event) });
     if (!fresh) return { duplicate: true, status: job.status };
     if (job.status === "cancelled") throw new ApiError("CONFLICT", "The job was cancelled: stop working on it");
@@ -95,6 +96,13 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
       }
     }
   });
+  if (!applied.duplicate && (event.type === "completed" || event.type === "failed")) await wakeWaiter(deps, job.id, event.type === "completed" ? { status: "completed", result: event.result } : { status: "failed", error: event.error.message });
+  return applied;
+}
+
+/** A synchronous predict may be waiting on this job. */
+async function wakeWaiter(deps: Deps, jobId: string, outcome: JobOutcome): Promise<void> {
+  await deps.env.JOB_WAITER.get(deps.env.JOB_WAITER.idFromName(jobId)).notify(outcome);
 }
 
 /** What the event log keeps: the event without bulky payloads. */
@@ -112,10 +120,12 @@ function summaryOf(event: JobCallback): Record<string, unknown> {
 /** The job's owner cancels it; the runner learns on its next callback (409) and stops. */
 export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
   transition(job.status, "cancel");
-  return deps.db.transaction(async (tx) => {
+  const cancelled = await deps.db.transaction(async (tx) => {
     const moved = await moveJob(tx, job.id, { from: sourcesOf("cancel") }, { status: "cancelled", finishedAt: deps.now() });
     if (!moved) throw new ApiError("CONFLICT", "The job already finished");
     await releaseCredits(tx, job);
     return moved;
   });
+  await wakeWaiter(deps, job.id, { status: "cancelled", error: "The job was cancelled" });
+  return cancelled;
 }

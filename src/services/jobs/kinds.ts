@@ -51,6 +51,14 @@ async function weightsInput(deps: Deps, job: JobRow): Promise<Record<string, Sig
 }
 
 const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
+  predict: {
+    async inputs(deps, job) {
+      const spec = job.spec as { modelFile: { objectKey: string; name: string; sizeBytes: number }; image: { objectKey: string; name: string; sizeBytes: number } };
+      return { model: await sign(deps, spec.modelFile), image: await sign(deps, spec.image) };
+    },
+    // The result travels on the job row; the waiting request is woken after commit.
+    async complete() {},
+  },
   export: {
     inputs: weightsInput,
     async complete(tx, _deps, job, done) {

@@ -1,0 +1,115 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv, AppHandler } from "../../context";
+import type { ModelRef } from "../../db/models";
+import { ApiError, describeIssues, errorResponses } from "../../errors";
+import { PREDICT_MAX_BYTES, predict, type PredictRequest } from "../../services/predict";
+import { json } from "../common/schemas";
+import { ModelIdParams, OwnerProjectModelParams } from "./schemas";
+
+const IMAGE_TYPES = /^image\/(jpeg|png|webp|bmp|tiff|gif)$/;
+const VIDEO = /^video\/|\.(mp4|mov|avi|mkv|webm|m4v)$/i;
+const FETCH_TIMEOUT_MS = 10_000;
+
+/** The form fields besides the picture, as the docs and the contract name them. */
+export const PredictFields = z.object({
+  conf: z.coerce.number().min(0.0001).max(1).default(0.25).openapi({ type: "number", description: "Confidence threshold (default 0.25)" }),
+  iou: z.coerce.number().min(0).max(0.95).default(0.7).openapi({ type: "number", description: "IoU threshold for NMS (default 0.7)" }),
+  imgsz: z.coerce.number().int().min(32).max(1280).default(640).openapi({ type: "integer", description: "Inference size; a static-shape ONNX model runs at its own size" }),
+  source: z.string().max(PREDICT_MAX_BYTES * 2).optional().openapi({ description: "Image URL or base64-encoded image (alternative to file)" }),
+});
+
+const PredictForm = PredictFields.extend({ file: z.string().optional().openapi({ format: "binary", description: "Image file (JPG, PNG, WebP, BMP, TIFF); video answers 400 for now" }) });
+
+const Box = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() });
+export const PredictResponse = z
+  .object({
+    images: z.array(
+      z.object({
+        shape: z.array(z.number()).openapi({ description: "[height, width]" }),
+        speed: z.object({ preprocess: z.number(), inference: z.number(), postprocess: z.number() }),
+        results: z.array(z.object({ name: z.string(), class: z.number().int(), confidence: z.number(), box: Box })),
+      }),
+    ),
+    metadata: z.object({ imageCount: z.number().int(), functionTimeAlive: z.number(), functionTimeCall: z.number(), model: z.string(), task: z.string(), version: z.record(z.string(), z.string()) }),
+  })
+  .openapi("PredictResponse");
+const PredictQueued = z.object({ jobId: z.string(), status: z.string(), pollUrl: z.string() }).openapi("PredictQueued");
+
+const spec = {
+  method: "post" as const,
+  tags: ["Models"],
+  summary: "Run model inference",
+  description:
+    "Multipart `file` (or `source`: URL or base64), `conf`, `iou`, `imgsz`; at most 100 MB. Runs on the model's ONNX file (an uploaded .onnx, or its ONNX export, made on first use: 503 with Retry-After meanwhile) on the runner fleet and answers within 30 s, else 202 with the job to poll at /api/jobs/{jobId}.",
+  request: { body: { required: true, content: { "multipart/form-data": { schema: PredictForm } } } },
+  responses: {
+    200: json(PredictResponse, "Predictions"),
+    202: json(PredictQueued, "Still running: poll the job"),
+    ...errorResponses(400, 401, 404, 413, 415, 429, 503),
+  },
+};
+
+export const predictRoute = createRoute({ ...spec, path: "/api/models/{owner}/{project}/{model}/predict", operationId: "post_api_models_owner_project_model_predict", request: { ...spec.request, params: OwnerProjectModelParams } });
+export const predictByIdRoute = createRoute({ ...spec, path: "/api/models/{modelId}/predict", operationId: "post_api_models_modelId_predict", request: { ...spec.request, params: ModelIdParams } });
+
+/** The picture from `file` or `source`; video and non-pictures are refused by type. */
+async function readPicture(form: FormData, source: string | undefined): Promise<PredictRequest["image"]> {
+  const file = form.get("file") as File | string | null;
+  if (file && typeof file === "object") {
+    if (VIDEO.test(file.type) || VIDEO.test(file.name)) throw new ApiError("VALIDATION_ERROR", "Video prediction is not supported yet: send a picture");
+    if (file.type && file.type !== "application/octet-stream" && !IMAGE_TYPES.test(file.type)) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `file must be a picture (JPG, PNG, WebP, BMP, TIFF), not ${file.type}`);
+    if (file.size === 0) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: empty");
+    return { bytes: new Uint8Array(await file.arrayBuffer()), name: safeName(file.name), contentType: file.type || "application/octet-stream" };
+  }
+  if (!source) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: a picture file (or source) is required");
+  if (/^https?:\/\//i.test(source)) return fetchPicture(source);
+  const base64 = source.replace(/^data:[\w/+.-]+;base64,/, "");
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(base64)) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: must be an http(s) URL or base64");
+  const bytes = Uint8Array.from(atob(base64.replace(/\s/g, "")), (char) => char.charCodeAt(0));
+  if (!bytes.length) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: empty");
+  return { bytes, name: "source", contentType: "application/octet-stream" };
+}
+
+async function fetchPicture(url: string): Promise<PredictRequest["image"]> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch {
+    throw new ApiError("VALIDATION_ERROR", `Invalid form: source: could not fetch ${url}`);
+  }
+  if (!response.ok) throw new ApiError("VALIDATION_ERROR", `Invalid form: source: ${url} answered ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `source is larger than ${PREDICT_MAX_BYTES} bytes`);
+  return { bytes, name: safeName(new URL(url).pathname.split("/").pop() ?? "source"), contentType: response.headers.get("content-type") ?? "application/octet-stream" };
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100) || "picture";
+}
+
+async function answer(c: Context<AppEnv>, ref: ModelRef) {
+  const length = Number(c.req.header("content-length") ?? 0);
+  if (length > PREDICT_MAX_BYTES + 1024 * 1024) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
+  if (!(c.req.header("content-type") ?? "").startsWith("multipart/form-data")) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with a file field");
+  let form: FormData;
+  try {
+    form = await c.req.raw.formData();
+  } catch {
+    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
+  }
+  const fields = PredictFields.safeParse(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string")));
+  if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
+  const image = await readPicture(form, fields.data.source);
+  if (image.bytes.byteLength > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
+  const outcome = await predict(c.var.deps, c.var.actor, ref, { image, conf: fields.data.conf, iou: fields.data.iou, imgsz: fields.data.imgsz });
+  if (outcome.kind === "queued") return c.json({ jobId: outcome.jobId, status: outcome.status, pollUrl: `${c.var.deps.baseUrl}/api/jobs/${outcome.jobId}` }, 202);
+  return c.json({ images: outcome.images, metadata: outcome.metadata } as z.infer<typeof PredictResponse>, 200);
+}
+
+export const handlePredict: AppHandler<typeof predictRoute> = async (c) => {
+  const { owner, project, model } = c.req.valid("param");
+  return answer(c, { owner, project, slug: model });
+};
+
+export const handlePredictById: AppHandler<typeof predictByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").modelId });

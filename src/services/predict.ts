@@ -1,0 +1,94 @@
+import type { Actor } from "../auth/actor";
+import type { Deps } from "../context";
+import { completedExport } from "../db/exports";
+import { currentFiles } from "../db/models";
+import { ApiError } from "../errors";
+import { newId } from "../ids";
+import { enqueueJob } from "./jobs/dispatch";
+import type { JobOutcome } from "./jobs/job-waiter";
+import { pickWeights } from "./jobs/kinds";
+import { getModel } from "./models";
+import { ensureOnnxExport } from "./exports";
+
+/** The Platform's upload cap for predict. */
+export const PREDICT_MAX_BYTES = 100 * 1024 * 1024;
+const DEFAULT_WAIT_MS = 30_000;
+
+export interface PredictRequest {
+  image: { bytes: Uint8Array; name: string; contentType: string };
+  conf: number;
+  iou: number;
+  imgsz: number;
+}
+
+export type PredictOutcome =
+  | { kind: "done"; images: unknown[]; metadata: Record<string, unknown> }
+  | { kind: "queued"; jobId: string; status: string };
+
+/** The ONNX file predict runs on: an uploaded .onnx, else the model's completed ONNX export. */
+async function onnxOf(deps: Deps, modelId: string) {
+  const files = await currentFiles(deps.db, modelId);
+  const uploaded = pickWeights(files, ".onnx");
+  if (uploaded) return { id: uploaded.id, objectKey: uploaded.objectKey, name: uploaded.name, sizeBytes: uploaded.sizeBytes };
+  const exported = await completedExport(deps.db, modelId, "onnx");
+  if (exported?.objectKey) return { id: exported.id, objectKey: exported.objectKey, name: exported.downloadFilename ?? "model.onnx", sizeBytes: exported.sizeBytes ?? 0 };
+  return { missing: true as const, hasWeights: Boolean(pickWeights(files, ".pt")) };
+}
+
+/**
+ * Runs the model on one picture through the predict-jobs queue and waits for the runner's answer
+ * (PREDICT_WAIT_MS, 30 s by default), else answers with the job to poll. A model with weights but
+ * no ONNX file gets its ONNX export started on first use and reused afterwards.
+ */
+export async function predict(deps: Deps, actor: Actor, ref: Parameters<typeof getModel>[2], request: PredictRequest): Promise<PredictOutcome> {
+  const { view } = await getModel(deps, actor, ref);
+  const onnx = await onnxOf(deps, view.model.id);
+  if ("missing" in onnx) {
+    if (!onnx.hasWeights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
+    const preparing = await ensureOnnxExport(deps, view);
+    throw new ApiError("SERVICE_UNAVAILABLE", `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`, { "Retry-After": "15" });
+  }
+
+  const imageKey = `ws/${view.model.workspaceId}/predict/${newId("job")}/${request.image.name}`;
+  await deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
+  const started = deps.now().getTime();
+  const job = await enqueueJob(deps, {
+    kind: "predict",
+    workspaceId: view.model.workspaceId,
+    modelId: view.model.id,
+    queue: "predict-jobs",
+    maxAttempts: 2,
+    spec: {
+      modelFileId: onnx.id,
+      modelFile: onnx,
+      image: { objectKey: imageKey, name: request.image.name, sizeBytes: request.image.bytes.byteLength },
+      conf: request.conf,
+      iou: request.iou,
+      imgsz: request.imgsz,
+    },
+  });
+
+  const waiter = deps.env.JOB_WAITER.get(deps.env.JOB_WAITER.idFromName(job.id));
+  const outcome = (await waiter.wait(Number(deps.env.PREDICT_WAIT_MS) || DEFAULT_WAIT_MS)) as JobOutcome | null;
+  if (!outcome) return { kind: "queued", jobId: job.id, status: job.waitingReason ? "queued" : "running" };
+  deps.waitUntil(deps.bucket.delete(imageKey));
+  if (outcome.status !== "completed") {
+    if (/decode the picture/i.test(outcome.error)) throw new ApiError("VALIDATION_ERROR", outcome.error);
+    throw new ApiError("SERVICE_UNAVAILABLE", `Prediction failed: ${outcome.error}`);
+  }
+  const result = outcome.result as { images?: { speed?: Record<string, number> }[]; metadata?: Record<string, unknown> };
+  const images = result.images ?? [];
+  const callMs = images.reduce((sum, image) => sum + (image.speed?.preprocess ?? 0) + (image.speed?.inference ?? 0) + (image.speed?.postprocess ?? 0), 0);
+  return {
+    kind: "done",
+    images,
+    metadata: {
+      imageCount: images.length,
+      functionTimeAlive: deps.now().getTime() - started,
+      functionTimeCall: callMs,
+      model: view.model.slug,
+      task: (view.model.task ?? "detect") as string,
+      version: { edgehub: "0.1.0", ...(view.model.ultralyticsVersion ? { ultralytics: view.model.ultralyticsVersion } : {}) },
+    },
+  };
+}
