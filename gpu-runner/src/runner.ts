@@ -99,11 +99,12 @@ export class Runner {
     this.running.set(jobId, { abort, claim, done });
     try {
       await done;
-      if (!abort.signal.aborted || !this.stopping) await this.queue.ack(queue, [message.leaseId]);
-      else await this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 0 }]);
     } finally {
       this.running.delete(jobId);
     }
+    // A job handed back at shutdown goes back to the queue at once; anything else is done with.
+    if (abort.signal.aborted && this.stopping) await this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 0 }]);
+    else await this.queue.ack(queue, [message.leaseId]);
   }
 
   private async execute(claim: Claim, abort: AbortController): Promise<void> {

@@ -1,0 +1,118 @@
+/**
+ * End to end through the real stack: the API Worker and queue gateway under wrangler dev, runners
+ * as child processes (`npm run runner`), real ONNX Runtime on the fixture model. The yolo CLI is
+ * the test double in ./yolo-double (named as such); everything else is EdgeHub's own code.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureBytes, fixtureImages, hasFixtures, match } from "./fixtures";
+import { apiOf, ROOT, startStack, until, upload, type Stack } from "./stack";
+
+const YOLO_DOUBLE = path.join(import.meta.dirname, "yolo-double/yolo");
+
+let stack: Stack;
+const runners: ChildProcess[] = [];
+
+function startRunner(name: string, env: Record<string, string> = {}): ChildProcess {
+  // node itself (not the tsx wrapper), so a SIGKILL kills the runner and nothing survives it.
+  const child = spawn(process.execPath, ["--import", "tsx", "gpu-runner/src/main.ts"], {
+    cwd: ROOT,
+    stdio: ["ignore", process.env.E2E_VERBOSE ? "inherit" : "ignore", "inherit"],
+    env: { ...process.env, EDGEHUB_API_URL: stack.baseUrl, RUNNER_TOKEN: stack.runnerToken, RUNNER_NAME: name, RUNNER_POLL_MS: "200", ...env },
+  });
+
+  runners.push(child);
+  return child;
+}
+
+async function stopRunner(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  await exited;
+}
+
+describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
+  beforeAll(async () => {
+    stack = await startStack({ JOB_LEASE_SECONDS: "3", PREDICT_WAIT_MS: "30000" });
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(runners.map((runner) => stopRunner(runner, "SIGKILL")));
+    await stack?.stop();
+  });
+
+  it("predicts through the API and a runner, agreeing with Ultralytics on every fixture picture", async () => {
+    const api = apiOf(stack);
+    const runner = startRunner("predictor");
+    const project = await api("POST", "/api/projects", { json: { project: "shapes" } });
+    const model = await api("POST", "/api/models", { json: { projectId: project.body.id, model: "yolo11n-shapes" } });
+    await upload(stack, model.body.id, "best.onnx", fixtureBytes("model.onnx"));
+
+    for (const image of fixtureImages()) {
+      const form = new FormData();
+      form.append("file", new File([fixtureBytes(image.file)], path.basename(image.file), { type: image.format === "png" ? "image/png" : "image/jpeg" }));
+      form.append("conf", "0.25");
+      const answer = await api("POST", `/api/models/${model.body.id}/predict`, { body: form });
+      expect(answer.status, image.file).toBe(200);
+      const [result] = answer.body.images;
+      expect(result.shape).toEqual(image.orig_shape);
+      const expected = image.predictions["conf_0.25"]!;
+      const ours = result.results.map((r: { class: number; confidence: number; box: { x1: number; y1: number; x2: number; y2: number } }) => ({ cls: r.class, conf: r.confidence, xyxy: [r.box.x1, r.box.y1, r.box.x2, r.box.y2] }));
+      expect(ours.length, image.file).toBe(expected.count);
+      for (const { box, ours: mine, iou } of match(expected.boxes, ours)) {
+        expect(mine, `${image.file}: ${box.name} ${box.conf} unmatched`).toBeDefined();
+        expect(iou).toBeGreaterThanOrEqual(0.99);
+        expect(Math.abs(mine!.conf - box.conf)).toBeLessThanOrEqual(0.005);
+      }
+      expect(result.results[0]?.name ?? "").toMatch(/^(red_rectangle|green_ellipse|blue_triangle|)$/);
+    }
+    await stopRunner(runner);
+  });
+
+  it("redelivers a job whose runner was killed mid-export; another runner completes it as attempt 2", async () => {
+    const api = apiOf(stack);
+    const project = await api("POST", "/api/projects", { json: { project: "exports" } });
+    const model = await api("POST", "/api/models", { json: { projectId: project.body.id, model: "to-export" } });
+    await upload(stack, model.body.id, "best.pt", fixtureBytes("model.pt"));
+
+    const doomed = startRunner("doomed", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "60000", QUEUE_VISIBILITY_TIMEOUT_MS: "3000" });
+    const created = await api("POST", "/api/exports", { json: { modelId: model.body.id, format: "openvino", args: { imgsz: 640 } } });
+    expect(created.status).toBe(201);
+    const jobId = await until("the export's job", async () => (await api("GET", `/api/exports/${created.body.id}`)).body.export?.jobId as string | undefined);
+    await until("the doomed runner to start the export", async () => ((await api("GET", `/api/jobs/${jobId}`)).body.job?.status === "running" ? true : undefined), 60_000);
+    await stopRunner(doomed, "SIGKILL");
+
+    const survivor = startRunner("survivor", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "0", QUEUE_VISIBILITY_TIMEOUT_MS: "30000" });
+    const done = await until("the export to complete", async () => {
+      const job = (await api("GET", `/api/jobs/${jobId}`)).body.job;
+      return job?.status === "completed" || job?.status === "failed" ? job : undefined;
+    }, 60_000);
+    expect(done).toMatchObject({ status: "completed", attempt: 2 });
+    const exported = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
+    expect(exported).toMatchObject({ status: "completed", file: { downloadFilename: "best_openvino_model.zip" } });
+    const file = await fetch(exported.file.downloadUrl);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).includes(Buffer.from("openvino weights of"))).toBe(true);
+    // The checkpoint uploaded above was inspected by a runner on the way.
+    const inspected = (await api("GET", `/api/models/${model.body.id}`)).body.model;
+    expect(inspected).toMatchObject({ task: "detect", classNames: ["red_rectangle", "green_ellipse", "blue_triangle"], status: "completed" });
+    await stopRunner(survivor);
+  });
+
+  it("ends a job failed with the executor's error when the CLI crashes", async () => {
+    const api = apiOf(stack);
+    const project = await api("POST", "/api/projects", { json: { project: "broken" } });
+    const model = await api("POST", "/api/models", { json: { projectId: project.body.id, model: "m" } });
+    await upload(stack, model.body.id, "best.pt", fixtureBytes("model.pt"));
+    const runner = startRunner("crashy", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_FAIL: "1" });
+    const created = await api("POST", "/api/exports", { json: { modelId: model.body.id, format: "coreml" } });
+    const failed = await until("the export to fail", async () => {
+      const exported = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
+      return exported?.status === "failed" ? exported : undefined;
+    }, 60_000);
+    expect(failed.error.message).toMatch(/ModuleNotFoundError: No module named 'coreml'/);
+    await stopRunner(runner);
+  });
+});
