@@ -3,7 +3,8 @@
  * bench Worker measures in the same run, then a large upload through signed multipart URLs
  * beside the same parts streamed into R2 with no auth, and `cp` of the file.
  *   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_UPLOAD_MB (default 1024),
- *   BENCH_ONLY=requests|uploads runs one half.
+ *   BENCH_ONLY=requests|uploads|jobs runs one part; BENCH_JOBS (default 200) no-op jobs per dispatch run.
+ * The job part (bench/jobs.ts) wants the dev stack started with EDGEHUB_RUNNER=0.
  */
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
@@ -16,6 +17,7 @@ import pg from "pg";
 import { generateApiKey } from "../src/auth/api-key";
 import { newApiKeyRow } from "../src/db/identity";
 import { apiKeys } from "../src/db/schema";
+import { benchJobs } from "./jobs";
 import { median, percentile, run, type Sample, type Target } from "./lib/load";
 import { pool, putRange, sampleMemory } from "./lib/upload";
 
@@ -228,7 +230,7 @@ async function main() {
   try {
     await waitFor(`${floor}/json`);
     console.log(`EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`);
-    const rows = ONLY === "uploads" ? [] : await benchRequests();
+    const rows = ONLY === "uploads" || ONLY === "jobs" ? [] : await benchRequests();
     const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
     console.log("\n| route | p50 ms | p99 ms | req/s c=10 | errors | Server-Timing p50 (ms) |\n|---|---|---|---|---|---|");
     for (const row of rows) {
@@ -248,15 +250,16 @@ async function main() {
     }
 
     let uploads: Awaited<ReturnType<typeof benchUploads>> = [];
-    if (UPLOAD_MB > 0 && ONLY !== "requests") {
+    if (UPLOAD_MB > 0 && (ONLY === undefined || ONLY === "uploads")) {
       uploads = await benchUploads();
       console.log("\n| file | API signed multipart MB/s | floor (raw R2 multipart) MB/s | API / floor | cp MB/s | workerd RSS API peak (baseline) | floor peak |\n|---|---|---|---|---|---|---|");
       for (const u of uploads) {
         console.log(`| ${u.mb} MiB | ${fmt(u.apiMBps)} | ${fmt(u.floorMBps)} | ${((u.apiMBps / u.floorMBps) * 100).toFixed(0)} % | ${fmt(u.cpMBps)} | ${fmt(u.apiPeakRssMb)} (${fmt(u.apiBaselineRssMb)}) MB | ${fmt(u.floorPeakRssMb)} MB |`);
       }
     }
+    const jobs = ONLY === undefined || ONLY === "jobs" ? await benchJobs({ baseUrl: dev.baseUrl, runnerToken: devEnv.RUNNER_TOKEN! }, makeKeys) : undefined;
     const out = path.join(root, `.edgehub/bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(out, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, rows, uploads }, null, 2));
+    writeFileSync(out, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, rows, uploads, jobs }, null, 2));
     console.log(`\nraw results: ${path.relative(root, out)}`);
   } finally {
     stopFloor();

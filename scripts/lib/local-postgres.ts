@@ -3,7 +3,7 @@
  * or a real PostgreSQL when a URL is given. Either way callers get a plain postgres:// URL.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { servePglite } from "./pglite-server";
 import pg from "pg";
 
 export interface LocalPostgres {
@@ -18,21 +18,15 @@ export interface LocalPostgres {
 /** Starts PGlite, persisted under `dataDir` (in memory when omitted), on a TCP port. */
 export async function startPglite(options: { dataDir?: string; port?: number } = {}): Promise<LocalPostgres> {
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  // The Worker opens one connection per request and closes it after answering, so under load many
-  // are open or closing at once (16 refused connections at 10 concurrent clients). They share
-  // one PGlite through the server's queue, so a high cap costs nothing.
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 256 });
-  const listening = new Promise<number>((resolve) =>
-    server.addEventListener("listening", (event) => resolve((event as CustomEvent<{ port: number }>).detail.port)),
-  );
-  await server.start();
-  const port = await listening;
+  // The Worker opens one connection per request; they take turns on the one PGlite session.
+  const server = await servePglite(db, { port: options.port });
+  const port = server.port;
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     address: `127.0.0.1:${port}`,
     kind: "pglite",
     stop: async () => {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };
