@@ -11,11 +11,11 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 
-  /** Hourly: purge trash older than 30 days, collect abandoned uploads, forget old idempotency keys. */
+  /** Hourly: purge old trash, collect abandoned uploads, forget old idempotency keys, sweep jobs. */
   async scheduled(_controller, env, ctx) {
     const handle = openDb(env);
     try {
-      await runHousekeeping(handle.db, env.BUCKET, new Date());
+      await runHousekeeping({ env, db: handle.db, bucket: env.BUCKET, now: () => new Date(), baseUrl: env.PUBLIC_BASE_URL ?? "", waitUntil: (p) => ctx.waitUntil(p) });
     } finally {
       ctx.waitUntil(handle.close());
     }

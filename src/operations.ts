@@ -62,6 +62,10 @@ export const OPERATIONS = {
   post_api_models_modelId_track_download: { access: "public", category: "default" },
   post_api_models_modelId_predict: { access: "public", category: "predict", streamsBody: true },
   post_api_models_owner_project_model_predict: { access: "public", category: "predict", streamsBody: true },
+  post_api_models_modelId_predict_token: { access: "session", category: "default" },
+  post_api_models_modelId_predict_warmup: { access: "session", category: "default" },
+  post_api_models_modelId_clone: { access: "session", category: "default", idempotent: true },
+  post_api_models_owner_project_model_clone: { access: "session", category: "default", idempotent: true },
 
   // exports
   get_api_exports: { access: "key", category: "default" },

@@ -210,3 +210,7 @@ export async function countLiveModels(db: Queryable, workspaceId: string): Promi
     .where(and(eq(models.workspaceId, workspaceId), live));
   return row?.n ?? 0;
 }
+
+export async function bumpModelCloneCount(tx: Queryable, modelId: string): Promise<void> {
+  await tx.update(models).set({ cloneCount: sql`${models.cloneCount} + 1` }).where(eq(models.id, modelId));
+}

@@ -1,12 +1,15 @@
-import type { Database } from "../db/client";
+import type { Deps } from "../context";
 import { purgeExpiredIdempotencyKeys } from "./idempotency";
+import { sweepJobs } from "./jobs/sweeper";
 import { purgeExpiredTrash } from "./trash";
 import { collectAbandonedUploads } from "./uploads";
 
 /** The cron's work; each step is safe to run twice. */
-export async function runHousekeeping(db: Database, bucket: R2Bucket, now: Date) {
-  const trashPurged = await purgeExpiredTrash(db, bucket, now);
-  const uploadsCollected = await collectAbandonedUploads(db, bucket, now);
-  await purgeExpiredIdempotencyKeys(db, now);
-  return { trashPurged, uploadsCollected };
+export async function runHousekeeping(deps: Deps) {
+  const now = deps.now();
+  const trashPurged = await purgeExpiredTrash(deps.db, deps.bucket, now);
+  const uploadsCollected = await collectAbandonedUploads(deps.db, deps.bucket, now);
+  await purgeExpiredIdempotencyKeys(deps.db, now);
+  const jobs = await sweepJobs(deps);
+  return { trashPurged, uploadsCollected, jobs };
 }

@@ -1,11 +1,13 @@
-import type { Actor } from "../auth/actor";
+import { isSignedIn, type Actor } from "../auth/actor";
 import type { Deps } from "../context";
 import { completedExport } from "../db/exports";
 import { currentFiles } from "../db/models";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
+import { signTransfer, verifyTransfer } from "../storage/signed-url";
 import { enqueueJob } from "./jobs/dispatch";
 import type { JobOutcome } from "./jobs/job-waiter";
+import { predictInputKey } from "./jobs/sweeper";
 import { pickWeights } from "./jobs/kinds";
 import { getModel } from "./models";
 import { ensureOnnxExport } from "./exports";
@@ -49,7 +51,7 @@ export async function predict(deps: Deps, actor: Actor, ref: Parameters<typeof g
     throw new ApiError("SERVICE_UNAVAILABLE", `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`, { "Retry-After": "15" });
   }
 
-  const imageKey = `ws/${view.model.workspaceId}/predict/${newId("job")}/${request.image.name}`;
+  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
   await deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
   const started = deps.now().getTime();
   const job = await enqueueJob(deps, {
@@ -91,4 +93,32 @@ export async function predict(deps: Deps, actor: Actor, ref: Parameters<typeof g
       version: { edgehub: "0.1.0", ...(view.model.ultralyticsVersion ? { ultralytics: view.model.ultralyticsVersion } : {}) },
     },
   };
+}
+
+const PREDICT_TOKEN_TTL_MS = 10 * 60 * 1000;
+
+/** A 10-minute token that lets the Predict tab call predict for this one model as the signed-in user. */
+export async function issuePredictToken(deps: Deps, actor: Actor, ref: Parameters<typeof getModel>[2]) {
+  if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
+  const { view } = await getModel(deps, actor, ref);
+  const expiresAt = new Date(deps.now().getTime() + PREDICT_TOKEN_TTL_MS);
+  const token = await signTransfer(deps.env.SIGNING_SECRET, { op: "predict", model: view.model.id, user: actor.userId, ws: actor.workspaceId, username: actor.username }, expiresAt);
+  return { token, expiresAt: expiresAt.toISOString(), predictUrl: `${deps.baseUrl}/api/models/${view.model.id}/predict?token=${token}` };
+}
+
+/** The actor a predict token stands for, checked to be for this model. */
+export async function actorOfPredictToken(deps: Deps, token: string, modelId: string | undefined): Promise<Actor> {
+  const claims = await verifyTransfer(deps.env.SIGNING_SECRET, token, "predict");
+  if (modelId && claims.model !== modelId) throw new ApiError("FORBIDDEN", "This predict token is for another model");
+  return { kind: "session", userId: claims.user, workspaceId: claims.ws, username: claims.username };
+}
+
+/** True when the model has its ONNX file; otherwise its export is started (once). */
+export async function warmUpModel(deps: Deps, actor: Actor, ref: Parameters<typeof getModel>[2]): Promise<boolean> {
+  const { view } = await getModel(deps, actor, ref);
+  const onnx = await onnxOf(deps, view.model.id);
+  if (!("missing" in onnx)) return true;
+  if (!onnx.hasWeights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
+  await ensureOnnxExport(deps, view);
+  return false;
 }

@@ -11,7 +11,9 @@ export type TransferClaims =
   | { op: "part"; sid: string; key: string; size: number; ct: string; part: number; mpu: string }
   | { op: "get"; key: string; name: string }
   /** A job's output file, PUT by the runner holding the job's lease. */
-  | { op: "output"; job: string; attempt: number; key: string; size: number; ct: string };
+  | { op: "output"; job: string; attempt: number; key: string; size: number; ct: string }
+  /** The Predict tab's direct calls: predicts with one model on behalf of a signed-in user. */
+  | { op: "predict"; model: string; user: string; ws: string; username: string };
 
 const AUDIENCE = "edgehub-transfer";
 

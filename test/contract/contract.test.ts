@@ -153,6 +153,12 @@ const CASES: Record<string, Case[]> = {
     { name: "no weights yet", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/predict`, { auth: t.key, body: picture() }) },
     { name: "outsider", send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: o.key, body: picture() }) },
   ],
+  post_api_models_owner_project_model_clone: [
+    { name: "valid (session)", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: { project: "c-base", model: "c-clone" } }) },
+    { name: "api key", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.key, json: { project: "c-base" } }) },
+    { name: "no project", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: {} }) },
+    { name: "outsider", send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: o.session, json: { project: "c-base" } }) },
+  ],
   get_api_models_owner_project_model_files: [
     { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }) },
     { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }) },

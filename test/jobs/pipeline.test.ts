@@ -1,6 +1,9 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { jobs } from "../../src/db/schema";
+import worker from "../../src/index";
 import { body, call, newModel, newTenant, withDb } from "../helpers";
 import { claim, heartbeat, report, RUNNER_TOKEN, uploadOutput, uploadWeights } from "../runner-protocol";
 
@@ -134,5 +137,44 @@ describe("callbacks", () => {
     expect(exported.status).toBe("failed");
     expect(exported.error.message).toMatch(/ModuleNotFoundError/);
     expect((await report(c!, { type: "heartbeat" })).status).toBe(409);
+  });
+});
+
+describe("the hourly sweep", () => {
+  async function runCron() {
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
+  it("puts a job whose runner went silent back in the queue, and fails one out of attempts", async () => {
+    const { t, jobId } = await queuedExport();
+    const { runnerId } = await heartbeat();
+    const { claim: c } = await claim(jobId, runnerId);
+    await report(c!, { type: "started" });
+    await lapse(jobId);
+    await runCron();
+    const requeued = (await body(await call("GET", `/api/jobs/${jobId}`, { auth: t.key }))).job;
+    expect(requeued).toMatchObject({ status: "queued", attempt: 1 });
+    expect((await report(c!, { type: "heartbeat" })).status).toBe(409);
+
+    await withDb((db) => db.update(jobs).set({ maxAttempts: 2 }).where(eq(jobs.id, jobId)));
+    const { claim: again } = await claim(jobId, runnerId);
+    expect(again!.job.attempt).toBe(2);
+    await lapse(jobId);
+    await runCron();
+    const failed = (await body(await call("GET", `/api/jobs/${jobId}`, { auth: t.key }))).job;
+    expect(failed).toMatchObject({ status: "failed", attempt: 2 });
+    expect(failed.error.message).toMatch(/stopped reporting/);
+  });
+
+  it("deletes predict pictures older than two hours and keeps fresh ones", async () => {
+    const old = `tmp/predict/${new Date(Date.now() - 3 * 3600_000).toISOString().slice(0, 13)}/wsp_x/job_x/a.png`;
+    const fresh = `tmp/predict/${new Date().toISOString().slice(0, 13)}/wsp_x/job_y/b.png`;
+    await env.BUCKET.put(old, "old");
+    await env.BUCKET.put(fresh, "fresh");
+    await runCron();
+    expect(await env.BUCKET.head(old)).toBeNull();
+    expect(await env.BUCKET.head(fresh)).not.toBeNull();
   });
 });

@@ -6,7 +6,9 @@ import { deleteModelByIdRoute, deleteModelRoute, handleDeleteModel, handleDelete
 import { handleModelFiles, handleModelFilesById, handleTrackModelDownload, modelFilesByIdRoute, modelFilesRoute, trackModelDownloadRoute } from "./files";
 import { getModelByIdRoute, getModelRoute, handleGetModel, handleGetModelById } from "./get";
 import { handleListCompletedModels, handleListModels, handleListOwnerProjectModels, listCompletedModelsRoute, listModelsRoute, listOwnerProjectModelsRoute } from "./list";
+import { cloneModelByIdRoute, cloneModelRoute, handleCloneModel, handleCloneModelById } from "./clone";
 import { handlePredict, handlePredictById, predictByIdRoute, predictRoute } from "./predict";
+import { handlePredictToken, handlePredictWarmup, predictTokenRoute, predictWarmupRoute } from "./predict-session";
 import { handleUpdateModel, handleUpdateModelById, updateModelByIdRoute, updateModelRoute } from "./update";
 
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -27,4 +29,8 @@ export function registerModelRoutes(app: OpenAPIHono<AppEnv>): void {
   // The form is read in the handler (a picture of up to 100 MB, fields beside it).
   mount(app, predictByIdRoute, handlePredictById, { validateBody: false });
   mount(app, predictRoute, handlePredict, { validateBody: false });
+  mount(app, predictTokenRoute, handlePredictToken);
+  mount(app, predictWarmupRoute, handlePredictWarmup);
+  mount(app, cloneModelByIdRoute, handleCloneModelById);
+  mount(app, cloneModelRoute, handleCloneModel);
 }

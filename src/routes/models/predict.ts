@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ModelRef } from "../../db/models";
 import { ApiError, describeIssues, errorResponses } from "../../errors";
-import { PREDICT_MAX_BYTES, predict, type PredictRequest } from "../../services/predict";
+import { actorOfPredictToken, PREDICT_MAX_BYTES, predict, type PredictRequest } from "../../services/predict";
 import { json } from "../common/schemas";
 import { ModelIdParams, OwnerProjectModelParams } from "./schemas";
 
@@ -102,7 +102,10 @@ async function answer(c: Context<AppEnv>, ref: ModelRef) {
   if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
   const image = await readPicture(form, fields.data.source);
   if (image.bytes.byteLength > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
-  const outcome = await predict(c.var.deps, c.var.actor, ref, { image, conf: fields.data.conf, iou: fields.data.iou, imgsz: fields.data.imgsz });
+  // The Predict tab's token stands for its user, for this model only.
+  const token = c.req.query("token");
+  const actor = token ? await actorOfPredictToken(c.var.deps, token, "id" in ref ? ref.id : undefined) : c.var.actor;
+  const outcome = await predict(c.var.deps, actor, ref, { image, conf: fields.data.conf, iou: fields.data.iou, imgsz: fields.data.imgsz });
   if (outcome.kind === "queued") return c.json({ jobId: outcome.jobId, status: outcome.status, pollUrl: `${c.var.deps.baseUrl}/api/jobs/${outcome.jobId}` }, 202);
   return c.json({ images: outcome.images, metadata: outcome.metadata } as z.infer<typeof PredictResponse>, 200);
 }
