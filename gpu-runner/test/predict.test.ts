@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "../src/executors/predict/decode-image";
-import { letterbox, letterboxGeometry, roundHalfEven, toTensorData } from "../src/executors/predict/letterbox";
+import { letterbox, letterboxGeometry, letterboxTensor, roundHalfEven, toTensorData } from "../src/executors/predict/letterbox";
 import { decodeDetections, scaleToOriginal } from "../src/executors/predict/postprocess";
 import { Predictor } from "../src/executors/predict/predictor";
 import { fixtureBytes, fixtureImages, hasFixtures, match, rawOutput } from "./fixtures";
@@ -38,6 +38,18 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
       const { picture } = letterbox(decoded, 640);
       const digest = createHash("sha256").update(picture.data).digest("hex");
       expect(digest, image.file).toBe(image.letterbox.input_rgb_uint8_sha256);
+    }
+  });
+
+  it("fuses letterbox and tensor conversion without changing a single value", async () => {
+    for (const image of images) {
+      const decoded = await decodeImage(fixtureBytes(image.file));
+      const expected = toTensorData(letterbox(decoded, 640).picture);
+      const { tensor } = letterboxTensor(decoded, 640);
+      expect(tensor.length).toBe(expected.length);
+      let differences = 0;
+      for (let i = 0; i < expected.length; i++) if (tensor[i] !== expected[i]) differences++;
+      expect(differences, image.file).toBe(0);
     }
   });
 

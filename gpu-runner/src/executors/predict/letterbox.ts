@@ -150,3 +150,93 @@ export function toTensorData(picture: RgbImage): Float32Array {
   }
   return tensor;
 }
+
+/** value / 255 as float32, for every byte. */
+const UNIT = Float32Array.from({ length: 256 }, (_, value) => value / 255);
+
+/**
+ * letterbox + toTensorData in one pass, straight into the CHW float32 tensor: the same numbers
+ * (tests hold it to the byte-exact path), without the intermediate pictures. The hot path of predict.
+ */
+export function letterboxTensor(image: RgbImage, size: number, into?: Float32Array): { tensor: Float32Array; geometry: LetterboxGeometry } {
+  const geometry = letterboxGeometry(image.width, image.height, size);
+  const { resizedWidth: width, resizedHeight: height, padLeft, padTop } = geometry;
+  const plane = size * size;
+  // A fresh 4.9 MB buffer costs more than filling a reused one (2.3 vs 0.15 ms measured).
+  const tensor = (into?.length === plane * 3 ? into : new Float32Array(plane * 3)).fill(UNIT[PAD]!);
+  const green = plane;
+  const blue = 2 * plane;
+  const { data, width: sw, height: sh } = image;
+
+  if (width === sw && height === sh) {
+    for (let y = 0; y < height; y++) {
+      let source = y * sw * 3;
+      let target = (y + padTop) * size + padLeft;
+      const end = target + width;
+      for (; target < end; source += 3, target++) {
+        tensor[target] = UNIT[data[source]!]!;
+        tensor[target + green] = UNIT[data[source + 1]!]!;
+        tensor[target + blue] = UNIT[data[source + 2]!]!;
+      }
+    }
+    return { tensor, geometry };
+  }
+
+  const xs = taps(sw, width, true);
+  const ys = taps(sh, height, false);
+  // Two rows of the horizontal pass, reused as the vertical pass walks down.
+  let row0 = new Int32Array(width * 3);
+  let row1 = new Int32Array(width * 3);
+  let have0 = -1;
+  let have1 = -1;
+  const horizontal = (row: number, out: Int32Array) => {
+    const base = Math.min(Math.max(row, 0), sh - 1) * sw * 3;
+    for (let x = 0, o = 0; x < width; x++, o += 3) {
+      const s = xs.index[x]!;
+      const p0 = base + s * 3;
+      if (s >= sw - 1) {
+        out[o] = data[p0]! * ONE;
+        out[o + 1] = data[p0 + 1]! * ONE;
+        out[o + 2] = data[p0 + 2]! * ONE;
+      } else {
+        const a0 = xs.w0[x]!;
+        const a1 = xs.w1[x]!;
+        out[o] = data[p0]! * a0 + data[p0 + 3]! * a1;
+        out[o + 1] = data[p0 + 1]! * a0 + data[p0 + 4]! * a1;
+        out[o + 2] = data[p0 + 2]! * a0 + data[p0 + 5]! * a1;
+      }
+    }
+  };
+  const clampRow = (row: number) => Math.min(Math.max(row, 0), sh - 1);
+  for (let y = 0; y < height; y++) {
+    const s0 = clampRow(ys.index[y]!);
+    const s1 = clampRow(ys.index[y]! + 1);
+    if (have0 !== s0) {
+      if (have1 === s0) {
+        [row0, row1] = [row1, row0];
+        [have0, have1] = [have1, have0];
+      } else {
+        horizontal(s0, row0);
+        have0 = s0;
+      }
+    }
+    if (have1 !== s1) {
+      horizontal(s1, row1);
+      have1 = s1;
+    }
+    const b0 = ys.w0[y]!;
+    const b1 = ys.w1[y]!;
+    let target = (y + padTop) * size + padLeft;
+    const end = width * 3;
+    for (let o = 0; o < end; o += 3, target++) {
+      tensor[target] = UNIT[clamp255(((((row0[o]! >> 4) * b0) >> 16) + (((row1[o]! >> 4) * b1) >> 16) + 2) >> 2)]!;
+      tensor[target + green] = UNIT[clamp255(((((row0[o + 1]! >> 4) * b0) >> 16) + (((row1[o + 1]! >> 4) * b1) >> 16) + 2) >> 2)]!;
+      tensor[target + blue] = UNIT[clamp255(((((row0[o + 2]! >> 4) * b0) >> 16) + (((row1[o + 2]! >> 4) * b1) >> 16) + 2) >> 2)]!;
+    }
+  }
+  return { tensor, geometry };
+}
+
+function clamp255(value: number): number {
+  return value < 0 ? 0 : value > 255 ? 255 : value;
+}

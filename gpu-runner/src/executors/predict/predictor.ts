@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-node";
 import { decodeImage } from "./decode-image";
-import { letterbox, toTensorData, type RgbImage } from "./letterbox";
+import { letterboxTensor, type RgbImage } from "./letterbox";
 import { decodeDetections, scaleToOriginal, type Detection } from "./postprocess";
 import { openSession, type ModelInfo } from "./session";
 
@@ -19,6 +19,8 @@ export interface ImagePrediction {
 
 /** A loaded detect model: picture bytes in, Ultralytics' boxes out, with per-stage timings (ms). */
 export class Predictor {
+  private spare?: Float32Array;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly info: ModelInfo,
@@ -38,12 +40,14 @@ export class Predictor {
   async predictImage(image: RgbImage, options: PredictOptions = {}): Promise<ImagePrediction> {
     const size = this.info.imgsz;
     let t = performance.now();
-    const { picture, geometry } = letterbox(image, size);
-    const input = new ort.Tensor("float32", toTensorData(picture), [1, 3, size, size]);
+    // One spare input buffer; a concurrent call on the same model allocates its own.
+    const { tensor, geometry } = letterboxTensor(image, size, this.spare);
+    this.spare = undefined;
+    const input = new ort.Tensor("float32", tensor, [1, 3, size, size]);
     const preprocess = performance.now() - t;
 
     t = performance.now();
-    const { data: output, rows } = await this.run(input);
+    const { data: output, rows } = await this.run(input).finally(() => (this.spare = tensor));
     const inference = performance.now() - t;
 
     t = performance.now();
