@@ -214,3 +214,9 @@ export async function countLiveModels(db: Queryable, workspaceId: string): Promi
 export async function bumpModelCloneCount(tx: Queryable, modelId: string): Promise<void> {
   await tx.update(models).set({ cloneCount: sql`${models.cloneCount} + 1` }).where(eq(models.id, modelId));
 }
+
+/** Whether the model row exists at all (live or in the trash). */
+export async function modelExists(db: Queryable, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: models.id }).from(models).where(eq(models.id, id)).limit(1);
+  return Boolean(row);
+}

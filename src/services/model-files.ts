@@ -1,15 +1,15 @@
 import type { SignedInActor } from "../auth/actor";
 import type { Deps } from "../context";
 import type { Queryable } from "../db/client";
-import { addModelFile, insertModel, type ModelFileRow } from "../db/models";
+import { addModelFile, insertModel, modelExists, type ModelFileRow } from "../db/models";
 import { findProject } from "../db/projects";
 import { reassignObject } from "../db/storage";
 import type { UploadRow } from "../db/uploads";
 import { ApiError } from "../errors";
 import { isId, newId } from "../ids";
+import { assertWritable } from "../auth/policy";
 import { enqueueJob } from "./jobs/dispatch";
 import { freeModelSlug, getWritableModel } from "./models";
-import { assertWritable } from "../auth/policy";
 import { getProject, slugify } from "./projects";
 
 /**
@@ -33,6 +33,8 @@ export async function checkModelUploadTarget(deps: Deps, actor: SignedInActor, a
 /** Inside the completing transaction: the uploaded object becomes a model file (making the model if needed). */
 export async function attachModelUpload(tx: Queryable, deps: Deps, upload: UploadRow): Promise<ModelFileRow> {
   let modelId = upload.assetId;
+  // Purged between the signed URL and completion: refuse (the upload stays pending, then is collected).
+  if (isId("model", upload.assetId) && !(await modelExists(tx, upload.assetId))) throw new ApiError("NOT_FOUND", "The upload's model no longer exists");
   if (isId("project", upload.assetId)) {
     const stem = upload.filename.replace(/\.[^.]+$/, "");
     const slug = await freeModelSlug(tx, upload.assetId, slugify(stem) || "model");

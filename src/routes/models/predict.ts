@@ -66,7 +66,12 @@ async function readPicture(form: FormData, source: string | undefined): Promise<
   if (/^https?:\/\//i.test(source)) return fetchPicture(source);
   const base64 = source.replace(/^data:[\w/+.-]+;base64,/, "");
   if (!/^[A-Za-z0-9+/=\s]+$/.test(base64)) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: must be an http(s) URL or base64");
-  const bytes = Uint8Array.from(atob(base64.replace(/\s/g, "")), (char) => char.charCodeAt(0));
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(base64.replace(/\s/g, "")), (char) => char.charCodeAt(0));
+  } catch {
+    throw new ApiError("VALIDATION_ERROR", "Invalid form: source: not valid base64");
+  }
   if (!bytes.length) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: empty");
   return { bytes, name: "source", contentType: "application/octet-stream" };
 }

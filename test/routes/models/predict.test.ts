@@ -72,6 +72,7 @@ describe("POST /api/models/{id}/predict", () => {
       [form({ file: new File([picture], "clip.mp4", { type: "video/mp4" }) }), {}, 400, /Video/],
       [form({ file: new File([picture], "a.pdf", { type: "application/pdf" }) }), {}, 415, /picture/],
       [form({ source: "ftp://example.com/x.png" }), {}, 400, /source/],
+      [form({ source: "a" }), {}, 400, /base64/],
       [JSON.stringify({ file: "x" }), { "Content-Type": "application/json" }, 415, /multipart/],
       ["--x\r\nbroken", { "Content-Type": "multipart/form-data; boundary=x" }, 400, /multipart/],
     ];
