@@ -138,13 +138,12 @@ export async function moveProjectToTrash(db: Database, project: ProjectRow, now:
       .returning({ id: projects.id });
     if (!trashed) return null;
     const [live] = await tx
-      .select({ count: sql<number>`count(*)`.mapWith(Number), bytes: sql<number>`coalesce(sum(${storageObjects.sizeBytes}), 0)`.mapWith(Number) })
+      .select({
+        count: sql<number>`count(distinct ${models.id})`.mapWith(Number),
+        bytes: sql<number>`coalesce(sum(${storageObjects.sizeBytes}), 0)`.mapWith(Number),
+      })
       .from(models)
       .leftJoin(storageObjects, eq(storageObjects.resourceId, models.id))
-      .where(and(eq(models.projectId, project.id), isNull(models.deletedAt)));
-    const [liveModels] = await tx
-      .select({ count: sql<number>`count(*)`.mapWith(Number) })
-      .from(models)
       .where(and(eq(models.projectId, project.id), isNull(models.deletedAt)));
     await tx.insert(trashItems).values({
       resourceType: "project",
@@ -152,11 +151,11 @@ export async function moveProjectToTrash(db: Database, project: ProjectRow, now:
       workspaceId: project.workspaceId,
       name: project.name,
       slug: project.slug,
-      cascadedCount: liveModels?.count ?? 0,
+      cascadedCount: live?.count ?? 0,
       sizeBytes: live?.bytes ?? 0,
       trashedAt: now,
     });
-    return { cascadedModels: liveModels?.count ?? 0 };
+    return { cascadedModels: live?.count ?? 0 };
   });
 }
 

@@ -14,7 +14,7 @@ import { cancelJob } from "./jobs/callbacks";
 import { enqueueJob } from "./jobs/dispatch";
 import { pickWeights } from "./jobs/kinds";
 import { isTerminal } from "./jobs/state-machine";
-import { getModel, getWritableModel } from "./models";
+import { assertModelWritable, getModel, getWritableModel } from "./models";
 
 /** A TensorRT build is reserved as this many GPU-seconds, settled by what it really used. */
 const ENGINE_RESERVE_SECONDS = 15 * 60;
@@ -92,8 +92,8 @@ export async function getExport(deps: Deps, actor: Actor, exportId: string, ref?
 
 /** A queued or running export is cancelled (its runner stops); a finished one is deleted with its file. */
 export async function deleteExport(deps: Deps, actor: Actor, exportId: string, ref?: ModelRef): Promise<"cancelled" | "deleted"> {
-  const { exportView } = await getExport(deps, actor, exportId, ref);
-  await getWritableModel(deps, actor, { id: exportView.export.modelId });
+  const { view, exportView } = await getExport(deps, actor, exportId, ref);
+  await assertModelWritable(deps, actor, view);
   if (!isTerminal(exportView.job.status)) {
     const job = await findJob(deps.db, exportView.job.id);
     await cancelJob(deps, job!);

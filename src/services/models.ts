@@ -58,20 +58,29 @@ export interface ModelPatch {
   starred?: boolean;
 }
 
+/** A model is public only when both it and its project are. */
+export function effectiveVisibility(view: Pick<ModelView, "model" | "project">): "public" | "private" {
+  return view.model.visibility === "public" && view.project.visibility === "public" ? "public" : "private";
+}
+
 /** Loads a live model the actor may read. A model is public only if its project is too; else NOT_FOUND to outsiders. */
 export async function getModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<{ view: ModelView; isOwner: boolean }> {
   const view = await findModel(deps.db, ref, isSignedIn(actor) ? actor.userId : undefined);
   if (!view) throw new ApiError("NOT_FOUND", "Model not found");
-  const visibility = view.model.visibility === "public" && view.project.visibility === "public" ? "public" : "private";
-  const role = await assertReadable(deps, actor, { workspaceId: view.model.workspaceId, visibility }, "Model");
+  const role = await assertReadable(deps, actor, { workspaceId: view.model.workspaceId, visibility: effectiveVisibility(view) }, "Model");
   return { view, isOwner: role === "owner" || role === "admin" };
 }
 
 /** A model the actor may change (editor rights in its workspace). */
 export async function getWritableModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<ModelView> {
   const { view } = await getModel(deps, actor, ref);
-  await assertWritable(deps, actor, { workspaceId: view.model.workspaceId, visibility: "public" }, "Model");
+  await assertModelWritable(deps, actor, view);
   return view;
+}
+
+/** Editor rights on a model already loaded (readable, so a refusal is FORBIDDEN, not NOT_FOUND). */
+export async function assertModelWritable(deps: Deps, actor: Actor, view: ModelView): Promise<void> {
+  await assertWritable(deps, actor, { workspaceId: view.model.workspaceId, visibility: "public" }, "Model");
 }
 
 /** A project's models: all for members, the public ones for others. */
@@ -144,7 +153,7 @@ export async function updateModel(deps: Deps, actor: Actor, ref: ModelRef, patch
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
     return { kind: "starred", starred, starCount: await setModelStar(deps.db, view.model.id, actor.userId, starred) };
   }
-  await assertWritable(deps, actor, { workspaceId: view.model.workspaceId, visibility: "public" }, "Model");
+  await assertModelWritable(deps, actor, view);
   const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.model.slug : undefined);
   try {
     const updated = await updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() });

@@ -1,4 +1,5 @@
 import type { ModelView } from "../../db/models";
+import { effectiveVisibility } from "../../services/models";
 import type { ModelJson } from "./schemas";
 import { presentTrainArgs } from "./train-args";
 
@@ -49,11 +50,6 @@ export function toModel(view: ModelView, options: { charts?: boolean } = {}): Mo
 export function toModelDetail(view: ModelView) {
   const trainArgs = presentTrainArgs(view.model.trainArgs);
   return { ...toModel(view, { charts: true }), ...(trainArgs ? { trainArgs } : {}), metadata: view.model.metadata };
-}
-
-/** A model is public only when both it and its project are. */
-export function effectiveVisibility(view: Pick<ModelView, "model" | "project">): "public" | "private" {
-  return view.model.visibility === "public" && view.project.visibility === "public" ? "public" : "private";
 }
 
 /** The docs' alias fields (`_id`, `slug`, `projectId`, `username`) for id-path answers. */

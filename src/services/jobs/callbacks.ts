@@ -1,9 +1,9 @@
 import type { Deps } from "../../context";
 import { appendLogs, findJob, moveJob, recordEvent, upsertMetrics, type JobRow } from "../../db/jobs";
 import { ApiError } from "../../errors";
-import type { JobOutcome } from "./job-waiter";
+import { wakeWaiter } from "./job-waiter";
 import { releaseCredits, settleCredits } from "../credits";
-import { leaseMs } from "./claims";
+import { leaseMs } from "./dispatch";
 import { checkOutputs, kindOf, type JobOutput } from "./kinds";
 import { jobSecret, safeEqual, signCallback } from "./signing";
 import { sourcesOf, transition } from "./state-machine";
@@ -96,14 +96,10 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
       }
     }
   });
-  if (!applied.duplicate && (event.type === "completed" || event.type === "failed")) await wakeWaiter(deps, job.id, event.type === "completed" ? { status: "completed", result: event.result } : { status: "failed", error: event.error.message });
+  if (!applied.duplicate && (event.type === "completed" || event.type === "failed")) await wakeWaiter(deps.env, job.id, event.type === "completed" ? { status: "completed", result: event.result } : { status: "failed", error: event.error.message });
   return applied;
 }
 
-/** A synchronous predict may be waiting on this job. */
-async function wakeWaiter(deps: Deps, jobId: string, outcome: JobOutcome): Promise<void> {
-  await deps.env.JOB_WAITER.get(deps.env.JOB_WAITER.idFromName(jobId)).notify(outcome);
-}
 
 /** What the event log keeps: the event without bulky payloads. */
 function summaryOf(event: JobCallback): Record<string, unknown> {
@@ -118,6 +114,22 @@ function summaryOf(event: JobCallback): Record<string, unknown> {
 }
 
 /** The job's owner cancels it; the runner learns on its next callback (409) and stops. */
+/**
+ * Ends a job whose runners stopped reporting and that has no attempt left: failed, its credits
+ * released, a waiting request woken. Used by the claim that finds it so and by the hourly sweep.
+ */
+export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
+  const now = deps.now();
+  const error = { message: `Gave up after ${job.attempt} attempts: the runner stopped reporting`, timestamp: now.toISOString() };
+  const moved = await deps.db.transaction(async (tx) => {
+    const row = await moveJob(tx, job.id, { from: sourcesOf("fail"), leaseId: job.leaseId ?? undefined }, { status: "failed", error, finishedAt: now, leaseExpiresAt: null });
+    if (row) await releaseCredits(tx, job);
+    return row;
+  });
+  if (moved) await wakeWaiter(deps.env, job.id, { status: "failed", error: error.message });
+  return Boolean(moved);
+}
+
 export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
   transition(job.status, "cancel");
   const cancelled = await deps.db.transaction(async (tx) => {
@@ -126,6 +138,6 @@ export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
     await releaseCredits(tx, job);
     return moved;
   });
-  await wakeWaiter(deps, job.id, { status: "cancelled", error: "The job was cancelled" });
+  await wakeWaiter(deps.env, job.id, { status: "cancelled", error: "The job was cancelled" });
   return cancelled;
 }

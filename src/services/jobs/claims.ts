@@ -1,19 +1,16 @@
 import type { Deps } from "../../context";
 import { findJob, moveJob, upsertRunner, type JobRow } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
-import type { Env } from "../../env";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
 import { jobOutputKey } from "../../storage/keys";
 import { signTransfer } from "../../storage/signed-url";
+import { giveUpJob } from "./callbacks";
+import { leaseMs } from "./dispatch";
 import { kindOf } from "./kinds";
 import { jobSecret } from "./signing";
 import { sourcesOf, transition } from "./state-machine";
 
-/** How long a claim holds a job without a heartbeat (JOB_LEASE_SECONDS, default 60). */
-export function leaseMs(env: Env): number {
-  return (Number(env.JOB_LEASE_SECONDS) || 60) * 1000;
-}
 const OUTPUT_URL_TTL_MS = 60 * 60 * 1000;
 
 export interface RunnerHello {
@@ -51,7 +48,7 @@ export async function claimJob(deps: Deps, jobId: string, runnerId: string) {
   const lapsed = job.leaseExpiresAt !== null && job.leaseExpiresAt < now;
   transition(job.status, "claim", { leaseLapsed: lapsed });
   if (job.attempt >= job.maxAttempts) {
-    await moveJob(deps.db, job.id, { from: sourcesOf("fail") }, { status: "failed", error: { message: `Gave up after ${job.attempt} attempts: the runner stopped reporting`, timestamp: now.toISOString() }, finishedAt: now, leaseId: null });
+    await giveUpJob(deps, job);
     throw new ApiError("CONFLICT", `Cannot claim job: out of attempts (${job.attempt} of ${job.maxAttempts})`);
   }
   const leaseId = crypto.randomUUID();

@@ -10,6 +10,11 @@ import { sourcesOf } from "./state-machine";
 /** A runner that has not been heard from for this long is not counted as live. */
 export const RUNNER_LIVE_MS = 90_000;
 
+/** How long a claim holds a job without a heartbeat (JOB_LEASE_SECONDS, default 60). */
+export function leaseMs(env: Env): number {
+  return (Number(env.JOB_LEASE_SECONDS) || 60) * 1000;
+}
+
 export type JobInput = Pick<NewJob, "kind" | "workspaceId" | "modelId" | "queue" | "spec" | "gpuType" | "maxAttempts">;
 
 export function queueOf(env: Env, queue: JobQueue): Queue | undefined {

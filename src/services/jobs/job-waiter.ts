@@ -40,3 +40,8 @@ export class JobWaiter extends DurableObject {
     this.outcome = undefined;
   }
 }
+
+/** Wakes a request that may be waiting on this job (a synchronous predict). */
+export async function wakeWaiter(env: { JOB_WAITER: DurableObjectNamespace<JobWaiter> }, jobId: string, outcome: JobOutcome): Promise<void> {
+  await env.JOB_WAITER.get(env.JOB_WAITER.idFromName(jobId)).notify(outcome);
+}

@@ -1,6 +1,6 @@
 import type { Deps } from "../../context";
 import { lapsedJobs, moveJob, staleQueuedJobs, touchJob } from "../../db/jobs";
-import { releaseCredits } from "../credits";
+import { giveUpJob } from "./callbacks";
 import { sendJob } from "./dispatch";
 import { sourcesOf } from "./state-machine";
 
@@ -25,13 +25,7 @@ export async function sweepJobs(deps: Deps): Promise<{ requeued: number; failed:
   let failed = 0;
   for (const job of await lapsedJobs(deps.db, now, 200)) {
     if (job.attempt >= job.maxAttempts) {
-      const error = { message: `Gave up after ${job.attempt} attempts: the runner stopped reporting`, timestamp: now.toISOString() };
-      const moved = await deps.db.transaction(async (tx) => {
-        const row = await moveJob(tx, job.id, { from: sourcesOf("fail"), leaseId: job.leaseId ?? undefined }, { status: "failed", error, finishedAt: now, leaseExpiresAt: null });
-        if (row) await releaseCredits(tx, job);
-        return row;
-      });
-      if (moved) failed++;
+      if (await giveUpJob(deps, job)) failed++;
       continue;
     }
     const moved = await moveJob(deps.db, job.id, { from: sourcesOf("lapse"), leaseId: job.leaseId ?? undefined }, { status: "queued", leaseId: null, leaseExpiresAt: null, runnerId: null });
