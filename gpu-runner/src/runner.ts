@@ -22,6 +22,7 @@ export class Runner {
   private readonly running = new Map<string, { abort: AbortController; claim: Claim; done: Promise<void> }>();
   private heartbeatTimer?: NodeJS.Timeout;
   private loops: Promise<void>[] = [];
+  private readonly slots: Slots;
 
   constructor(
     readonly config: RunnerConfig,
@@ -31,13 +32,14 @@ export class Runner {
   ) {
     this.api = new ApiClient(config.apiUrl, config.runnerToken);
     this.queue = new QueueClient(config.queuePullUrl, config.queueToken, config.queueIds);
+    this.slots = new Slots(config.concurrency);
   }
 
   async start(): Promise<void> {
     await this.announce();
     this.heartbeatTimer = setInterval(() => void this.announce().catch((error) => this.log(`heartbeat failed: ${error.message}`)), HEARTBEAT_MS);
     this.log(`pulling ${this.config.queues.join(", ")} with ${this.config.concurrency} slot(s)${this.config.gpuType ? ` on ${this.config.gpuType}` : ""}`);
-    this.loops = Array.from({ length: this.config.concurrency }, () => this.slot());
+    this.loops = this.config.queues.map((queue) => this.poll(queue));
   }
 
   /** Finishes or hands back what is running, then stops. */
@@ -53,6 +55,7 @@ export class Runner {
       await this.api.report(job.claim, { type: "released" }).catch(() => {});
     }
     await Promise.allSettled(this.loops);
+    await this.slots.drained();
   }
 
   private async announce(): Promise<void> {
@@ -61,22 +64,35 @@ export class Runner {
     this.leaseMs = answer.leaseMs;
   }
 
-  private async slot(): Promise<void> {
+  /**
+   * One poller per queue, all sharing the runner's slots: a poller pulls only while it holds a free
+   * slot (so a runner never takes more messages than it can run), keeps pulling at once while its
+   * queue has work, and sleeps RUNNER_POLL_MS when it is empty. The queues are thus watched side by
+   * side rather than one after another.
+   */
+  private async poll(queue: QueueName): Promise<void> {
     while (!this.stopping) {
-      let worked = false;
-      for (const queue of this.config.queues) {
-        if (this.stopping) break;
-        try {
-          const [message] = await this.queue.pull(queue, 1, this.config.visibilityTimeoutMs);
-          if (message) {
-            worked = true;
-            await this.handle(queue, message);
-          }
-        } catch (error) {
-          this.log(`${queue}: ${(error as Error).message}`);
-        }
+      await this.slots.acquire();
+      let message: QueueMessage | undefined;
+      try {
+        if (!this.stopping) [message] = await this.queue.pull(queue, 1, this.config.visibilityTimeoutMs);
+      } catch (error) {
+        this.log(`${queue}: ${(error as Error).message}`);
       }
-      if (!worked) await new Promise((resolve) => setTimeout(resolve, this.config.pollIntervalMs));
+      if (!message) {
+        this.slots.release();
+        if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, this.config.pollIntervalMs));
+        continue;
+      }
+      if (this.stopping) {
+        // Pulled while shutting down: straight back to the queue for another runner.
+        await this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 0 }]).catch(() => {});
+        this.slots.release();
+        continue;
+      }
+      void this.handle(queue, message)
+        .catch((error) => this.log(`${queue}: ${(error as Error).message}`))
+        .finally(() => this.slots.release());
     }
   }
 
@@ -160,5 +176,36 @@ export class Runner {
       clearInterval(keepAlive);
       rmSync(workDir, { recursive: true, force: true });
     }
+  }
+}
+
+/** A counting semaphore: `concurrency` jobs (or pulls that may become jobs) at a time. */
+class Slots {
+  private waiting: (() => void)[] = [];
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly size: number,
+    private free = size,
+  ) {}
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) return next();
+    this.free++;
+    if (this.free === this.size) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /** Resolves once every slot is free again. */
+  drained(): Promise<void> {
+    return this.free === this.size ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
   }
 }

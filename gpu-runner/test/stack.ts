@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { copyAssets } from "../../scripts/copy-assets";
 import { createScratchDatabase, startPglite } from "../../scripts/lib/local-postgres";
 import { applyMigrations } from "../../scripts/lib/migrate";
 import { createUser } from "../../scripts/lib/users";
@@ -34,6 +35,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startStack(vars: Record<string, string> = {}): Promise<Stack> {
+  copyAssets(); // wrangler refuses to start without the [assets] directory, which a clean clone lacks
   const dir = mkdtempSync(path.join(os.tmpdir(), "edgehub-e2e-"));
   const serverUrl = process.env.EDGEHUB_TEST_DATABASE_URL;
   const db = serverUrl ? await createScratchDatabase(serverUrl, `edgehub_e2e_${process.pid}`) : await startPglite();

@@ -41,6 +41,24 @@ export async function moveJob(
   return row;
 }
 
+/**
+ * A claim in one statement: the job moves to `starting` as attempt n+1 under a new lease only while
+ * it is claimable (queued, or its lease lapsed before `now`) and has attempts left. Undefined when
+ * it is not; the caller reads the row to say why.
+ */
+export async function takeJob(
+  tx: Queryable,
+  id: string,
+  take: { from: readonly JobStatus[]; now: Date; runnerId: string; leaseId: string; leaseExpiresAt: Date },
+): Promise<JobRow | undefined> {
+  const [row] = await tx
+    .update(jobs)
+    .set({ status: "starting", attempt: sql`${jobs.attempt} + 1`, runnerId: take.runnerId, leaseId: take.leaseId, leaseExpiresAt: take.leaseExpiresAt, waitingReason: null, progress: null, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, id), inArray(jobs.status, [...take.from]), lt(jobs.attempt, jobs.maxAttempts), sql`(${jobs.status} = 'queued' or ${jobs.leaseExpiresAt} < ${take.now})`))
+    .returning();
+  return row;
+}
+
 /** Records a callback by its event id; false when it was already applied (a duplicate). */
 export async function recordEvent(tx: Queryable, event: typeof jobEvents.$inferInsert): Promise<boolean> {
   const inserted = await tx.insert(jobEvents).values(event).onConflictDoNothing().returning({ id: jobEvents.eventId });

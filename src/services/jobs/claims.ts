@@ -1,5 +1,5 @@
 import type { Deps } from "../../context";
-import { findJob, moveJob, upsertRunner, type JobRow } from "../../db/jobs";
+import { findJob, takeJob, upsertRunner, type JobRow } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
@@ -42,23 +42,11 @@ export async function registerRunner(deps: Deps, hello: RunnerHello) {
  * runner acks the message and moves on); a job out of attempts fails here.
  */
 export async function claimJob(deps: Deps, jobId: string, runnerId: string) {
-  const job = await findJob(deps.db, jobId);
-  if (!job) throw new ApiError("NOT_FOUND", "Job not found");
   const now = deps.now();
-  const lapsed = job.leaseExpiresAt !== null && job.leaseExpiresAt < now;
-  transition(job.status, "claim", { leaseLapsed: lapsed });
-  if (job.attempt >= job.maxAttempts) {
-    await giveUpJob(deps, job);
-    throw new ApiError("CONFLICT", `Cannot claim job: out of attempts (${job.attempt} of ${job.maxAttempts})`);
-  }
   const leaseId = crypto.randomUUID();
-  const claimed = await moveJob(
-    deps.db,
-    job.id,
-    { from: sourcesOf("claim"), lapsedBefore: now },
-    { status: "starting", attempt: job.attempt + 1, runnerId, leaseId, leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)), waitingReason: null, progress: null },
-  );
-  if (!claimed) throw new ApiError("CONFLICT", "Cannot claim job: another runner took it first");
+  const claimed =
+    (await takeJob(deps.db, jobId, { from: sourcesOf("claim"), now, runnerId, leaseId, leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)) })) ??
+    (await refuseClaim(deps, jobId, now));
   return {
     job: { id: claimed.id, kind: claimed.kind, attempt: claimed.attempt, maxAttempts: claimed.maxAttempts, modelId: claimed.modelId, gpuType: claimed.gpuType, spec: claimed.spec },
     leaseId,
@@ -68,6 +56,18 @@ export async function claimJob(deps: Deps, jobId: string, runnerId: string) {
     outputsUrl: `${deps.baseUrl}/internal/jobs/${claimed.id}/outputs`,
     inputs: await kindOf(claimed.kind).inputs(deps, claimed),
   };
+}
+
+/** Why a job could not be taken, as the error the runner gets (a job out of attempts fails here). */
+async function refuseClaim(deps: Deps, jobId: string, now: Date): Promise<never> {
+  const job = await findJob(deps.db, jobId);
+  if (!job) throw new ApiError("NOT_FOUND", "Job not found");
+  transition(job.status, "claim", { leaseLapsed: job.leaseExpiresAt !== null && job.leaseExpiresAt < now });
+  if (job.attempt >= job.maxAttempts) {
+    await giveUpJob(deps, job);
+    throw new ApiError("CONFLICT", `Cannot claim job: out of attempts (${job.attempt} of ${job.maxAttempts})`);
+  }
+  throw new ApiError("CONFLICT", "Cannot claim job: another runner took it first");
 }
 
 /** The current lease holder gets a signed PUT URL for one output file of its attempt. */
