@@ -64,13 +64,13 @@ async function dispatch(dev: Dev, keys: string[], runnerCount: number, concurren
     const claim = runner.api.claim.bind(runner.api);
     runner.api.claim = async (jobId, runnerId) => {
       const answer = await claim(jobId, runnerId);
-      if (answer.claim) claimed.set(String(answer.claim.job.spec.exportId), performance.now());
+      if (answer.claim?.job.kind === "export") claimed.set(String(answer.claim.job.spec.exportId), performance.now());
       return answer;
     };
     const report = runner.api.report.bind(runner.api);
     runner.api.report = async (c, event) => {
       const answer = await report(c, event);
-      if (event.type === "completed") completed.set(String(c.job.spec.exportId), performance.now());
+      if (event.type === "completed" && c.job.kind === "export") completed.set(String(c.job.spec.exportId), performance.now());
       return answer;
     };
     await runner.start();

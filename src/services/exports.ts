@@ -1,7 +1,7 @@
 import type { Actor } from "../auth/actor";
 import { DEFAULT_EXPORT_GPU, gpuCostCents } from "../billing/gpu-prices";
 import type { Deps } from "../context";
-import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, listExports, type ExportView } from "../db/exports";
+import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, listExports, type ExportRow, type ExportView } from "../db/exports";
 import { findJob } from "../db/jobs";
 import { currentFiles, type ModelRef, type ModelView } from "../db/models";
 import type { ExportFormat, JobStatus } from "../db/schema";
@@ -57,6 +57,7 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
 
   const gpu = request.format === "engine";
   const exportId = newId("export");
+  let exportRow: ExportRow | undefined;
   const job = await enqueueJob(
     deps,
     {
@@ -69,11 +70,11 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
     },
     async (tx, row) => {
       if (gpu) await reserveCredits(tx, row, gpuCostCents(row.gpuType!, ENGINE_RESERVE_SECONDS));
-      await insertExport(tx, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, jobId: row.id, format: request.format, args, gpuType: row.gpuType });
+      exportRow = await insertExport(tx, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, jobId: row.id, format: request.format, args, gpuType: row.gpuType });
     },
   );
-  const created = await findExport(deps.db, exportId);
-  return { view, exportView: created!, job };
+  // As committed, without reading it back: a runner may already be starting it, which the next GET shows.
+  return { view, exportView: { export: exportRow!, job } satisfies ExportView, job };
 }
 
 export async function listModelExports(deps: Deps, actor: Actor, ref: ModelRef, params: { status?: JobStatus; limit: number }) {
