@@ -16,6 +16,8 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { generateApiKey } from "../src/auth/api-key";
 import { newApiKeyRow } from "../src/db/identity";
+import type { Database } from "../src/db/client";
+import { projectWithModelsQuery } from "../src/db/projects";
 import { apiKeys } from "../src/db/schema";
 import { benchJobs } from "./jobs";
 import { median, percentile, run, type Sample, type Target } from "./lib/load";
@@ -114,6 +116,10 @@ async function benchRequests() {
     const n = Math.floor(ipUses++ / PER_IDENTITY);
     return { "cf-connecting-ip": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
   };
+  // The floor's "same query" target runs the SQL the API's project read sends, through the bare driver.
+  const statement = projectWithModelsQuery(drizzle.mock() as unknown as Database, { id: projectId }, { userId: dev.userId }, { limit: 100 }).toSQL();
+  await fetch(`${floor}/read-statement`, { method: "POST", body: JSON.stringify({ sql: statement.sql, params: statement.params }) });
+
   // Warm every key's gate once, so the run measures the steady state (identity cached).
   await pool(8, keys.map((key) => () => fetch(`${dev.baseUrl}/api/health`, { headers: { Authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer())));
 
@@ -126,6 +132,7 @@ async function benchRequests() {
     "floor: Hono JSON": () => ({ url: `${floor}/json` }),
     "floor: + one DO call": () => ({ url: `${floor}/do` }),
     "floor: + DO call + one query": () => ({ url: `${floor}/db/${projectId}` }),
+    "floor: + DO call + the read's own query": () => ({ url: `${floor}/db-read` }),
   };
   const latency: Record<string, Sample[]> = {};
   const throughput: Record<string, Sample[]> = {};
@@ -243,8 +250,10 @@ async function main() {
     const list = by("API GET /api/projects?limit");
     const floorDo = by("floor: + one DO");
     const floorDb = by("floor: + DO call + one query");
+    const floorRead = by("floor: + DO call + the read's own query");
     const gateOnly = by("API gate only");
     console.log(`\nread / one-query floor (p50): ${(read.p50 / floorDb.p50).toFixed(2)}x   list / floor: ${(list.p50 / floorDb.p50).toFixed(2)}x   (target <= 1.2x)`);
+    console.log(`read / floor running the read's own SQL raw (p50): ${(read.p50 / floorRead.p50).toFixed(2)}x   (what EdgeHub adds around the same statement)`);
     console.log(`auth + rate limit (gate-only request) beyond one DO call (p50): ${fmt(gateOnly.p50 - floorDo.p50)} ms (target <= 1 ms)`);
     console.log(`everything a read adds beyond one DO call and one query (p50): ${fmt(read.p50 - floorDb.p50)} ms`);
     }

@@ -1,6 +1,6 @@
 import { Pool, neonConfig } from "@neondatabase/serverless";
 import { DurableObject } from "cloudflare:workers";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 
 interface Env {
   FLOOR: DurableObjectNamespace<Floor>;
@@ -26,7 +26,7 @@ app.get("/do", async (c) => {
 });
 
 /** One DO call plus one query, with a pool per request as the API does. */
-app.get("/db/:id", async (c) => {
+async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unknown[]) {
   const stub = c.env.FLOOR.get(c.env.FLOOR.idFromName("bench"));
   await stub.take(Date.now());
   const proxy = c.env.DB_WS_PROXY;
@@ -36,9 +36,25 @@ app.get("/db/:id", async (c) => {
   neonConfig.pipelineConnect = false;
   const pool = new Pool({ connectionString: c.env.DATABASE_URL, max: 1 });
   pool.on("error", () => {});
-  const { rows } = await pool.query("select id, name from projects where id = $1 limit 1", [c.req.param("id")]);
+  const { rows } = await pool.query(text, params);
   c.executionCtx.waitUntil(pool.end());
-  return c.json({ project: rows[0] ?? null });
+  return c.json({ rows });
+}
+
+app.get("/db/:id", (c) => oneQuery(c, "select id, name from projects where id = $1 limit 1", [c.req.param("id")]));
+
+/**
+ * The API read's own statement (the bench posts the SQL drizzle makes for it), run raw: the
+ * floor for "one query" when the query is the same, so the ratio isolates EdgeHub's overhead.
+ */
+let readStatement: { sql: string; params: unknown[] } | undefined;
+app.post("/read-statement", async (c) => {
+  readStatement = await c.req.json();
+  return c.json({ ok: true });
+});
+app.get("/db-read", async (c) => {
+  if (!readStatement) return c.text("POST /read-statement first", 400);
+  return oneQuery(c, readStatement.sql, readStatement.params);
 });
 
 /** R2 multipart with no auth, no signing, no database: the upload floor. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
 import { modelFiles, models, modelStars, projects, trashItems, workspaces } from "./schema";
 
@@ -38,9 +38,14 @@ const weightsBytes = sql<number | null>`(select ${modelFiles.sizeBytes} from ${m
   (value) => (value === null ? null : Number(value)),
 );
 
+/** The columns a ModelView adds to a model row (null-safe when a left join finds no model). */
+export function modelViewExtras(userId?: string) {
+  return { isStarred: starredBy(userId), weightsBytes };
+}
+
 function viewQuery(db: Queryable, userId?: string) {
   return db
-    .select({ model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, isStarred: starredBy(userId), weightsBytes })
+    .select({ model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, ...modelViewExtras(userId) })
     .from(models)
     .innerJoin(projects, eq(projects.id, models.projectId))
     .innerJoin(workspaces, eq(workspaces.id, models.workspaceId));
@@ -54,14 +59,6 @@ export async function findModel(db: Queryable, ref: ModelRef, userId?: string): 
   return row;
 }
 
-/** A project's live models, newest first; `ids` narrows to some of them. */
-export async function listModelsOf(db: Queryable, params: { projectId: string; ids?: string[]; limit: number; userId?: string }): Promise<ModelView[]> {
-  return viewQuery(db, params.userId)
-    .where(and(eq(models.projectId, params.projectId), params.ids ? inArray(models.id, params.ids) : undefined, live))
-    .orderBy(desc(models.createdAt), desc(models.id))
-    .limit(params.limit);
-}
-
 /** Completed models of a workspace, for model selectors. */
 export async function listCompletedModels(db: Queryable, params: { workspaceId: string; limit: number; userId?: string }): Promise<ModelView[]> {
   return viewQuery(db, params.userId)
@@ -72,24 +69,6 @@ export async function listCompletedModels(db: Queryable, params: { workspaceId: 
 
 export async function listModelsOfDataset(db: Queryable, datasetId: string, limit: number): Promise<ModelView[]> {
   return viewQuery(db).where(and(eq(models.datasetId, datasetId), live)).orderBy(desc(models.createdAt)).limit(limit);
-}
-
-/** Counts and names of the live models of projects, for the project presenter. */
-export async function modelSummaries(db: Queryable, projectIds: string[], options: { publicOnly?: boolean } = {}): Promise<Map<string, { count: number; names: string[] }>> {
-  const summaries = new Map<string, { count: number; names: string[] }>();
-  if (!projectIds.length) return summaries;
-  const rows = await db
-    .select({ projectId: models.projectId, name: models.name })
-    .from(models)
-    .where(and(inArray(models.projectId, projectIds), isNull(models.deletedAt), options.publicOnly ? eq(models.visibility, "public") : undefined))
-    .orderBy(desc(models.createdAt));
-  for (const row of rows) {
-    const summary = summaries.get(row.projectId) ?? { count: 0, names: [] };
-    summary.count += 1;
-    summary.names.push(row.name);
-    summaries.set(row.projectId, summary);
-  }
-  return summaries;
 }
 
 export async function isModelSlugTaken(db: Queryable, projectId: string, slug: string): Promise<boolean> {

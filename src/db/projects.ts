@@ -1,5 +1,7 @@
-import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "./client";
+import { modelViewExtras, type ModelView } from "./models";
 import { memberships, models, projects, projectStars, storageObjects, trashItems, workspaces } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -29,6 +31,23 @@ function refMatches(ref: ProjectRef): SQL | undefined {
   return "id" in ref ? eq(projects.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.slug));
 }
 
+/** A live model's name and visibility: what a project's modelCount and modelNames are made of. */
+export interface ModelName {
+  name: string;
+  visibility: "public" | "private";
+}
+
+/** A project as reads present it: with the names of its live models, newest first. */
+export interface ProjectListing extends ProjectView {
+  modelNames: ModelName[];
+}
+
+const summarized = alias(models, "summarized");
+/** A correlated subquery, so a read of projects needs no second round trip for their models. */
+const modelNamesOfProject = sql<ModelName[]>`(select coalesce(json_agg(json_build_object('name', ${summarized.name}, 'visibility', ${summarized.visibility}) order by ${summarized.createdAt} desc), '[]'::json) from ${models} as ${summarized} where ${summarized.projectId} = ${projects.id} and ${summarized.deletedAt} is null)`.mapWith(
+  (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as ModelName[],
+);
+
 /** One query: the live project, its owner's handle and region, and whether the viewer starred it. */
 export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer = {}): Promise<ProjectView | undefined> {
   const [row] = await db
@@ -41,13 +60,53 @@ export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer
 }
 
 /**
+ * One statement: a live project with its model names and its live models, newest first (at
+ * most `limit`; `ids` narrows them). The models ride on the project row through a left join.
+ * Exported as a builder so the benchmark's floor can run the very same SQL through the bare driver.
+ */
+export function projectWithModelsQuery(db: Queryable, ref: ProjectRef, viewer: Viewer, params: { ids?: string[]; limit: number }) {
+  return db
+    .select({
+      project: projects,
+      owner: workspaces.username,
+      region: workspaces.region,
+      isStarred: starredBy(viewer.userId),
+      modelNames: modelNamesOfProject,
+      model: models,
+      modelExtras: modelViewExtras(viewer.userId),
+    })
+    .from(projects)
+    .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
+    .leftJoin(models, and(eq(models.projectId, projects.id), isNull(models.deletedAt), params.ids ? inArray(models.id, params.ids) : undefined))
+    .where(and(refMatches(ref), isNull(projects.deletedAt)))
+    .orderBy(desc(models.createdAt), desc(models.id))
+    .limit(params.limit);
+}
+
+export async function findProjectWithModels(
+  db: Queryable,
+  ref: ProjectRef,
+  viewer: Viewer,
+  params: { ids?: string[]; limit: number },
+): Promise<{ view: ProjectListing; models: ModelView[] } | undefined> {
+  const rows = await projectWithModelsQuery(db, ref, viewer, params);
+  const first = rows[0];
+  if (!first) return undefined;
+  const { project, owner, region } = first;
+  const view: ProjectListing = { project, owner, region, isStarred: first.isStarred, modelNames: first.modelNames };
+  const modelProject = { id: project.id, slug: project.slug, name: project.name, visibility: project.visibility };
+  const modelViews = rows.flatMap(({ model, modelExtras }) => (model ? [{ model, owner, region, project: modelProject, ...modelExtras }] : []));
+  return { view, models: modelViews };
+}
+
+/**
  * One query: the owner's live projects the viewer may see (all of them for members, public
  * ones for others), newest first, with the total. `ownerFound` is false for an unknown owner.
  */
 export async function listProjects(
   db: Queryable,
   params: { owner: string; viewer: Viewer; limit: number },
-): Promise<{ ownerFound: boolean; region: "us" | "eu" | "ap"; rows: ProjectView[]; total: number }> {
+): Promise<{ ownerFound: boolean; region: "us" | "eu" | "ap"; rows: ProjectListing[]; total: number }> {
   const { viewer } = params;
   const member = viewer.userId
     ? or(
@@ -61,6 +120,7 @@ export async function listProjects(
       owner: workspaces.username,
       region: workspaces.region,
       isStarred: starredBy(viewer.userId),
+      modelNames: modelNamesOfProject,
       total: sql<number>`count(${projects.id}) over ()`.mapWith(Number),
     })
     .from(workspaces)

@@ -1,5 +1,5 @@
 import { isSignedIn, type Actor } from "../auth/actor";
-import { assertReadable, assertWritable, roleIn } from "../auth/policy";
+import { assertReadable, assertWritable } from "../auth/policy";
 import type { Deps } from "../context";
 import type { Queryable } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
@@ -10,7 +10,6 @@ import {
   insertModel,
   isModelSlugTaken,
   listCompletedModels,
-  listModelsOf,
   moveModelToTrash,
   setModelStar,
   updateModelFields,
@@ -81,14 +80,6 @@ export async function getWritableModel(deps: Deps, actor: Actor, ref: ModelRef):
 /** Editor rights on a model already loaded (readable, so a refusal is FORBIDDEN, not NOT_FOUND). */
 export async function assertModelWritable(deps: Deps, actor: Actor, view: ModelView): Promise<void> {
   await assertWritable(deps, actor, { workspaceId: view.model.workspaceId, visibility: "public" }, "Model");
-}
-
-/** A project's models: all for members, the public ones for others. */
-export async function listProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: { ids?: string[]; limit: number }) {
-  const { view: project } = await getProject(deps, actor, ref);
-  const member = await roleIn(deps, actor, project.project.workspaceId);
-  const rows = await listModelsOf(deps.db, { projectId: project.project.id, ids: params.ids, limit: params.limit, userId: isSignedIn(actor) ? actor.userId : undefined });
-  return { project, models: member ? rows : rows.filter((row) => row.model.visibility === "public") };
 }
 
 export async function listCompleted(deps: Deps, actor: Actor, limit: number) {

@@ -1,9 +1,10 @@
 import { isSignedIn, type Actor } from "../auth/actor";
-import { assertReadable, assertWritable, roleIn, targetWorkspace } from "../auth/policy";
+import { assertReadable, assertWritable, roleIn, targetWorkspace, type Role } from "../auth/policy";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../db/errors";
 import {
   findProject,
+  findProjectWithModels,
   insertClone,
   insertProject,
   isSlugTaken,
@@ -11,11 +12,12 @@ import {
   moveProjectToTrash,
   setStar,
   updateProjectFields,
+  type ModelName,
   type ProjectRef,
   type ProjectView,
   type Viewer,
 } from "../db/projects";
-import { modelSummaries } from "../db/models";
+import type { ModelView } from "../db/models";
 import type { ViewPreferences } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
@@ -72,11 +74,44 @@ function viewerOf(actor: Actor): Viewer {
 }
 
 /** Loads a live project the actor may read; private ones of others are NOT_FOUND. */
-export async function getProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ view: ProjectView; isOwner: boolean }> {
+export async function getProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ view: ProjectView; role: Role | null; isOwner: boolean }> {
   const view = await findProject(deps.db, ref, viewerOf(actor));
   if (!view) throw new ApiError("NOT_FOUND", "Project not found");
-  const role = await assertReadable(deps, actor, { workspaceId: view.project.workspaceId, visibility: view.project.visibility }, "Project");
-  return { view, isOwner: role === "owner" || role === "admin" };
+  const role = await assertReadable(deps, actor, view.project, "Project");
+  return { view, role, isOwner: isOwnerRole(role) };
+}
+
+/** How many live models of a project the viewer sees, and their names. */
+export interface ModelSummary {
+  count: number;
+  names: string[];
+}
+
+/** Members count every live model of a project; outsiders only the public ones. */
+function summarize(modelNames: ModelName[], member: boolean): ModelSummary {
+  const names = modelNames.filter((model) => member || model.visibility === "public").map((model) => model.name);
+  return { count: names.length, names };
+}
+
+function isOwnerRole(role: Role | null): boolean {
+  return role === "owner" || role === "admin";
+}
+
+/**
+ * A readable project with its models (all for members, the public ones for others), newest
+ * first, in one query: what the project detail and the models list answer.
+ */
+export async function getProjectWithModels(
+  deps: Deps,
+  actor: Actor,
+  ref: ProjectRef,
+  params: { ids?: string[]; limit: number },
+): Promise<{ view: ProjectView; isOwner: boolean; summary: ModelSummary; models: ModelView[] }> {
+  const found = await findProjectWithModels(deps.db, ref, viewerOf(actor), params);
+  if (!found) throw new ApiError("NOT_FOUND", "Project not found");
+  const role = await assertReadable(deps, actor, found.view.project, "Project");
+  const models = role ? found.models : found.models.filter((model) => model.model.visibility === "public");
+  return { view: found.view, isOwner: isOwnerRole(role), summary: summarize(found.view.modelNames, Boolean(role)), models };
 }
 
 export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owner?: string; limit: number }) {
@@ -87,8 +122,7 @@ export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owne
   // Outsiders count only the public models of the public projects they see.
   const first = result.rows[0];
   const member = first ? Boolean(await roleIn(deps, actor, first.project.workspaceId)) : false;
-  const models = await modelSummaries(deps.db, result.rows.map((row) => row.project.id), { publicOnly: !member });
-  return { ...result, models };
+  return { ...result, rows: result.rows.map((view) => ({ view, summary: summarize(view.modelNames, member) })) };
 }
 
 export async function createProject(deps: Deps, actor: Actor, input: ProjectCreate): Promise<ProjectView> {

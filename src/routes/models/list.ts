@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
-import { listCompleted, listProjectModels } from "../../services/models";
+import { listCompleted } from "../../services/models";
+import { getProjectWithModels } from "../../services/projects";
 import { Limit, Slug, Username, json } from "../common/schemas";
 import { toModel, withAliases } from "./presenter";
 import { ListModelsQuery, ListModelsResponse } from "./schemas";
@@ -46,14 +47,14 @@ export const listCompletedModelsRoute = createRoute({
 
 export const handleListModels: AppHandler<typeof listModelsRoute> = async (c) => {
   const { projectId, ids, limit, fields } = c.req.valid("query");
-  const { project, models } = await listProjectModels(c.var.deps, c.var.actor, { id: projectId }, { ids, limit });
-  return c.json({ models: models.map((view) => withAliases(toModel(view, { charts: fields === "charts" }), view.project.id)), region: project.region }, 200);
+  const { view, models } = await getProjectWithModels(c.var.deps, c.var.actor, { id: projectId }, { ids, limit });
+  return c.json({ models: models.map((model) => withAliases(toModel(model, { charts: fields === "charts" }), model.project.id)), region: view.region }, 200);
 };
 
 export const handleListOwnerProjectModels: AppHandler<typeof listOwnerProjectModelsRoute> = async (c) => {
   const { owner, project: slug } = c.req.valid("param");
-  const { project, models } = await listProjectModels(c.var.deps, c.var.actor, { owner, slug }, { limit: c.req.valid("query").limit });
-  return c.json({ models: models.map((view) => toModel(view)), region: project.region }, 200);
+  const { view, models } = await getProjectWithModels(c.var.deps, c.var.actor, { owner, slug }, { limit: c.req.valid("query").limit });
+  return c.json({ models: models.map((model) => toModel(model)), region: view.region }, 200);
 };
 
 export const handleListCompletedModels: AppHandler<typeof listCompletedModelsRoute> = async (c) => {

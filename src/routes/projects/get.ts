@@ -3,8 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ProjectRef } from "../../db/projects";
 import { errorResponses } from "../../errors";
-import { listProjectModels } from "../../services/models";
-import { getProject } from "../../services/projects";
+import { getProjectWithModels } from "../../services/projects";
 import { toProjectModelSummary } from "../models/presenter";
 import { json } from "../common/schemas";
 import { toProjectDetail, withAliases } from "./presenter";
@@ -35,9 +34,8 @@ export const getProjectByIdRoute = createRoute({
 
 async function answer(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
   const { deps, actor } = c.var;
-  const { view, isOwner } = await getProject(deps, actor, ref);
-  const { models } = await listProjectModels(deps, actor, { id: view.project.id }, { limit: 100 });
-  const project = toProjectDetail(view, deps.baseUrl, { count: models.length, names: models.map((model) => model.model.name) });
+  const { view, isOwner, summary, models } = await getProjectWithModels(deps, actor, ref, { limit: 100 });
+  const project = toProjectDetail(view, deps.baseUrl, summary);
   return c.json({ project: aliases ? withAliases(project) : project, models: models.map(toProjectModelSummary), isOwner }, 200);
 }
 

@@ -39,9 +39,9 @@ export const listOwnerProjectsRoute = createRoute({
 
 async function answerList(c: Context<AppEnv>, owner: string | undefined, limit: number, aliases: boolean) {
   const { deps, actor } = c.var;
-  const { rows, total, region, models } = await listOwnerProjects(deps, actor, { owner, limit });
-  const projects = rows.map((view) => {
-    const project = toProject(view, deps.baseUrl, models.get(view.project.id));
+  const { rows, total, region } = await listOwnerProjects(deps, actor, { owner, limit });
+  const projects = rows.map(({ view, summary }) => {
+    const project = toProject(view, deps.baseUrl, summary);
     return aliases ? withAliases(project) : project;
   });
   return c.json({ projects, total, region }, 200);

@@ -1,11 +1,6 @@
 import type { ProjectView } from "../../db/projects";
+import type { ModelSummary } from "../../services/projects";
 import type { ProjectJson } from "./schemas";
-
-/** How many live models a project holds, and their names. */
-export interface ModelSummary {
-  count: number;
-  names: string[];
-}
 
 /** The one presenter of a project: the contract's Project, nothing from the row beyond it. */
 export function toProject(view: ProjectView, baseUrl: string, models: ModelSummary = { count: 0, names: [] }): ProjectJson {

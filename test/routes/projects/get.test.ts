@@ -45,6 +45,30 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
     expect((await body(anonymous)).isOwner).toBe(false);
   });
 
+  it("counts and lists all live models for the owner, only the public ones for others", async () => {
+    const owner = await newTenant();
+    const outsider = await newTenant();
+    const { id: projectId } = await createProject(owner.key, { project: "mixed", visibility: "public" });
+    for (const [model, visibility] of [["open-a", "public"], ["hidden", "private"], ["open-b", "public"], ["binned", "public"]]) {
+      expect((await call("POST", "/api/models", { auth: owner.key, json: { projectId, model, visibility } })).status).toBe(201);
+    }
+    expect((await call("DELETE", `/api/models/${owner.username}/mixed/binned`, { auth: owner.key })).status).toBe(200);
+
+    const own = await body(await call("GET", `/api/projects/${projectId}`, { auth: owner.key }));
+    expect(own.project).toMatchObject({ modelCount: 3, modelNames: ["open-b", "hidden", "open-a"] });
+    expect(own.models.map((m: { model: string }) => m.model)).toEqual(["open-b", "hidden", "open-a"]);
+    const listed = await body(await call("GET", `/api/projects/${owner.username}`, { auth: owner.key }));
+    expect(listed.projects[0]).toMatchObject({ project: "mixed", modelCount: 3, modelNames: ["open-b", "hidden", "open-a"] });
+
+    for (const auth of [outsider.key, undefined]) {
+      const seen = await body(await call("GET", `/api/projects/${owner.username}/mixed`, { auth }));
+      expect(seen.project).toMatchObject({ modelCount: 2, modelNames: ["open-b", "open-a"] });
+      expect(seen.models.map((m: { model: string }) => m.model)).toEqual(["open-b", "open-a"]);
+      const list = await body(await call("GET", `/api/projects/${owner.username}`, { auth }));
+      expect(list.projects[0]).toMatchObject({ project: "mixed", modelCount: 2, modelNames: ["open-b", "open-a"] });
+    }
+  });
+
   it("answers 400 for an invalid owner and 404 for an unknown project", async () => {
     const t = await newTenant();
     expect((await call("GET", `/api/projects/AB/x`, { auth: t.key })).status).toBe(400);
