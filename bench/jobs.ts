@@ -30,7 +30,7 @@ interface Dev {
 function runnerConfig(dev: Dev, name: string): RunnerConfig {
   return {
     name, apiUrl: dev.baseUrl, runnerToken: dev.runnerToken, queuePullUrl: `${dev.baseUrl}/internal/queues`, queueToken: dev.runnerToken,
-    queueIds: { "gpu-jobs": "gpu-jobs", "cpu-jobs": "cpu-jobs", "predict-jobs": "predict-jobs" }, queues: ["cpu-jobs", "predict-jobs"],
+    queueIds: { "gpu-jobs": "gpu-jobs", "cli-jobs": "cli-jobs", "cpu-jobs": "cpu-jobs", "predict-jobs": "predict-jobs" }, queues: ["cli-jobs", "cpu-jobs", "predict-jobs"],
     concurrency: 1, workDir: `/tmp/edgehub-bench-${name}`, visibilityTimeoutMs: 60_000, pollIntervalMs: 20, shutdownGraceMs: 2000,
   };
 }

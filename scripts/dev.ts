@@ -144,7 +144,7 @@ EdgeHub ready at ${baseUrl}
   API key    ${user.apiKey}
   session    ${sessionToken}
   docs       ${baseUrl}/api/docs
-  runner     ${runner ? "one gpu-runner pulling predict-jobs and cpu-jobs (EDGEHUB_RUNNER=0 to start none)" : "none"}
+  runner     ${runner ? "one gpu-runner (predict and inspect; exports too with the yolo CLI; EDGEHUB_RUNNER=0 to start none)" : "none"}
   (saved in .edgehub/dev.json)
 `);
 }

@@ -30,6 +30,7 @@ export interface Env {
   PREDICT_WAIT_MS?: string;
   GPU_JOBS?: Queue;
   CPU_JOBS?: Queue;
+  CLI_JOBS?: Queue;
   PREDICT_JOBS?: Queue;
   ASSETS?: Fetcher;
   /** Local only: workers/queue-gateway, which serves the queues' pull API (npm run dev binds it). */

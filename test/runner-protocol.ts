@@ -11,7 +11,7 @@ import { BASE, body, call, withDb } from "./helpers";
 export const RUNNER_TOKEN = (env as unknown as { RUNNER_TOKEN: string }).RUNNER_TOKEN;
 
 export async function heartbeat(hello: Record<string, unknown> = {}) {
-  const response = await call("POST", "/internal/runners/heartbeat", { auth: RUNNER_TOKEN, json: { name: "test-runner", queues: ["cpu-jobs"], formats: ["onnx", "torchscript"], ...hello } });
+  const response = await call("POST", "/internal/runners/heartbeat", { auth: RUNNER_TOKEN, json: { name: "test-runner", queues: ["cli-jobs", "cpu-jobs"], formats: ["onnx", "torchscript"], ...hello } });
   return body<{ runnerId: string }>(response);
 }
 

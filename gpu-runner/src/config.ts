@@ -1,7 +1,9 @@
 import os from "node:os";
 import path from "node:path";
 
-export type QueueName = "gpu-jobs" | "cpu-jobs" | "predict-jobs";
+/** The API's job queues (src/db/tables/jobs.ts JOB_QUEUES). */
+export const QUEUE_NAMES = ["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Everything a runner is told, from its environment (see the README's "GPU runners"). */
 export interface RunnerConfig {
@@ -33,12 +35,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv, yoloBin: string | undefine
   const runnerToken = env.RUNNER_TOKEN;
   if (!runnerToken) throw new Error("RUNNER_TOKEN is required (the API's RUNNER_TOKEN secret)");
   const gpuType = env.GPU_TYPE || undefined;
-  // Every runner predicts and inspects; gpu-jobs (training, TensorRT) need a GPU and the yolo CLI.
-  // A runner leaves queued work it cannot run (a CPU export without the CLI) to another runner.
-  const defaultQueues: QueueName[] = ["predict-jobs", "cpu-jobs", ...(gpuType && yoloBin ? (["gpu-jobs"] as const) : [])];
+  // Every runner predicts and inspects; cli-jobs (CPU exports) need the yolo CLI; gpu-jobs
+  // (training, TensorRT) need a GPU and the CLI. A runner never pulls a queue it cannot serve.
+  const defaultQueues: QueueName[] = ["predict-jobs", "cpu-jobs", ...(yoloBin ? (["cli-jobs"] as const) : []), ...(gpuType && yoloBin ? (["gpu-jobs"] as const) : [])];
   const queues = (list(env.RUNNER_QUEUES).length ? list(env.RUNNER_QUEUES) : defaultQueues) as QueueName[];
-  for (const queue of queues) if (!["gpu-jobs", "cpu-jobs", "predict-jobs"].includes(queue)) throw new Error(`RUNNER_QUEUES: unknown queue ${queue}`);
+  for (const queue of queues) if (!QUEUE_NAMES.includes(queue)) throw new Error(`RUNNER_QUEUES: unknown queue ${queue}`);
   if (queues.includes("gpu-jobs") && !gpuType) throw new Error("RUNNER_QUEUES has gpu-jobs but GPU_TYPE is not set");
+  if (!yoloBin && queues.some((queue) => queue === "gpu-jobs" || queue === "cli-jobs")) throw new Error("RUNNER_QUEUES has cli-jobs or gpu-jobs, whose jobs need the yolo CLI: put it on PATH or set YOLO_BIN");
   const ids = Object.fromEntries(list(env.QUEUE_IDS).map((pair) => pair.split("=") as [string, string]));
   return {
     name: env.RUNNER_NAME ?? os.hostname(),
@@ -46,7 +49,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, yoloBin: string | undefine
     runnerToken,
     queuePullUrl: (env.QUEUE_PULL_URL ?? `${apiUrl}/internal/queues`).replace(/\/$/, ""),
     queueToken: env.QUEUE_TOKEN ?? runnerToken,
-    queueIds: { "gpu-jobs": ids["gpu-jobs"] ?? "gpu-jobs", "cpu-jobs": ids["cpu-jobs"] ?? "cpu-jobs", "predict-jobs": ids["predict-jobs"] ?? "predict-jobs" },
+    queueIds: Object.fromEntries(QUEUE_NAMES.map((queue) => [queue, ids[queue] ?? queue])) as Record<QueueName, string>,
     queues,
     gpuType,
     concurrency: Math.max(1, Number(env.RUNNER_CONCURRENCY ?? 1)),

@@ -64,7 +64,7 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
       kind: "export",
       workspaceId: view.model.workspaceId,
       modelId: view.model.id,
-      queue: gpu ? "gpu-jobs" : "cpu-jobs",
+      queue: gpu ? "gpu-jobs" : "cli-jobs",
       gpuType: gpu ? (request.gpuType ?? DEFAULT_EXPORT_GPU) : null,
       spec: { exportId, format: request.format, args },
     },
@@ -129,7 +129,7 @@ export async function ensureOnnxExport(deps: Deps, view: ModelView): Promise<str
   const active = await activeExport(deps.db, view.model.id, "onnx", {});
   if (active) return active.export.id;
   const exportId = newId("export");
-  await enqueueJob(deps, { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cpu-jobs", spec: { exportId, format: "onnx", args: {} } }, async (tx, row) => {
+  await enqueueJob(deps, { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cli-jobs", spec: { exportId, format: "onnx", args: {} } }, async (tx, row) => {
     await insertExport(tx, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, jobId: row.id, format: "onnx", args: {} });
   });
   return exportId;

@@ -8,7 +8,7 @@ import { PullQueue, type GatewayEnv } from "./pull-queue";
 
 export { PullQueue };
 
-const QUEUES = new Set(["gpu-jobs", "cpu-jobs", "predict-jobs"]);
+const QUEUES = new Set(["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"]);
 
 function reply(status: number, result: unknown, errors: { code: number; message: string }[] = []): Response {
   return Response.json({ success: errors.length === 0, errors, messages: [], result }, { status });

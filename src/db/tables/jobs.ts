@@ -10,8 +10,13 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ["queued", "starting", "running", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** The queues runners pull from, by capability class. */
-export const JOB_QUEUES = ["gpu-jobs", "cpu-jobs", "predict-jobs"] as const;
+/**
+ * The queues runners pull from, by capability class, so a runner pulls only what it can run:
+ * predict-jobs (inference: every runner), cpu-jobs (inspect, ingest: every runner), cli-jobs
+ * (CPU work of the Ultralytics CLI: exports; runners with the CLI) and gpu-jobs (training,
+ * TensorRT: runners with a GPU and the CLI).
+ */
+export const JOB_QUEUES = ["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"] as const;
 export type JobQueue = (typeof JOB_QUEUES)[number];
 
 export type JobError = { message: string; code?: string; timestamp: string };

@@ -1,6 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, AppHandler } from "../../context";
 import { ping } from "../../db/client";
+import { JOB_QUEUES } from "../../db/schema";
+import { queueOf } from "../../services/jobs/dispatch";
 import { errorResponses } from "../../errors";
 import { json } from "../common/schemas";
 import { mount } from "../mount";
@@ -39,11 +41,7 @@ async function check(work: () => Promise<unknown>) {
 const handleHealth: AppHandler<typeof healthRoute> = async (c) => {
   const { deps } = c.var;
   const [database, storage] = await Promise.all([check(() => ping(deps.db)), check(() => deps.bucket.head("health/probe"))]);
-  const queues = {
-    "gpu-jobs": { bound: Boolean(c.env.GPU_JOBS) },
-    "cpu-jobs": { bound: Boolean(c.env.CPU_JOBS) },
-    "predict-jobs": { bound: Boolean(c.env.PREDICT_JOBS) },
-  };
+  const queues = Object.fromEntries(JOB_QUEUES.map((queue) => [queue, { bound: Boolean(queueOf(c.env, queue)) }]));
   const healthy = database.ok && storage.ok && Object.values(queues).every((queue) => queue.bound);
   const body = { status: healthy ? ("ok" as const) : ("degraded" as const), database, storage, queues };
   return healthy ? c.json(body, 200) : c.json(body, 503);

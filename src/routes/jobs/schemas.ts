@@ -16,7 +16,7 @@ export const RunnerHeartbeat = z
   .object({
     runnerId: RunnerId.optional().openapi({ description: "The id a first heartbeat returned; omit on the first" }),
     name: z.string().min(1).max(100),
-    queues: z.array(z.enum(JOB_QUEUES)).min(1).max(3),
+    queues: z.array(z.enum(JOB_QUEUES)).min(1).max(JOB_QUEUES.length),
     gpuType: z.string().max(50).optional(),
     formats: z.array(z.string().max(20)).max(30).default([]),
     concurrency: z.number().int().min(1).max(64).default(1),

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, AppHandler } from "../../context";
+import { JOB_QUEUES } from "../../db/schema";
 import { ApiError, errorResponses } from "../../errors";
 import { json, jsonBody } from "../common/schemas";
 import { mount } from "../mount";
@@ -8,7 +9,7 @@ import { mount } from "../mount";
  * Local development only: Cloudflare Queues' HTTP pull API served by workers/queue-gateway, which
  * `npm run dev` binds as QUEUE_GATEWAY. In production runners pull from Cloudflare's own API.
  */
-const QueueParams = z.object({ queue: z.enum(["gpu-jobs", "cpu-jobs", "predict-jobs"]).openapi({ param: { name: "queue", in: "path" } }) });
+const QueueParams = z.object({ queue: z.enum(JOB_QUEUES).openapi({ param: { name: "queue", in: "path" } }) });
 const Envelope = z.object({ success: z.boolean(), errors: z.array(z.object({ code: z.number(), message: z.string() })), messages: z.array(z.unknown()), result: z.unknown() });
 
 export const pullRoute = createRoute({

@@ -17,8 +17,11 @@ export function leaseMs(env: Env): number {
 
 export type JobInput = Pick<NewJob, "kind" | "workspaceId" | "modelId" | "queue" | "spec" | "gpuType" | "maxAttempts">;
 
+/** Each queue's producer binding (wrangler.toml). */
+const QUEUE_BINDINGS = { "gpu-jobs": "GPU_JOBS", "cli-jobs": "CLI_JOBS", "cpu-jobs": "CPU_JOBS", "predict-jobs": "PREDICT_JOBS" } as const satisfies Record<JobQueue, keyof Env>;
+
 export function queueOf(env: Env, queue: JobQueue): Queue | undefined {
-  return { "gpu-jobs": env.GPU_JOBS, "cpu-jobs": env.CPU_JOBS, "predict-jobs": env.PREDICT_JOBS }[queue];
+  return env[QUEUE_BINDINGS[queue]];
 }
 
 /**

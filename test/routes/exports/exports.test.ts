@@ -60,7 +60,7 @@ describe("exports", () => {
   it("says why a job waits when no live runner can take it, and reuses an identical live export", async () => {
     const { t, modelId } = await modelWithWeights();
     const first = await exportOf(t.key, { modelId, format: "rknn", args: { name: "rk3588" } });
-    expect(first.created.waitingReason).toMatch(/No live runner (pulls from cpu-jobs|can export rknn)/);
+    expect(first.created.waitingReason).toMatch(/No live runner (pulls from cli-jobs|can export rknn)/);
     const again = await exportOf(t.key, { modelId, format: "rknn", args: { name: "rk3588" } });
     expect(again.created.id).toBe(first.created.id);
     const cancelled = await call("DELETE", `/api/exports/${first.created.id}`, { auth: t.key });
