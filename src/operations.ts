@@ -99,6 +99,8 @@ export const OPERATIONS = {
   post_internal_jobs_jobId_claim: { access: "runner", category: "none" },
   post_internal_jobs_jobId_outputs: { access: "runner", category: "none" },
   put_internal_jobs_jobId_outputs_object: { access: "signed", category: "none", streamsBody: true },
+  put_internal_jobs_jobId_outputs_part: { access: "signed", category: "none", streamsBody: true },
+  post_internal_jobs_jobId_outputs_complete: { access: "runner", category: "none" },
   post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
   post_internal_queues_queue_messages_pull: { access: "runner", category: "none" },
   post_internal_queues_queue_messages_ack: { access: "runner", category: "none" },

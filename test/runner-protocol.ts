@@ -42,11 +42,36 @@ export async function report(c: Claim, event: Record<string, unknown>, options: 
   });
 }
 
-/** Uploads one output file the way a runner does: sign, then PUT. */
+/** Asks for an output's signed URL(s): one `uploadUrl`, or `parts` for a file larger than one part. */
+export async function signOutput(c: Claim, name: string, size: number, contentType = "application/octet-stream") {
+  return call("POST", c.outputsUrl.replace(BASE, ""), { auth: RUNNER_TOKEN, json: { leaseId: c.leaseId, name, size, contentType } });
+}
+
+export function putSigned(url: string, data: Uint8Array, contentType = "application/octet-stream") {
+  return call("PUT", url.replace(BASE, ""), { body: data, headers: { "Content-Type": contentType, "Content-Length": String(data.length) } });
+}
+
+export function completeOutput(c: Claim, json: Record<string, unknown>) {
+  return call("POST", `${c.outputsUrl.replace(BASE, "")}/complete`, { auth: RUNNER_TOKEN, json: { leaseId: c.leaseId, ...json } });
+}
+
+/** Uploads one output file the way a runner does: sign, then PUT (part by part, then complete, when large). */
 export async function uploadOutput(c: Claim, name: string, data: Uint8Array, contentType = "application/octet-stream") {
-  const signed = await body(await call("POST", c.outputsUrl.replace(BASE, ""), { auth: RUNNER_TOKEN, json: { leaseId: c.leaseId, name, size: data.length, contentType } }));
-  const put = await call("PUT", signed.uploadUrl.replace(BASE, ""), { body: data, headers: { "Content-Type": contentType, "Content-Length": String(data.length) } });
-  if (!put.ok) throw new Error(`output PUT: ${put.status} ${await put.text()}`);
+  const signed = await body(await signOutput(c, name, data.length, contentType));
+  if (signed.uploadUrl) {
+    const put = await putSigned(signed.uploadUrl, data, contentType);
+    if (!put.ok) throw new Error(`output PUT: ${put.status} ${await put.text()}`);
+  } else {
+    const parts = [];
+    for (const part of signed.parts as { partNumber: number; size: number; uploadUrl: string }[]) {
+      const start = (part.partNumber - 1) * signed.partSize;
+      const put = await putSigned(part.uploadUrl, data.subarray(start, start + part.size));
+      if (!put.ok) throw new Error(`output part PUT: ${put.status} ${await put.text()}`);
+      parts.push(await body(put));
+    }
+    const done = await completeOutput(c, { name, uploadId: signed.uploadId, size: data.length, parts });
+    if (!done.ok) throw new Error(`output complete: ${done.status} ${await done.text()}`);
+  }
   return { name, key: signed.key as string, size: data.length, contentType };
 }
 

@@ -20,6 +20,14 @@ export interface UploadedOutput {
   contentType: string;
 }
 
+/** What the API signs for one output file: one PUT URL, or one per part for a large file. */
+type SignedOutput =
+  | { key: string; uploadUrl: string }
+  | { key: string; uploadId: string; partSize: number; parts: { partNumber: number; size: number; uploadUrl: string }[] };
+
+/** Tries per part of a large output before the upload fails. */
+const PART_ATTEMPTS = 3;
+
 /** The API answered 409: the job is finished, cancelled, or another attempt holds it. Stop and ack. */
 export class JobGoneError extends Error {}
 
@@ -60,12 +68,37 @@ export class ApiClient {
   /** Signs and uploads one output file (bytes or a file on disk) for the claim's attempt. */
   async uploadOutput(claim: Claim, name: string, source: Uint8Array | string, contentType = "application/octet-stream"): Promise<UploadedOutput> {
     const size = typeof source === "string" ? statSync(source).size : source.byteLength;
-    const signed = await this.runnerPost<{ key: string; uploadUrl: string }>(claim.outputsUrl.replace(this.apiUrl, ""), { leaseId: claim.leaseId, name, size, contentType });
-    const body = typeof source === "string" ? (Readable.toWeb(createReadStream(source)) as ReadableStream) : source;
-    const response = await fetch(signed.uploadUrl, { method: "PUT", headers: { "Content-Type": contentType, "Content-Length": String(size) }, body, duplex: "half" } as RequestInit);
-    if (response.status === 409) throw new JobGoneError("the attempt no longer holds the job");
-    if (!response.ok) throw new Error(`upload ${name}: ${response.status} ${await response.text()}`);
+    const outputs = claim.outputsUrl.replace(this.apiUrl, "");
+    const signed = await this.runnerPost<SignedOutput>(outputs, { leaseId: claim.leaseId, name, size, contentType });
+    if ("uploadUrl" in signed) {
+      await this.put(signed.uploadUrl, source, 0, size, contentType, name);
+      return { name, key: signed.key, size, contentType };
+    }
+    // A large file: part by part, each retried alone, then assembled by the API.
+    const parts: { partNumber: number; etag: string }[] = [];
+    for (const part of signed.parts) {
+      const start = (part.partNumber - 1) * signed.partSize;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          parts.push((await this.put(part.uploadUrl, source, start, part.size, "application/octet-stream", `${name} part ${part.partNumber}`)) as { partNumber: number; etag: string });
+          break;
+        } catch (error) {
+          if (error instanceof JobGoneError || attempt >= PART_ATTEMPTS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        }
+      }
+    }
+    await this.runnerPost(`${outputs}/complete`, { leaseId: claim.leaseId, name, uploadId: signed.uploadId, size, parts });
     return { name, key: signed.key, size, contentType };
+  }
+
+  /** PUTs `size` bytes of the source from `start` to a signed URL; answers its JSON. */
+  private async put(url: string, source: Uint8Array | string, start: number, size: number, contentType: string, what: string): Promise<unknown> {
+    const body = typeof source === "string" ? (Readable.toWeb(createReadStream(source, { start, end: start + size - 1 })) as ReadableStream) : source.subarray(start, start + size);
+    const response = await fetch(url, { method: "PUT", headers: { "Content-Type": contentType, "Content-Length": String(size) }, body, duplex: "half" } as RequestInit);
+    if (response.status === 409) throw new JobGoneError("the attempt no longer holds the job");
+    if (!response.ok) throw new Error(`upload ${what}: ${response.status} ${await response.text()}`);
+    return response.json();
   }
 
   async download(url: string): Promise<Uint8Array> {

@@ -35,7 +35,8 @@ async function stopRunner(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM
 
 describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
   beforeAll(async () => {
-    stack = await startStack({ JOB_LEASE_SECONDS: "3", PREDICT_WAIT_MS: "30000" });
+    // 5 MiB parts (R2's smallest): the fixture model and its exports go up in several parts.
+    stack = await startStack({ JOB_LEASE_SECONDS: "3", PREDICT_WAIT_MS: "30000", UPLOAD_PART_SIZE: String(5 * 1024 * 1024) });
   }, 120_000);
 
   afterAll(async () => {
@@ -99,6 +100,28 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     const inspected = (await api("GET", `/api/models/${model.body.id}`)).body.model;
     expect(inspected).toMatchObject({ task: "detect", classNames: ["red_rectangle", "green_ellipse", "blue_triangle"], status: "completed" });
     await stopRunner(survivor);
+  });
+
+  it("uploads an export larger than one part through per-part signed URLs, byte for byte", async () => {
+    const api = apiOf(stack);
+    const project = await api("POST", "/api/projects", { json: { project: "large-exports" } });
+    const model = await api("POST", "/api/models", { json: { projectId: project.body.id, model: "large" } });
+    const weights = fixtureBytes("model.pt");
+    await upload(stack, model.body.id, "best.pt", weights);
+    const runner = startRunner("exporter", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "0" });
+    const created = await api("POST", "/api/exports", { json: { modelId: model.body.id, format: "torchscript" } });
+    expect(created.status).toBe(201);
+    const exported = await until("the export to finish", async () => {
+      const current = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
+      return current?.status === "completed" || current?.status === "failed" ? current : undefined;
+    }, 60_000);
+    // The double writes "torchscript:" + the weights: more than one 5 MiB part.
+    const expected = Buffer.concat([Buffer.from("torchscript:"), Buffer.from(weights)]);
+    expect(expected.length).toBeGreaterThan(5 * 1024 * 1024);
+    expect(exported).toMatchObject({ status: "completed", file: { size: expected.length, downloadFilename: "best.torchscript" } });
+    const file = Buffer.from(await (await fetch(exported.file.downloadUrl)).arrayBuffer());
+    expect(file.equals(expected)).toBe(true);
+    await stopRunner(runner);
   });
 
   it("ends a job failed with the executor's error when the CLI crashes", async () => {

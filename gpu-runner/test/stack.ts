@@ -88,8 +88,13 @@ export function apiOf(stack: Stack) {
 export async function upload(stack: Stack, assetId: string, name: string, bytes: Uint8Array): Promise<void> {
   const api = apiOf(stack);
   const session = await api("POST", "/api/upload/signed-url", { json: { assetType: "models", assetId, filename: name, contentType: "application/octet-stream", totalBytes: bytes.length } });
-  const put = await fetch(session.body.uploadUrl, { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: bytes });
-  if (!put.ok) throw new Error(`upload PUT ${put.status}`);
+  // Files larger than one part get a signed URL per part.
+  const parts: { partNumber: number; size: number; uploadUrl: string }[] = session.body.parts ?? [{ partNumber: 1, size: bytes.length, uploadUrl: session.body.uploadUrl }];
+  for (const part of parts) {
+    const start = (part.partNumber - 1) * (session.body.partSize ?? 0);
+    const put = await fetch(part.uploadUrl, { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: bytes.subarray(start, start + part.size) });
+    if (!put.ok) throw new Error(`upload PUT ${put.status}`);
+  }
   const done = await api("POST", "/api/upload/complete", { json: { sessionId: session.body.sessionId } });
   if (done.status !== 200) throw new Error(`complete ${done.status}`);
 }

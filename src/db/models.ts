@@ -34,7 +34,7 @@ function starredBy(userId: string | undefined): SQL<boolean> {
 }
 
 /** Bytes of the newest .pt file, null without one. */
-const weightsBytes = sql<number | null>`(select ${modelFiles.sizeBytes} from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and ${modelFiles.name} like '%.pt' order by (${modelFiles.name} = 'best.pt') desc, ${modelFiles.revision} desc limit 1)`.mapWith(
+const weightsBytes = sql<number | null>`(select ${modelFiles.sizeBytes} from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like '%.pt' order by (${modelFiles.name} = 'best.pt') desc, ${modelFiles.revision} desc limit 1)`.mapWith(
   (value) => (value === null ? null : Number(value)),
 );
 

@@ -3,7 +3,7 @@ import { DEFAULT_EXPORT_GPU, gpuCostCents } from "../billing/gpu-prices";
 import type { Deps } from "../context";
 import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, listExports, type ExportRow, type ExportView } from "../db/exports";
 import { findJob } from "../db/jobs";
-import { currentFiles, type ModelRef, type ModelView } from "../db/models";
+import type { ModelRef, ModelView } from "../db/models";
 import type { ExportFormat, JobStatus } from "../db/schema";
 import { removeObjectByKey } from "../db/storage";
 import { ApiError } from "../errors";
@@ -12,7 +12,6 @@ import { signedDownloadUrl } from "../storage/signed-url";
 import { reserveCredits } from "./credits";
 import { cancelJob } from "./jobs/callbacks";
 import { enqueueJob } from "./jobs/dispatch";
-import { pickWeights } from "./jobs/kinds";
 import { isTerminal } from "./jobs/state-machine";
 import { assertModelWritable, getModel, getWritableModel } from "./models";
 
@@ -50,7 +49,8 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
   if (request.format !== "engine" && request.gpuType) throw new ApiError("VALIDATION_ERROR", `Invalid body: gpuType: only engine (TensorRT) exports run on a GPU, not ${request.format}`);
   const restriction = formatRestriction(view, request.format);
   if (restriction) throw new ApiError("VALIDATION_ERROR", `Invalid body: format: ${restriction}`);
-  if (!pickWeights(await currentFiles(deps.db, view.model.id), ".pt")) throw new ApiError("CONFLICT", "The model has no .pt weights to export yet");
+  // The model read already knows its weights (weightsBytes), so this costs no query.
+  if (view.weightsBytes === null) throw new ApiError("CONFLICT", "The model has no .pt weights to export yet");
 
   const existing = await activeExport(deps.db, view.model.id, request.format, args);
   if (existing) return { view, exportView: existing };

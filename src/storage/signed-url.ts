@@ -12,6 +12,8 @@ export type TransferClaims =
   | { op: "get"; key: string; name: string }
   /** A job's output file, PUT by the runner holding the job's lease. */
   | { op: "output"; job: string; attempt: number; key: string; size: number; ct: string }
+  /** One part of a large output file (an R2 multipart upload). */
+  | { op: "output-part"; job: string; attempt: number; key: string; size: number; part: number; mpu: string }
   /** The Predict tab's direct calls: predicts with one model on behalf of a signed-in user. */
   | { op: "predict"; model: string; user: string; ws: string; username: string };
 

@@ -1,10 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, AppHandler } from "../../context";
-import { findJob } from "../../db/jobs";
 import { ApiError, describeIssues, errorResponses } from "../../errors";
 import { applyCallback, verifyCallback } from "../../services/jobs/callbacks";
-import { claimJob, outputUrl, registerRunner } from "../../services/jobs/claims";
-import { getJob, storeJobOutput } from "../../services/jobs/reads";
+import { claimJob, registerRunner } from "../../services/jobs/claims";
+import { completeJobOutput, outputUrl, storeJobOutput, storeJobOutputPart } from "../../services/jobs/outputs";
+import { getJob } from "../../services/jobs/reads";
 import { verifyTransfer } from "../../storage/signed-url";
 import { json, jsonBody } from "../common/schemas";
 import { mount } from "../mount";
@@ -15,6 +15,9 @@ import {
   JobCallbackResponse,
   JobIdParams,
   JobResponse,
+  OutputCompleteBody,
+  OutputCompleteResponse,
+  OutputPartResponse,
   OutputRequest,
   OutputResponse,
   OutputTokenQuery,
@@ -63,6 +66,22 @@ export const putOutputRoute = createRoute({
   responses: { 200: json(z.object({ success: z.literal(true), size: z.number() }), "Stored"), ...errorResponses(400, 401, 403, 404, 409, 415) },
 });
 
+export const putOutputPartRoute = createRoute({
+  method: "put", path: "/internal/jobs/{jobId}/outputs/part", operationId: "put_internal_jobs_jobId_outputs_part", tags: ["Runners"], summary: "Upload one part of a large output file",
+  description: "A part URL from the outputs route (exact size); answers the part's etag for the completion. A failed part is retried alone.",
+  security: [],
+  request: { params: JobIdParams, query: OutputTokenQuery, body: { content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } } },
+  responses: { 200: json(OutputPartResponse, "Part stored"), ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+export const completeOutputRoute = createRoute({
+  method: "post", path: "/internal/jobs/{jobId}/outputs/complete", operationId: "post_internal_jobs_jobId_outputs_complete", tags: ["Runners"], summary: "Assemble a large output file",
+  description: "After every part is up: the parts' etags make the file, which must hold exactly the size signed for (else it is deleted: sign and upload again).",
+  security: runnerSecurity,
+  request: { params: JobIdParams, body: jsonBody(OutputCompleteBody) },
+  responses: { 200: json(OutputCompleteResponse, "Assembled"), ...errorResponses(400, 401, 404, 409, 503) },
+});
+
 export const callbackRoute = createRoute({
   method: "post", path: "/api/webhooks/jobs/{jobId}", operationId: "post_api_webhooks_jobs_jobId", tags: ["Runners"], summary: "Job callback",
   description:
@@ -91,16 +110,25 @@ const handleClaim: AppHandler<typeof claimRoute> = async (c) => c.json(await cla
 const handleOutputs: AppHandler<typeof outputsRoute> = async (c) => c.json(await outputUrl(c.var.deps, c.req.valid("param").jobId, c.req.valid("json")), 200);
 
 const handlePutOutput: AppHandler<typeof putOutputRoute> = async (c) => {
-  const { jobId } = c.req.valid("param");
   const claims = await verifyTransfer(c.env.SIGNING_SECRET, c.req.valid("query").token, "output");
-  if (claims.job !== jobId) throw new ApiError("FORBIDDEN", "This signed URL belongs to another job");
   if ((c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase() !== claims.ct.toLowerCase()) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `Content-Type must be ${claims.ct}, as signed`);
-  if (Number(c.req.header("content-length")) !== claims.size) throw new ApiError("VALIDATION_ERROR", `Content-Length must be ${claims.size}, as signed`);
-  const job = await findJob(c.var.deps.db, jobId);
-  if (!job || !c.req.raw.body) throw new ApiError("NOT_FOUND", "Job not found");
-  await storeJobOutput(c.var.deps, job, claims, c.req.raw.body);
+  await storeJobOutput(c.var.deps, c.req.valid("param").jobId, claims, signedBody(c.req.raw, claims.size));
   return c.json({ success: true as const, size: claims.size }, 200);
 };
+
+const handlePutOutputPart: AppHandler<typeof putOutputPartRoute> = async (c) => {
+  const claims = await verifyTransfer(c.env.SIGNING_SECRET, c.req.valid("query").token, "output-part");
+  return c.json(await storeJobOutputPart(c.var.deps, c.req.valid("param").jobId, claims, signedBody(c.req.raw, claims.size)), 200);
+};
+
+const handleCompleteOutput: AppHandler<typeof completeOutputRoute> = async (c) => c.json(await completeJobOutput(c.var.deps, c.req.valid("param").jobId, c.req.valid("json")), 200);
+
+/** A signed PUT's body, which must announce exactly the signed size. */
+function signedBody(request: Request, size: number): ReadableStream {
+  if (Number(request.headers.get("content-length")) !== size) throw new ApiError("VALIDATION_ERROR", `Content-Length must be ${size}, as signed`);
+  if (!request.body) throw new ApiError("VALIDATION_ERROR", "The request has no body");
+  return request.body;
+}
 
 /** The signature covers the raw body, so it is checked before the body is parsed. */
 const handleCallback: AppHandler<typeof callbackRoute> = async (c) => {
@@ -125,6 +153,8 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, claimRoute, handleClaim);
   mount(app, outputsRoute, handleOutputs);
   mount(app, putOutputRoute, handlePutOutput);
+  mount(app, putOutputPartRoute, handlePutOutputPart);
+  mount(app, completeOutputRoute, handleCompleteOutput);
   // The body is read raw (signature first): documented with its schema, validated in the handler.
   mount(app, callbackRoute, handleCallback, { validateBody: false });
 }

@@ -42,7 +42,28 @@ const FileName = z.string().min(1).max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/
 export const OutputRequest = z
   .object({ leaseId: z.string().min(1).max(100), name: FileName, size: z.number().int().min(1).max(5 * 1024 ** 3), contentType: z.string().min(1).max(100) })
   .openapi("JobOutputRequest");
-export const OutputResponse = z.object({ key: z.string(), uploadUrl: z.string() }).openapi("JobOutputResponse");
+export const OutputResponse = z
+  .union([
+    z.object({ key: z.string(), uploadUrl: z.string().openapi({ description: "PUT the whole file here" }) }),
+    z.object({
+      key: z.string(),
+      uploadId: z.string(),
+      partSize: z.number().int(),
+      parts: z.array(z.object({ partNumber: z.number().int(), size: z.number().int(), uploadUrl: z.string() })).openapi({ description: "Files larger than one part: PUT each part, then complete" }),
+    }),
+  ])
+  .openapi("JobOutputResponse");
+export const OutputPartResponse = z.object({ partNumber: z.number().int(), etag: z.string() }).openapi("JobOutputPartResponse");
+export const OutputCompleteBody = z
+  .object({
+    leaseId: z.string().min(1).max(100),
+    name: FileName,
+    uploadId: z.string().min(1).max(1024),
+    size: z.number().int().min(1).max(5 * 1024 ** 3),
+    parts: z.array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) })).min(1).max(10_000),
+  })
+  .openapi("JobOutputComplete");
+export const OutputCompleteResponse = z.object({ key: z.string(), size: z.number().int() }).openapi("JobOutputCompleteResponse");
 export const OutputTokenQuery = z.object({ token: z.string().optional() });
 
 const Base = { eventId: z.string().min(1).max(100), attempt: z.number().int().min(1), leaseId: z.string().min(1).max(100) };

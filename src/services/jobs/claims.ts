@@ -3,15 +3,11 @@ import { findJob, takeJob, upsertRunner, type JobRow } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
-import { jobOutputKey } from "../../storage/keys";
-import { signTransfer } from "../../storage/signed-url";
 import { giveUpJob } from "./callbacks";
 import { leaseMs } from "./dispatch";
 import { kindOf } from "./kinds";
 import { jobSecret } from "./signing";
 import { sourcesOf, transition } from "./state-machine";
-
-const OUTPUT_URL_TTL_MS = 60 * 60 * 1000;
 
 export interface RunnerHello {
   runnerId?: string;
@@ -70,20 +66,3 @@ async function refuseClaim(deps: Deps, jobId: string, now: Date): Promise<never>
   throw new ApiError("CONFLICT", "Cannot claim job: another runner took it first");
 }
 
-/** The current lease holder gets a signed PUT URL for one output file of its attempt. */
-export async function outputUrl(deps: Deps, jobId: string, request: { leaseId: string; name: string; size: number; contentType: string }) {
-  const job = await heldJob(deps, jobId, request.leaseId);
-  const key = jobOutputKey(job.workspaceId, job.id, job.attempt, request.name);
-  const claims = { op: "output" as const, job: job.id, attempt: job.attempt, key, size: request.size, ct: request.contentType };
-  const token = await signTransfer(deps.env.SIGNING_SECRET, claims, new Date(deps.now().getTime() + OUTPUT_URL_TTL_MS));
-  return { key, uploadUrl: `${deps.baseUrl}/internal/jobs/${job.id}/outputs/object?token=${token}` };
-}
-
-/** A live job held under `leaseId`; a superseded or finished holder gets 409 and should stop. */
-export async function heldJob(deps: Deps, jobId: string, leaseId: string): Promise<JobRow> {
-  const job = await findJob(deps.db, jobId);
-  if (!job) throw new ApiError("NOT_FOUND", "Job not found");
-  if (job.leaseId !== leaseId) throw new ApiError("CONFLICT", "This lease no longer holds the job: another attempt took it over");
-  if (job.status !== "starting" && job.status !== "running") throw new ApiError("CONFLICT", `The job is ${job.status}`);
-  return job;
-}
