@@ -59,6 +59,11 @@ export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer
   return row;
 }
 
+/** The columns of a ProjectListing, as both project reads select them. */
+function listingColumns(viewer: Viewer) {
+  return { project: projects, owner: workspaces.username, region: workspaces.region, isStarred: starredBy(viewer.userId), modelNames: modelNamesOfProject };
+}
+
 /**
  * One statement: a live project with its model names and its live models, newest first (at
  * most `limit`; `ids` narrows them). The models ride on the project row through a left join.
@@ -66,15 +71,7 @@ export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer
  */
 export function projectWithModelsQuery(db: Queryable, ref: ProjectRef, viewer: Viewer, params: { ids?: string[]; limit: number }) {
   return db
-    .select({
-      project: projects,
-      owner: workspaces.username,
-      region: workspaces.region,
-      isStarred: starredBy(viewer.userId),
-      modelNames: modelNamesOfProject,
-      model: models,
-      modelExtras: modelViewExtras(viewer.userId),
-    })
+    .select({ ...listingColumns(viewer), model: models, modelExtras: modelViewExtras(viewer.userId) })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .leftJoin(models, and(eq(models.projectId, projects.id), isNull(models.deletedAt), params.ids ? inArray(models.id, params.ids) : undefined))
@@ -115,14 +112,7 @@ export async function listProjects(
       )
     : sql`false`;
   const rows = await db
-    .select({
-      project: projects,
-      owner: workspaces.username,
-      region: workspaces.region,
-      isStarred: starredBy(viewer.userId),
-      modelNames: modelNamesOfProject,
-      total: sql<number>`count(${projects.id}) over ()`.mapWith(Number),
-    })
+    .select({ ...listingColumns(viewer), total: sql<number>`count(${projects.id}) over ()`.mapWith(Number) })
     .from(workspaces)
     .leftJoin(projects, and(eq(projects.workspaceId, workspaces.id), isNull(projects.deletedAt), or(eq(projects.visibility, "public"), member)))
     .where(eq(workspaces.username, params.owner))
