@@ -43,12 +43,19 @@ export const predictExecutor: Executor = async ({ claim, api }) => {
         {
           shape: prediction.shape,
           speed: prediction.speed,
-          results: prediction.detections.map((d) => ({
-            class: d.classId,
-            name: names[d.classId] ?? String(d.classId),
-            confidence: d.confidence,
-            box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
-          })),
+          results: [
+            ...prediction.detections.map((d) => ({
+              class: d.classId,
+              name: names[d.classId] ?? String(d.classId),
+              confidence: d.confidence,
+              box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
+              ...(d.keypoints ? { keypoints: d.keypoints } : {}),
+            })),
+            ...prediction.orientedBoxes.map((o) => {
+              const [x1, y1, x2, y2, x3, y3, x4, y4] = o.corners;
+              return { class: o.classId, name: names[o.classId] ?? String(o.classId), confidence: o.confidence, box: { x1, y1, x2, y2, x3, y3, x4, y4 } };
+            }),
+          ],
         },
       ],
       metadata: { imageCount: 1, model: model.name, task: predictor.info.task, provider: predictor.provider, loadMs },

@@ -21,6 +21,9 @@ export interface LetterboxGeometry {
   /** The offsets ultralytics subtracts when mapping boxes back (may differ by 1 from the pads). */
   unscaleX: number;
   unscaleY: number;
+  /** The unrounded offsets scale_coords subtracts from keypoints: (size - w * gain) / 2. */
+  exactPadX: number;
+  exactPadY: number;
 }
 
 const PAD = 114;
@@ -51,6 +54,8 @@ export function letterboxGeometry(width: number, height: number, size: number): 
     // scale_boxes: round((size - w * gain) / 2 - 0.1) from the unrounded size.
     unscaleX: roundHalfEven((size - width * scale) / 2 - 0.1),
     unscaleY: roundHalfEven((size - height * scale) / 2 - 0.1),
+    exactPadX: (size - width * scale) / 2,
+    exactPadY: (size - height * scale) / 2,
   };
 }
 

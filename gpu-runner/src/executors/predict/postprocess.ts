@@ -13,6 +13,8 @@ export interface Detection {
   y2: number;
   confidence: number;
   classId: number;
+  /** The head's extra values for this box (pose keypoints), when it has them. */
+  extras?: Float32Array;
 }
 
 export interface NmsOptions {
@@ -24,11 +26,21 @@ export interface NmsOptions {
 const CLASS_OFFSET = 7680;
 const f = Math.fround;
 
-/** `output` is the raw [1, 4 + nc, n] tensor, row-major: row k of candidate i at k * n + i. */
-export function decodeDetections(output: Float32Array, classCount: number, options: NmsOptions): Detection[] {
-  const n = output.length / (4 + classCount);
-  const threshold = f(options.conf);
-  const candidates: { index: number; score: number; classId: number }[] = [];
+/** A candidate above the confidence threshold: its column in the output, best class and score. */
+export interface Candidate {
+  index: number;
+  score: number;
+  classId: number;
+}
+
+/**
+ * The candidates whose best class score is strictly above `conf` (float32), in descending
+ * confidence; `rows` is the output's row count (4 box rows, the class rows, any extra rows).
+ */
+export function selectCandidates(output: Float32Array, classCount: number, rows: number, conf: number): Candidate[] {
+  const n = output.length / rows;
+  const threshold = f(conf);
+  const candidates: Candidate[] = [];
   for (let i = 0; i < n; i++) {
     let best = output[4 * n + i]!;
     let classId = 0;
@@ -42,7 +54,23 @@ export function decodeDetections(output: Float32Array, classCount: number, optio
     if (best > threshold) candidates.push({ index: i, score: best, classId });
   }
   // Stable: equal confidences keep candidate order, as torch's sort did here.
-  candidates.sort((a, b) => b.score - a.score);
+  return candidates.sort((a, b) => b.score - a.score);
+}
+
+/** The rows after the class scores of one candidate (pose keypoints, an OBB angle). */
+export function extraRowsOf(output: Float32Array, rows: number, firstExtraRow: number, index: number): Float32Array {
+  const n = output.length / rows;
+  return Float32Array.from({ length: rows - firstExtraRow }, (_, r) => output[(firstExtraRow + r) * n + index]!);
+}
+
+/**
+ * `output` is the raw [1, 4 + nc + extra, n] tensor, row-major: row k of candidate i at k * n + i.
+ * `extraRows` (pose keypoints) ride along with each kept box in `extras`.
+ */
+export function decodeDetections(output: Float32Array, classCount: number, options: NmsOptions, extraRows = 0): Detection[] {
+  const rows = 4 + classCount + extraRows;
+  const n = output.length / rows;
+  const candidates = selectCandidates(output, classCount, rows, options.conf);
 
   const count = candidates.length;
   const boxes = new Float32Array(count * 4);
@@ -83,7 +111,9 @@ export function decodeDetections(output: Float32Array, classCount: number, optio
     const { index: i, score, classId } = candidates[k]!;
     const hw = f(output[2 * n + i]! / 2);
     const hh = f(output[3 * n + i]! / 2);
-    return { x1: f(output[i]! - hw), y1: f(output[n + i]! - hh), x2: f(output[i]! + hw), y2: f(output[n + i]! + hh), confidence: score, classId };
+    const detection: Detection = { x1: f(output[i]! - hw), y1: f(output[n + i]! - hh), x2: f(output[i]! + hw), y2: f(output[n + i]! + hh), confidence: score, classId };
+    if (extraRows) detection.extras = extraRowsOf(output, rows, 4 + classCount, i);
+    return detection;
   });
 }
 

@@ -1,6 +1,8 @@
 import * as ort from "onnxruntime-node";
 import { decodeImage } from "./decode-image";
 import { letterboxTensor, type RgbImage } from "./letterbox";
+import { decodeOriented, scaleOriented, type OrientedBox } from "./obb";
+import { scaleKeypoints, type Keypoints } from "./pose";
 import { decodeDetections, scaleToOriginal, type Detection } from "./postprocess";
 import { openSession, type ModelInfo } from "./session";
 
@@ -10,10 +12,18 @@ export interface PredictOptions {
   maxDet?: number;
 }
 
+/** The heads this runner decodes; segment and classify models are refused when loaded. */
+const TASKS = ["detect", "pose", "obb"];
+
+export type PoseDetection = Omit<Detection, "extras"> & { keypoints?: Keypoints };
+
 export interface ImagePrediction {
   /** [height, width] of the original picture. */
   shape: [number, number];
-  detections: Detection[];
+  /** detect and pose (with keypoints): axis-aligned boxes. */
+  detections: PoseDetection[];
+  /** obb: oriented boxes. */
+  orientedBoxes: OrientedBox[];
   speed: { preprocess: number; inference: number; postprocess: number };
 }
 
@@ -29,7 +39,8 @@ export class Predictor {
 
   static async load(onnx: Uint8Array): Promise<Predictor> {
     const { session, info, provider } = await openSession(onnx);
-    if (info.task !== "detect") throw new Error(`This runner predicts with detect models; the model's task is ${info.task}`);
+    if (!TASKS.includes(info.task)) throw new Error(`This runner predicts with ${TASKS.join(", ")} models; the model's task is ${info.task}`);
+    if (info.task === "pose" && !info.kptShape) throw new Error("A pose model needs kpt_shape in its ONNX metadata (Ultralytics' exporter writes it)");
     return new Predictor(session, info, provider);
   }
 
@@ -51,10 +62,23 @@ export class Predictor {
     const inference = performance.now() - t;
 
     t = performance.now();
-    const raw = decodeDetections(output, rows - 4, { conf: options.conf ?? 0.25, iou: options.iou ?? 0.7, maxDet: options.maxDet ?? 300 });
-    const detections = scaleToOriginal(raw, geometry, image.width, image.height);
+    const nms = { conf: options.conf ?? 0.25, iou: options.iou ?? 0.7, maxDet: options.maxDet ?? 300 };
+    let detections: PoseDetection[] = [];
+    let orientedBoxes: OrientedBox[] = [];
+    if (this.info.task === "obb") {
+      orientedBoxes = scaleOriented(decodeOriented(output, rows - 5, nms), geometry);
+    } else if (this.info.task === "pose") {
+      const kptShape = this.info.kptShape!;
+      const extra = kptShape[0] * kptShape[1];
+      detections = scaleToOriginal(decodeDetections(output, rows - 4 - extra, nms, extra), geometry, image.width, image.height).map(({ extras, ...box }) => ({
+        ...box,
+        keypoints: scaleKeypoints(extras!, kptShape, geometry, image.width, image.height),
+      }));
+    } else {
+      detections = scaleToOriginal(decodeDetections(output, rows - 4, nms), geometry, image.width, image.height);
+    }
     const postprocess = performance.now() - t;
-    return { shape: [image.height, image.width], detections, speed: { preprocess, inference, postprocess } };
+    return { shape: [image.height, image.width], detections, orientedBoxes, speed: { preprocess, inference, postprocess } };
   }
 
   /** One forward pass on a prepared [1, 3, size, size] tensor: the raw [1, 4 + nc, n] output and its row count. */

@@ -1,5 +1,6 @@
 import * as ort from "onnxruntime-node";
 import { readOnnxMetadata } from "./onnx-metadata";
+import { parseKptShape } from "./pose";
 
 export interface ModelInfo {
   inputName: string;
@@ -8,6 +9,8 @@ export interface ModelInfo {
   imgsz: number;
   task: string;
   names: string[];
+  /** Pose models: keypoints per box and values per keypoint (metadata kpt_shape). */
+  kptShape?: [number, number];
 }
 
 /**
@@ -41,7 +44,8 @@ function modelInfo(session: ort.InferenceSession, metadata: Record<string, strin
   const dims = (session.inputMetadata?.[0] as { shape?: (number | string)[] } | undefined)?.shape;
   const fromShape = typeof dims?.[2] === "number" ? dims[2] : undefined;
   const imgsz = parseImgsz(metadata.imgsz) ?? fromShape ?? 640;
-  return { inputName, outputName, imgsz, task: metadata.task ?? "detect", names: parseNames(metadata.names) };
+  const kptShape = parseKptShape(metadata.kpt_shape);
+  return { inputName, outputName, imgsz, task: metadata.task ?? "detect", names: parseNames(metadata.names), ...(kptShape ? { kptShape } : {}) };
 }
 
 /** `names` is a Python dict literal: {0: 'red_rectangle', 1: "it's"}. */

@@ -1,0 +1,37 @@
+/**
+ * Writes a tiny ONNX model whose output is a fixed tensor, with Ultralytics-style metadata: a
+ * stand-in for a trained pose or OBB export (none is among the fixtures), so the predictor's
+ * whole path (ONNX Runtime, metadata, decode, mapping back) runs on a known raw output.
+ * Protobuf by hand (ModelProto -> GraphProto, an Identity of a raw float32 initializer).
+ */
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  while (value >= 0x80) {
+    bytes.push((value % 0x80) | 0x80);
+    value = Math.floor(value / 0x80);
+  }
+  bytes.push(value);
+  return bytes;
+}
+
+const encoder = new TextEncoder();
+type Field = number[];
+const int = (field: number, value: number): Field => [...varint(field * 8), ...varint(value)];
+const bytes = (field: number, value: Uint8Array | number[]): Field => [...varint(field * 8 + 2), ...varint(value.length), ...value];
+const str = (field: number, value: string) => bytes(field, [...encoder.encode(value)]);
+const msg = (field: number, ...parts: Field[]) => bytes(field, parts.flat());
+
+/** A float32 tensor value info: name and static shape. */
+function valueInfo(field: number, name: string, shape: number[]): Field {
+  const dims = shape.map((d) => msg(1, int(1, d)));
+  return msg(field, str(1, name), msg(2, msg(1, int(1, 1), msg(2, ...dims))));
+}
+
+export function constantOutputModel(options: { imgsz: number; output: Float32Array; outputShape: number[]; metadata: Record<string, string> }): Uint8Array {
+  const raw = new Uint8Array(options.output.buffer, options.output.byteOffset, options.output.byteLength);
+  const initializer = msg(5, ...options.outputShape.map((d) => int(1, d)), int(2, 1), str(8, "fixed"), bytes(9, raw));
+  const node = msg(1, str(1, "fixed"), str(2, "output0"), str(3, "identity"), str(4, "Identity"));
+  const graph = msg(7, node, str(2, "fixed-output"), initializer, valueInfo(11, "images", [1, 3, options.imgsz, options.imgsz]), valueInfo(12, "output0", options.outputShape));
+  const metadata = Object.entries(options.metadata).map(([key, value]) => msg(14, str(1, key), str(2, value)));
+  return new Uint8Array([...int(1, 8), ...msg(8, str(1, ""), int(2, 17)), ...graph, ...metadata.flat()]);
+}
