@@ -20,8 +20,15 @@ export interface ModelView {
   region: "us" | "eu" | "ap";
   project: ModelProject;
   isStarred: boolean;
-  /** Size of the current best.pt (or other .pt), when it has weights. */
-  weightsBytes: number | null;
+  /** The current weights (best.pt, else last.pt, else another .pt), null without any. */
+  weights: WeightsFile | null;
+}
+
+/** A weights file as jobs name it: they work on the revision current when they were made. */
+export interface WeightsFile {
+  objectKey: string;
+  name: string;
+  sizeBytes: number;
 }
 
 export type ModelRef = { id: string } | { owner: string; project: string; slug: string };
@@ -33,14 +40,14 @@ function starredBy(userId: string | undefined): SQL<boolean> {
   return sql<boolean>`exists (select 1 from ${modelStars} where ${modelStars.modelId} = ${models.id} and ${modelStars.userId} = ${userId})`;
 }
 
-/** Bytes of the newest .pt file, null without one. */
-const weightsBytes = sql<number | null>`(select ${modelFiles.sizeBytes} from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like '%.pt' order by (${modelFiles.name} = 'best.pt') desc, ${modelFiles.revision} desc limit 1)`.mapWith(
-  (value) => (value === null ? null : Number(value)),
+/** The current weights file (as kinds.ts pickWeights chooses among the newest revisions), null without one. */
+const weights = sql<WeightsFile | null>`(select json_build_object('objectKey', ${modelFiles.objectKey}, 'name', ${modelFiles.name}, 'sizeBytes', ${modelFiles.sizeBytes}) from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like '%.pt' order by (${modelFiles.name} = 'best.pt') desc, (${modelFiles.name} = 'last.pt') desc, ${modelFiles.name}, ${modelFiles.revision} desc limit 1)`.mapWith(
+  (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as WeightsFile | null,
 );
 
 /** The columns a ModelView adds to a model row (null-safe when a left join finds no model). */
 export function modelViewExtras(userId?: string) {
-  return { isStarred: starredBy(userId), weightsBytes };
+  return { isStarred: starredBy(userId), weights };
 }
 
 function viewQuery(db: Queryable, userId?: string) {

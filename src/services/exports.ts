@@ -1,8 +1,8 @@
 import type { Actor } from "../auth/actor";
 import { DEFAULT_EXPORT_GPU, gpuCostCents } from "../billing/gpu-prices";
 import type { Deps } from "../context";
-import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, listExports, type ExportRow, type ExportView } from "../db/exports";
-import { findJob } from "../db/jobs";
+import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, insertJobWithExport, listExports, type ExportRow, type ExportView } from "../db/exports";
+import { findJob, insertJob } from "../db/jobs";
 import type { ModelRef, ModelView } from "../db/models";
 import type { ExportFormat, JobStatus } from "../db/schema";
 import { removeObjectByKey } from "../db/storage";
@@ -49,32 +49,33 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
   if (request.format !== "engine" && request.gpuType) throw new ApiError("VALIDATION_ERROR", `Invalid body: gpuType: only engine (TensorRT) exports run on a GPU, not ${request.format}`);
   const restriction = formatRestriction(view, request.format);
   if (restriction) throw new ApiError("VALIDATION_ERROR", `Invalid body: format: ${restriction}`);
-  // The model read already knows its weights (weightsBytes), so this costs no query.
-  if (view.weightsBytes === null) throw new ApiError("CONFLICT", "The model has no .pt weights to export yet");
+  // The model read already knows its weights, so this costs no query; the job pins that revision.
+  const weights = view.weights;
+  if (!weights) throw new ApiError("CONFLICT", "The model has no .pt weights to export yet");
 
   const existing = await activeExport(deps.db, view.model.id, request.format, args);
   if (existing) return { view, exportView: existing };
 
   const gpu = request.format === "engine";
+  const gpuType = gpu ? (request.gpuType ?? DEFAULT_EXPORT_GPU) : null;
   const exportId = newId("export");
-  let exportRow: ExportRow | undefined;
-  const job = await enqueueJob(
+  const exportValues = { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, format: request.format, args, gpuType };
+  const input = { kind: "export" as const, workspaceId: view.model.workspaceId, modelId: view.model.id, queue: gpu ? ("gpu-jobs" as const) : ("cli-jobs" as const), gpuType, spec: { exportId, format: request.format, args, weights } };
+  const written = await enqueueJob(
     deps,
-    {
-      kind: "export",
-      workspaceId: view.model.workspaceId,
-      modelId: view.model.id,
-      queue: gpu ? "gpu-jobs" : "cli-jobs",
-      gpuType: gpu ? (request.gpuType ?? DEFAULT_EXPORT_GPU) : null,
-      spec: { exportId, format: request.format, args },
-    },
-    async (tx, row) => {
-      if (gpu) await reserveCredits(tx, row, gpuCostCents(row.gpuType!, ENGINE_RESERVE_SECONDS));
-      exportRow = await insertExport(tx, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, jobId: row.id, format: request.format, args, gpuType: row.gpuType });
-    },
+    input,
+    gpu
+      ? // A TensorRT build reserves credits first: a transaction, since the balance is read under a lock.
+        (db, values) =>
+          db.transaction(async (tx) => {
+            const job = await insertJob(tx, values);
+            await reserveCredits(tx, job, gpuCostCents(gpuType!, ENGINE_RESERVE_SECONDS));
+            return { job, export: await insertExport(tx, { ...exportValues, jobId: job.id }) };
+          })
+      : (db, values) => insertJobWithExport(db, values, exportValues),
   );
   // As committed, without reading it back: a runner may already be starting it, which the next GET shows.
-  return { view, exportView: { export: exportRow!, job } satisfies ExportView, job };
+  return { view, exportView: { export: written.export, job: written.job } satisfies ExportView, job: written.job };
 }
 
 export async function listModelExports(deps: Deps, actor: Actor, ref: ModelRef, params: { status?: JobStatus; limit: number }) {
@@ -129,8 +130,7 @@ export async function ensureOnnxExport(deps: Deps, view: ModelView): Promise<str
   const active = await activeExport(deps.db, view.model.id, "onnx", {});
   if (active) return active.export.id;
   const exportId = newId("export");
-  await enqueueJob(deps, { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cli-jobs", spec: { exportId, format: "onnx", args: {} } }, async (tx, row) => {
-    await insertExport(tx, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, jobId: row.id, format: "onnx", args: {} });
-  });
+  const input = { kind: "export" as const, workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cli-jobs" as const, spec: { exportId, format: "onnx", args: {}, weights: view.weights } };
+  await enqueueJob(deps, input, (db, values) => insertJobWithExport(db, values, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, format: "onnx", args: {} }));
   return exportId;
 }

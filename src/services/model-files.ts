@@ -62,7 +62,7 @@ export async function attachModelUpload(tx: Queryable, deps: Deps, upload: Uploa
 export async function afterModelUpload(deps: Deps, file: ModelFileRow, workspaceId: string): Promise<void> {
   if (!file.name.toLowerCase().endsWith(".pt")) return;
   try {
-    await enqueueJob(deps, { kind: "inspect", workspaceId, modelId: file.modelId, queue: "cpu-jobs", spec: { fileId: file.id, revision: file.revision } });
+    await enqueueJob(deps, { kind: "inspect", workspaceId, modelId: file.modelId, queue: "cpu-jobs", spec: { fileId: file.id, revision: file.revision, weights: { objectKey: file.objectKey, name: file.name, sizeBytes: file.sizeBytes } } });
   } catch (error) {
     // The file is stored either way; a failed inspect job shows on the job, not on the upload.
     if (!(error instanceof ApiError)) throw error;

@@ -54,7 +54,7 @@ export async function predict(deps: Deps, actor: Actor, ref: Parameters<typeof g
   const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
   await deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
   const started = deps.now().getTime();
-  const job = await enqueueJob(deps, {
+  const { job } = await enqueueJob(deps, {
     kind: "predict",
     workspaceId: view.model.workspaceId,
     modelId: view.model.id,

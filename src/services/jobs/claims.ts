@@ -4,7 +4,7 @@ import type { JobQueue } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
 import { giveUpJob } from "./callbacks";
-import { leaseMs } from "./dispatch";
+import { forgetLiveRunners, leaseMs } from "./dispatch";
 import { kindOf } from "./kinds";
 import { jobSecret } from "./signing";
 import { sourcesOf, transition } from "./state-machine";
@@ -29,6 +29,7 @@ export async function registerRunner(deps: Deps, hello: RunnerHello) {
     concurrency: hello.concurrency,
     lastSeenAt: deps.now(),
   });
+  if (!hello.runnerId) forgetLiveRunners();
   return { runnerId: runner.id, leaseMs: leaseMs(deps.env) };
 }
 

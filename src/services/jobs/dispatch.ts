@@ -1,6 +1,6 @@
 import type { Deps } from "../../context";
-import type { Queryable } from "../../db/client";
-import { insertJob, liveRunners, moveJob, type JobRow, type NewJob } from "../../db/jobs";
+import type { Database } from "../../db/client";
+import { insertJob, liveRunners, moveJob, type JobRow, type NewJob, type RunnerRow } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
 import type { Env } from "../../env";
 import { ApiError } from "../../errors";
@@ -25,20 +25,24 @@ export function queueOf(env: Env, queue: JobQueue): Queue | undefined {
 }
 
 /**
- * Creates a job and queues it: the row (with whatever `alsoInTransaction` adds, such as the export
- * row or a credit reservation) commits first, then `{jobId}` goes to the queue of its capability
- * class. A queue that refuses the message fails the job and answers 503.
+ * Writes a new job's row and whatever must commit with it (an export row, a credit reservation),
+ * answering the job row and what else the caller wants back.
  */
-export async function enqueueJob(deps: Deps, input: JobInput, alsoInTransaction?: (tx: Queryable, job: JobRow) => Promise<void>): Promise<JobRow> {
-  const id = newId("job");
-  const waitingReason = await whyNoRunner(deps, input);
-  const job = await deps.db.transaction(async (tx) => {
-    const row = await insertJob(tx, { ...input, id, status: "queued", waitingReason });
-    await alsoInTransaction?.(tx, row);
-    return row;
-  });
-  await sendJob(deps, job);
-  return job;
+export type JobWriter<T extends { job: JobRow }> = (db: Database, job: NewJob) => Promise<T>;
+
+/** The lone insert: one statement, no transaction round trips. */
+const insertOnly: JobWriter<{ job: JobRow }> = async (db, job) => ({ job: await insertJob(db, job) });
+
+/**
+ * Creates a job and queues it: the row commits first (through `write`), then `{jobId}` goes to
+ * the queue of its capability class. A queue that refuses the message fails the job and answers 503.
+ */
+export async function enqueueJob(deps: Deps, input: JobInput): Promise<{ job: JobRow }>;
+export async function enqueueJob<T extends { job: JobRow }>(deps: Deps, input: JobInput, write: JobWriter<T>): Promise<T>;
+export async function enqueueJob(deps: Deps, input: JobInput, write: JobWriter<{ job: JobRow }> = insertOnly): Promise<{ job: JobRow }> {
+  const written = await write(deps.db, { ...input, id: newId("job"), status: "queued", waitingReason: await whyNoRunner(deps, input) });
+  await sendJob(deps, written.job);
+  return written;
 }
 
 export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "kind" | "spec">): Promise<void> {
@@ -56,10 +60,30 @@ export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "ki
   }
 }
 
+/**
+ * The live runners of each queue, remembered by this isolate for a few seconds so that creating a
+ * job costs no query for them; a new runner's first heartbeat here forgets them at once.
+ */
+const LIVE_RUNNERS_TTL_MS = 5_000;
+const liveRunnerCache = new Map<JobQueue, { at: number; runners: Promise<RunnerRow[]> }>();
+
+export function forgetLiveRunners(): void {
+  liveRunnerCache.clear();
+}
+
+function liveRunnersOf(deps: Deps, queue: JobQueue): Promise<RunnerRow[]> {
+  const now = deps.now().getTime();
+  const cached = liveRunnerCache.get(queue);
+  if (cached && now - cached.at < LIVE_RUNNERS_TTL_MS) return cached.runners;
+  const runners = liveRunners(deps.db, queue, new Date(now - RUNNER_LIVE_MS));
+  liveRunnerCache.set(queue, { at: now, runners });
+  runners.catch(() => liveRunnerCache.delete(queue));
+  return runners;
+}
+
 /** Says why a job would wait: no live runner pulls its queue (with its format or GPU, where it needs one). */
 export async function whyNoRunner(deps: Deps, input: Pick<JobInput, "queue" | "spec" | "gpuType">): Promise<string | null> {
-  const since = new Date(deps.now().getTime() - RUNNER_LIVE_MS);
-  const runners = await liveRunners(deps.db, input.queue, since);
+  const runners = await liveRunnersOf(deps, input.queue);
   if (!runners.length) return `No live runner pulls from ${input.queue}; the job waits until one starts`;
   const format = typeof input.spec.format === "string" ? input.spec.format : undefined;
   if (format && !runners.some((runner) => runner.formats.includes(format))) return `No live runner can export ${format}; the job waits until one starts`;

@@ -2,7 +2,7 @@ import type { Deps } from "../../context";
 import type { Queryable } from "../../db/client";
 import { findExportByJob, setExportFile } from "../../db/exports";
 import type { JobRow } from "../../db/jobs";
-import { currentFiles, updateModelFields, type ModelFileRow } from "../../db/models";
+import { currentFiles, updateModelFields, type ModelFileRow, type WeightsFile } from "../../db/models";
 import type { JobKind, TrainResult } from "../../db/schema";
 import { addObject } from "../../db/storage";
 import { ApiError } from "../../errors";
@@ -43,9 +43,10 @@ async function sign(deps: Deps, file: { objectKey: string; name: string; sizeByt
   return { name: file.name, size: file.sizeBytes, url };
 }
 
+/** The weights the job names (pinned when it was made); jobs from before pinning take the current ones. */
 async function weightsInput(deps: Deps, job: JobRow): Promise<Record<string, SignedInput>> {
-  const files = job.modelId ? await currentFiles(deps.db, job.modelId) : [];
-  const weights = pickWeights(files, ".pt");
+  const pinned = (job.spec as { weights?: WeightsFile }).weights;
+  const weights = pinned ?? pickWeights(job.modelId ? await currentFiles(deps.db, job.modelId) : [], ".pt");
   if (!weights) throw new ApiError("CONFLICT", "The model has no .pt weights to work from");
   return { weights: await sign(deps, weights) };
 }

@@ -57,6 +57,19 @@ describe("exports", () => {
     expect((await body(await call("GET", "/api/storage", { auth: t.key }))).breakdown.byCategory.exports).toEqual({ bytes: 0, count: 0 });
   });
 
+  it("exports the weights current when it was asked for, even if a new revision arrives before a runner claims it", async () => {
+    const { t, modelId } = await modelWithWeights();
+    const { created } = await exportOf(t.key, { modelId, format: "onnx" });
+    const newer = new Uint8Array(4096).fill(7);
+    await uploadWeights(t.key, modelId, newer);
+    const jobId = (await body(await call("GET", `/api/exports/${created.id}`, { auth: t.key }))).export.jobId;
+    const { claim: c } = await claim(jobId, (await heartbeat()).runnerId);
+    const input = new Uint8Array(await (await call("GET", c!.inputs.weights!.url.replace(BASE, ""))).arrayBuffer());
+    expect(input).toEqual(weights);
+    // The model itself now shows the new revision, and a new export would take it.
+    expect((await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }))).model.file).toEqual({ size: newer.length });
+  });
+
   it("says why a job waits when no live runner can take it, and reuses an identical live export", async () => {
     const { t, modelId } = await modelWithWeights();
     const first = await exportOf(t.key, { modelId, format: "rknn", args: { name: "rk3588" } });
