@@ -1,7 +1,7 @@
 import type { Actor } from "../auth/actor";
 import { DEFAULT_EXPORT_GPU, gpuCostCents } from "../billing/gpu-prices";
 import type { Deps } from "../context";
-import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, insertJobWithExport, listExports, type ExportRow, type ExportView } from "../db/exports";
+import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, insertJobWithExport, listExports, type ExportView } from "../db/exports";
 import { findJob, insertJob } from "../db/jobs";
 import type { ModelRef, ModelView } from "../db/models";
 import type { ExportFormat, JobStatus } from "../db/schema";
@@ -11,7 +11,7 @@ import { newId } from "../ids";
 import { signedDownloadUrl } from "../storage/signed-url";
 import { reserveCredits } from "./credits";
 import { cancelJob } from "./jobs/callbacks";
-import { enqueueJob } from "./jobs/dispatch";
+import { enqueueJob, type JobInput } from "./jobs/dispatch";
 import { isTerminal } from "./jobs/state-machine";
 import { assertModelWritable, getModel, getWritableModel } from "./models";
 
@@ -60,7 +60,7 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
   const gpuType = gpu ? (request.gpuType ?? DEFAULT_EXPORT_GPU) : null;
   const exportId = newId("export");
   const exportValues = { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, format: request.format, args, gpuType };
-  const input = { kind: "export" as const, workspaceId: view.model.workspaceId, modelId: view.model.id, queue: gpu ? ("gpu-jobs" as const) : ("cli-jobs" as const), gpuType, spec: { exportId, format: request.format, args, weights } };
+  const input: JobInput = { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: gpu ? "gpu-jobs" : "cli-jobs", gpuType, spec: { exportId, format: request.format, args, weights } };
   const written = await enqueueJob(
     deps,
     input,
@@ -130,7 +130,7 @@ export async function ensureOnnxExport(deps: Deps, view: ModelView): Promise<str
   const active = await activeExport(deps.db, view.model.id, "onnx", {});
   if (active) return active.export.id;
   const exportId = newId("export");
-  const input = { kind: "export" as const, workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cli-jobs" as const, spec: { exportId, format: "onnx", args: {}, weights: view.weights } };
+  const input: JobInput = { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cli-jobs", spec: { exportId, format: "onnx", args: {}, weights: view.weights } };
   await enqueueJob(deps, input, (db, values) => insertJobWithExport(db, values, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, format: "onnx", args: {} }));
   return exportId;
 }
