@@ -65,19 +65,19 @@ export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "ki
  * job costs no query for them; a new runner's first heartbeat here forgets them at once.
  */
 const LIVE_RUNNERS_TTL_MS = 5_000;
-const liveRunnerCache = new Map<JobQueue, { at: number; runners: Promise<RunnerRow[]> }>();
+// Plain rows only: a promise of another request's I/O must not be awaited across requests in workerd.
+const liveRunnerCache = new Map<JobQueue, { at: number; runners: RunnerRow[] }>();
 
 export function forgetLiveRunners(): void {
   liveRunnerCache.clear();
 }
 
-function liveRunnersOf(deps: Deps, queue: JobQueue): Promise<RunnerRow[]> {
+async function liveRunnersOf(deps: Deps, queue: JobQueue): Promise<RunnerRow[]> {
   const now = deps.now().getTime();
   const cached = liveRunnerCache.get(queue);
-  if (cached && now - cached.at < LIVE_RUNNERS_TTL_MS) return cached.runners;
-  const runners = liveRunners(deps.db, queue, new Date(now - RUNNER_LIVE_MS));
+  if (cached && now >= cached.at && now - cached.at < LIVE_RUNNERS_TTL_MS) return cached.runners;
+  const runners = await liveRunners(deps.db, queue, new Date(now - RUNNER_LIVE_MS));
   liveRunnerCache.set(queue, { at: now, runners });
-  runners.catch(() => liveRunnerCache.delete(queue));
   return runners;
 }
 
