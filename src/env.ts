@@ -1,3 +1,4 @@
+import type { JobSignal } from "./services/jobs/job-signal";
 import type { JobWaiter } from "./services/jobs/job-waiter";
 import type { KeyGate } from "./ratelimit/key-gate";
 
@@ -26,6 +27,8 @@ export interface Env {
   BUCKET: R2Bucket;
   KEY_GATE: DurableObjectNamespace<KeyGate>;
   JOB_WAITER: DurableObjectNamespace<JobWaiter>;
+  /** Wakes idle runners when a job is queued (see services/jobs/job-signal.ts). */
+  JOB_SIGNAL: DurableObjectNamespace<JobSignal>;
   /** How long a synchronous predict waits for its job before answering 202 (ms, default 30000). */
   PREDICT_WAIT_MS?: string;
   GPU_JOBS?: Queue;

@@ -3,6 +3,7 @@ import { openDb } from "./db/client";
 import type { Env } from "./env";
 import { runHousekeeping } from "./services/housekeeping";
 
+export { JobSignal } from "./services/jobs/job-signal";
 export { JobWaiter } from "./services/jobs/job-waiter";
 export { KeyGate } from "./ratelimit/key-gate";
 

@@ -96,6 +96,7 @@ export const OPERATIONS = {
   // the job pipeline: runners claim and report; owners read their jobs
   get_api_jobs_jobId: { access: "key", category: "default" },
   post_internal_runners_heartbeat: { access: "runner", category: "none" },
+  post_internal_runners_wait: { access: "runner", category: "none" },
   post_internal_jobs_jobId_claim: { access: "runner", category: "none" },
   post_internal_jobs_jobId_outputs: { access: "runner", category: "none" },
   put_internal_jobs_jobId_outputs_object: { access: "signed", category: "none", streamsBody: true },

@@ -42,6 +42,16 @@ export class ApiClient {
     return this.runnerPost<{ runnerId: string; leaseMs: number }>("/internal/runners/heartbeat", hello);
   }
 
+  /**
+   * Long-polls until a job is queued on one of `queues` since the generations `seen` (or the
+   * timeout passes); the first call, without `seen`, answers at once.
+   */
+  async waitForJobs(queues: QueueName[], seen: Record<string, number> | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ generations: Record<string, number>; woke: boolean }> {
+    const response = await fetch(`${this.apiUrl}/internal/runners/wait`, { ...this.runnerInit({ queues, ...(seen ? { seen } : {}), timeoutMs }), signal });
+    if (!response.ok) throw new Error(`wait: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { generations: Record<string, number>; woke: boolean };
+  }
+
   /** Undefined when the job cannot be claimed (finished, or held by another runner). */
   async claim(jobId: string, runnerId: string): Promise<{ claim?: Claim; reason?: string }> {
     const response = await fetch(`${this.apiUrl}/internal/jobs/${jobId}/claim`, this.runnerInit({ runnerId }));

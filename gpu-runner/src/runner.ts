@@ -6,6 +6,10 @@ import type { Executor, JobContext } from "./executors/types";
 import { QueueClient, type QueueMessage } from "./queue-client";
 
 const HEARTBEAT_MS = 15_000;
+/** How long one wait for new jobs lasts before it is asked again. */
+const WAIT_MS = 20_000;
+/** After a hint, the first re-pull of an empty queue comes this soon, then twice as late each time. */
+const HINT_FIRST_RETRY_MS = 5;
 
 /**
  * One runner: pull -> claim -> execute -> report -> upload -> ack, on `concurrency` slots. It
@@ -23,6 +27,11 @@ export class Runner {
   private heartbeatTimer?: NodeJS.Timeout;
   private loops: Promise<void>[] = [];
   private readonly slots: Slots;
+  /** Per queue: ends the poller's current pause early, when a hint says a job was queued. */
+  private readonly wakers = new Map<QueueName, () => void>();
+  /** Per queue: the next pause after an empty pull, shortened after a hint (message delivery lags the hint). */
+  private readonly hintedPause = new Map<QueueName, number>();
+  private readonly watching = new AbortController();
 
   constructor(
     readonly config: RunnerConfig,
@@ -39,7 +48,7 @@ export class Runner {
     await this.announce();
     this.heartbeatTimer = setInterval(() => void this.announce().catch((error) => this.log(`heartbeat failed: ${error.message}`)), HEARTBEAT_MS);
     this.log(`pulling ${this.config.queues.join(", ")} with ${this.config.concurrency} slot(s)${this.config.gpuType ? ` on ${this.config.gpuType}` : ""}`);
-    this.loops = this.config.queues.map((queue) => this.poll(queue));
+    this.loops = [...this.config.queues.map((queue) => this.poll(queue)), this.watch()];
   }
 
   /** Finishes or hands back what is running, then stops. */
@@ -47,6 +56,8 @@ export class Runner {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.heartbeatTimer);
+    this.watching.abort();
+    for (const wake of this.wakers.values()) wake();
     const grace = new Promise((resolve) => setTimeout(resolve, this.config.shutdownGraceMs));
     await Promise.race([Promise.all([...this.running.values()].map((job) => job.done)), grace]);
     for (const [jobId, job] of this.running) {
@@ -81,9 +92,10 @@ export class Runner {
       }
       if (!message) {
         this.slots.release();
-        if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, this.config.pollIntervalMs));
+        if (!this.stopping) await this.pause(queue);
         continue;
       }
+      this.hintedPause.delete(queue);
       if (this.stopping) {
         // Pulled while shutting down: straight back to the queue for another runner.
         await this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 0 }]).catch(() => {});
@@ -93,6 +105,43 @@ export class Runner {
       void this.handle(queue, message)
         .catch((error) => this.log(`${queue}: ${(error as Error).message}`))
         .finally(() => this.slots.release());
+    }
+  }
+
+  /** Waits RUNNER_POLL_MS before the next pull, or less after a hint, or until a hint arrives. */
+  private async pause(queue: QueueName): Promise<void> {
+    const hinted = this.hintedPause.get(queue);
+    if (hinted !== undefined) this.hintedPause.set(queue, hinted * 2 < this.config.pollIntervalMs ? hinted * 2 : this.config.pollIntervalMs);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(wake, hinted ?? this.config.pollIntervalMs);
+      function wake() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakers.set(queue, wake);
+    });
+    this.wakers.delete(queue);
+  }
+
+  /**
+   * Long-polls the API for hints that jobs were queued, and cuts the matching pollers' pauses
+   * short: an idle runner starts a job in milliseconds instead of at its next poll. Without
+   * hints (an API that does not answer them) the pollers keep their interval.
+   */
+  private async watch(): Promise<void> {
+    let seen: Record<string, number> | undefined;
+    while (!this.stopping) {
+      try {
+        const answer = await this.api.waitForJobs(this.config.queues, seen, WAIT_MS, this.watching.signal);
+        for (const queue of this.config.queues) {
+          if (seen === undefined || (answer.generations[queue] ?? 0) <= (seen[queue] ?? 0)) continue;
+          this.hintedPause.set(queue, HINT_FIRST_RETRY_MS);
+          this.wakers.get(queue)?.();
+        }
+        seen = answer.generations;
+      } catch {
+        if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, Math.max(this.config.pollIntervalMs, 1000)));
+      }
     }
   }
 

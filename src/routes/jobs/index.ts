@@ -4,6 +4,7 @@ import { ApiError, describeIssues, errorResponses } from "../../errors";
 import { applyCallback, verifyCallback } from "../../services/jobs/callbacks";
 import { claimJob, registerRunner } from "../../services/jobs/claims";
 import { completeJobOutput, outputUrl, storeJobOutput, storeJobOutputPart } from "../../services/jobs/outputs";
+import { waitForJobs } from "../../services/jobs/job-signal";
 import { getJob } from "../../services/jobs/reads";
 import { verifyTransfer } from "../../storage/signed-url";
 import { json, jsonBody } from "../common/schemas";
@@ -23,6 +24,8 @@ import {
   OutputTokenQuery,
   RunnerHeartbeat,
   RunnerHeartbeatResponse,
+  RunnerWait,
+  RunnerWaitResponse,
 } from "./schemas";
 
 const runnerSecurity = [{ RunnerToken: [] }];
@@ -40,6 +43,14 @@ export const heartbeatRoute = createRoute({
   security: runnerSecurity,
   request: { body: jsonBody(RunnerHeartbeat) },
   responses: { 200: json(RunnerHeartbeatResponse, "Registered"), ...errorResponses(400, 401, 503) },
+});
+
+export const waitRoute = createRoute({
+  method: "post", path: "/internal/runners/wait", operationId: "post_internal_runners_wait", tags: ["Runners"], summary: "Wait for queued jobs",
+  description: "A long poll (up to 25 s): answers when a job is queued on one of the runner's queues, so an idle runner pulls at once instead of at its next poll. A hint only; the queue delivers the job.",
+  security: runnerSecurity,
+  request: { body: jsonBody(RunnerWait) },
+  responses: { 200: json(RunnerWaitResponse, "Woken, or timed out"), ...errorResponses(400, 401) },
 });
 
 export const claimRoute = createRoute({
@@ -106,6 +117,10 @@ const handleGetJob: AppHandler<typeof getJobRoute> = async (c) => {
 };
 
 const handleHeartbeat: AppHandler<typeof heartbeatRoute> = async (c) => c.json(await registerRunner(c.var.deps, c.req.valid("json")), 200);
+const handleWait: AppHandler<typeof waitRoute> = async (c) => {
+  const { queues, seen, timeoutMs } = c.req.valid("json");
+  return c.json(await waitForJobs(c.env, queues, seen, timeoutMs), 200);
+};
 const handleClaim: AppHandler<typeof claimRoute> = async (c) => c.json(await claimJob(c.var.deps, c.req.valid("param").jobId, c.req.valid("json").runnerId), 200);
 const handleOutputs: AppHandler<typeof outputsRoute> = async (c) => c.json(await outputUrl(c.var.deps, c.req.valid("param").jobId, c.req.valid("json")), 200);
 
@@ -150,6 +165,7 @@ const handleCallback: AppHandler<typeof callbackRoute> = async (c) => {
 export function registerJobRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, getJobRoute, handleGetJob);
   mount(app, heartbeatRoute, handleHeartbeat);
+  mount(app, waitRoute, handleWait);
   mount(app, claimRoute, handleClaim);
   mount(app, outputsRoute, handleOutputs);
   mount(app, putOutputRoute, handlePutOutput);

@@ -22,6 +22,16 @@ export const RunnerHeartbeat = z
     concurrency: z.number().int().min(1).max(64).default(1),
   })
   .openapi("RunnerHeartbeat");
+export const RunnerWait = z
+  .object({
+    queues: z.array(z.enum(JOB_QUEUES)).min(1).max(JOB_QUEUES.length),
+    seen: z.record(z.string(), z.number().int().min(0)).optional().openapi({ description: "The generations the last answer gave; omit on the first call, which answers at once" }),
+    timeoutMs: z.number().int().min(0).max(25_000).default(20_000),
+  })
+  .openapi("RunnerWait");
+export const RunnerWaitResponse = z
+  .object({ generations: z.record(z.string(), z.number().int()), woke: z.boolean().openapi({ description: "A job was queued on one of the queues since `seen`: pull now" }) })
+  .openapi("RunnerWaitResponse");
 export const RunnerHeartbeatResponse = z.object({ runnerId: z.string(), leaseMs: z.number().int() }).openapi("RunnerHeartbeatResponse");
 
 export const ClaimBody = z.object({ runnerId: RunnerId }).openapi("JobClaim");

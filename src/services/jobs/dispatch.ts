@@ -5,6 +5,7 @@ import type { JobQueue } from "../../db/schema";
 import type { Env } from "../../env";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
+import { signalQueued } from "./job-signal";
 import { sourcesOf } from "./state-machine";
 
 /** A runner that has not been heard from for this long is not counted as live. */
@@ -53,6 +54,8 @@ export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "ki
     const format = typeof job.spec.format === "string" ? job.spec.format : undefined;
     // JSON so that HTTP pull consumers can read it.
     await queue.send({ jobId: job.id, kind: job.kind, ...(format ? { format } : {}) }, { contentType: "json" });
+    // Idle runners of this queue pull at once rather than at their next poll (a hint; off the answer's path).
+    deps.waitUntil(signalQueued(deps.env, job.queue).catch(() => {}));
   } catch (error) {
     await moveJob(deps.db, job.id, { from: sourcesOf("fail") }, { status: "failed", error: { message: "The job queue is unavailable", timestamp: deps.now().toISOString() }, finishedAt: deps.now() });
     console.error(`[jobs] could not queue ${job.id}:`, error instanceof Error ? error.message : error);
