@@ -1,9 +1,12 @@
 /**
  * The pose and OBB heads' post-processing on hand-made raw outputs, checked against what
- * ultralytics' ops compute for them (worked out by hand below). There are no golden pose or OBB
- * fixtures, so unlike detect these are not compared with a real Ultralytics run.
+ * ultralytics' ops compute for them (worked out by hand below), and classify's PIL resize against
+ * Pillow's own output (pil-resize.json). There are no golden pose, OBB or classify models among
+ * the fixtures, so unlike detect these heads are not compared with a real Ultralytics run.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { classifyTensor, resizePil, shorterSideSize, topClass } from "../src/executors/predict/classify";
 import { letterboxGeometry } from "../src/executors/predict/letterbox";
 import { decodeOriented, probiou, scaleOriented } from "../src/executors/predict/obb";
 import { parseKptShape, scaleKeypoints } from "../src/executors/predict/pose";
@@ -137,6 +140,36 @@ describe("the predictor on pose and OBB models", () => {
     const noShape = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "pose", names: "{0: 'person'}", imgsz: "[64, 64]" } });
     await expect(Predictor.load(noShape)).rejects.toThrow(/kpt_shape/);
     const segment = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "segment", names: "{0: 'a'}", imgsz: "[64, 64]" } });
-    await expect(Predictor.load(segment)).rejects.toThrow(/detect, pose, obb models; the model's task is segment/);
+    await expect(Predictor.load(segment)).rejects.toThrow(/detect, pose, obb, classify models; the model's task is segment/);
+  });
+});
+
+describe("classify head", () => {
+  it("resizes exactly like Pillow's BILINEAR (down, up, one axis at a time)", () => {
+    const { cases } = JSON.parse(readFileSync(new URL("./pil-resize.json", import.meta.url), "utf8")) as { cases: { w: number; h: number; ow: number; oh: number; in: number[]; out: number[] }[] };
+    expect(cases.length).toBeGreaterThanOrEqual(4);
+    for (const c of cases) {
+      const resized = resizePil({ width: c.w, height: c.h, data: Uint8Array.from(c.in) }, c.ow, c.oh);
+      expect([...resized.data], `${c.w}x${c.h} -> ${c.ow}x${c.oh}`).toEqual(c.out);
+    }
+  });
+
+  it("resizes the shorter side, crops the centre with Python's rounding, and takes the top class", () => {
+    expect(shorterSideSize(640, 480, 224)).toEqual([298, 224]);
+    expect(shorterSideSize(480, 641, 224)).toEqual([224, 299]);
+    // A 4x2 picture at 2: no resize needed for the height, the width crops round((4 - 2) / 2) = 1 from the left.
+    const picture = { width: 4, height: 2, data: Uint8Array.from({ length: 24 }, (_, i) => i * 10) };
+    const tensor = classifyTensor(picture, 2);
+    expect(tensor.length).toBe(12);
+    expect([...tensor.subarray(0, 4)]).toEqual([30, 60, 150, 180].map((v) => f(v / 255)));
+    expect(topClass(new Float32Array([0.2, 0.5, 0.5, 0.1]))).toEqual({ classId: 1, confidence: 0.5 });
+  });
+
+  it("answers the top-1 class of a classify model", async () => {
+    const model = constantOutputModel({ imgsz: 32, output: new Float32Array([0.1, 0.7, 0.2]), outputShape: [1, 3], metadata: { task: "classify", names: "{0: 'cat', 1: 'dog', 2: 'bird'}", imgsz: "[32, 32]" } });
+    const predictor = await Predictor.load(model);
+    const prediction = await predictor.predictImage({ width: 50, height: 40, data: new Uint8Array(50 * 40 * 3).fill(128) });
+    expect(prediction).toMatchObject({ shape: [40, 50], detections: [], orientedBoxes: [], classification: { classId: 1, confidence: f(0.7) } });
+    await predictor.close();
   });
 });

@@ -30,7 +30,7 @@ export const PredictResponse = z
       z.object({
         shape: z.array(z.number()).openapi({ description: "[height, width]" }),
         speed: z.object({ preprocess: z.number(), inference: z.number(), postprocess: z.number() }),
-        results: z.array(z.object({ name: z.string(), class: z.number().int(), confidence: z.number(), box: Box, keypoints: Keypoints.optional() })),
+        results: z.array(z.object({ name: z.string(), class: z.number().int(), confidence: z.number(), box: Box.optional().openapi({ description: "Absent for classify models (the top-1 class)" }), keypoints: Keypoints.optional() })),
       }),
     ),
     metadata: z.object({ imageCount: z.number().int(), functionTimeAlive: z.number(), functionTimeCall: z.number(), model: z.string(), task: z.string(), version: z.record(z.string(), z.string()) }),

@@ -44,6 +44,7 @@ export const predictExecutor: Executor = async ({ claim, api }) => {
           shape: prediction.shape,
           speed: prediction.speed,
           results: [
+            ...(prediction.classification ? [{ class: prediction.classification.classId, name: names[prediction.classification.classId] ?? String(prediction.classification.classId), confidence: prediction.classification.confidence }] : []),
             ...prediction.detections.map((d) => ({
               class: d.classId,
               name: names[d.classId] ?? String(d.classId),

@@ -1,6 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { decodeImage } from "./decode-image";
 import { letterboxTensor, type RgbImage } from "./letterbox";
+import { classifyTensor, topClass } from "./classify";
 import { decodeOriented, scaleOriented, type OrientedBox } from "./obb";
 import { scaleKeypoints, type Keypoints } from "./pose";
 import { decodeDetections, scaleToOriginal, type Detection } from "./postprocess";
@@ -12,8 +13,8 @@ export interface PredictOptions {
   maxDet?: number;
 }
 
-/** The heads this runner decodes; segment and classify models are refused when loaded. */
-const TASKS = ["detect", "pose", "obb"];
+/** The heads this runner decodes; segment models are refused when loaded. */
+const TASKS = ["detect", "pose", "obb", "classify"];
 
 export type PoseDetection = Omit<Detection, "extras"> & { keypoints?: Keypoints };
 
@@ -24,6 +25,8 @@ export interface ImagePrediction {
   detections: PoseDetection[];
   /** obb: oriented boxes. */
   orientedBoxes: OrientedBox[];
+  /** classify: the top-1 class. */
+  classification?: { classId: number; confidence: number };
   speed: { preprocess: number; inference: number; postprocess: number };
 }
 
@@ -49,6 +52,7 @@ export class Predictor {
   }
 
   async predictImage(image: RgbImage, options: PredictOptions = {}): Promise<ImagePrediction> {
+    if (this.info.task === "classify") return this.classify(image);
     const size = this.info.imgsz;
     let t = performance.now();
     // One spare input buffer; a concurrent call on the same model allocates its own.
@@ -79,6 +83,21 @@ export class Predictor {
     }
     const postprocess = performance.now() - t;
     return { shape: [image.height, image.width], detections, orientedBoxes, speed: { preprocess, inference, postprocess } };
+  }
+
+  /** Resize + centre crop (PIL-exact), the model's probabilities, the top-1 class. */
+  private async classify(image: RgbImage): Promise<ImagePrediction> {
+    const size = this.info.imgsz;
+    let t = performance.now();
+    const input = new ort.Tensor("float32", classifyTensor(image, size), [1, 3, size, size]);
+    const preprocess = performance.now() - t;
+    t = performance.now();
+    const { data } = await this.run(input);
+    const inference = performance.now() - t;
+    t = performance.now();
+    const classification = topClass(data);
+    const postprocess = performance.now() - t;
+    return { shape: [image.height, image.width], detections: [], orientedBoxes: [], classification, speed: { preprocess, inference, postprocess } };
   }
 
   /** One forward pass on a prepared [1, 3, size, size] tensor: the raw [1, 4 + nc, n] output and its row count. */
