@@ -5,7 +5,7 @@ import type { JobQueue } from "../../db/schema";
 export const MAX_WAIT_MS = 25_000;
 
 export interface JobSignalAnswer {
-  /** Per queue, how many jobs were signalled since this object started. */
+  /** Per queue, a count that grows by one with every job signalled. */
   generations: Record<string, number>;
   /** True when a queue moved past what the runner had seen. */
   woke: boolean;
@@ -20,9 +20,18 @@ export interface JobSignalAnswer {
 export class JobSignal extends DurableObject {
   private generations = new Map<string, number>();
   private waiters = new Set<() => void>();
+  /**
+   * Counts start at this object's start time, so after a restart they are past anything a runner
+   * saw before it: the runner's next wait answers at once (one spare pull) rather than missing hints.
+   */
+  private readonly start = Date.now();
+
+  private generation(queue: string): number {
+    return this.generations.get(queue) ?? this.start;
+  }
 
   async wait(queues: JobQueue[], seen: Record<string, number> | undefined, timeoutMs: number): Promise<JobSignalAnswer> {
-    const moved = () => seen !== undefined && queues.some((queue) => (this.generations.get(queue) ?? 0) > (seen[queue] ?? 0));
+    const moved = () => seen !== undefined && queues.some((queue) => this.generation(queue) > (seen[queue] ?? 0));
     // A first call only learns where the counts stand.
     if (seen !== undefined && !moved()) {
       await new Promise<void>((resolve) => {
@@ -38,11 +47,11 @@ export class JobSignal extends DurableObject {
         this.waiters.add(check);
       });
     }
-    return { generations: Object.fromEntries(queues.map((queue) => [queue, this.generations.get(queue) ?? 0])), woke: moved() };
+    return { generations: Object.fromEntries(queues.map((queue) => [queue, this.generation(queue)])), woke: moved() };
   }
 
   async signal(queue: JobQueue): Promise<void> {
-    this.generations.set(queue, (this.generations.get(queue) ?? 0) + 1);
+    this.generations.set(queue, this.generation(queue) + 1);
     for (const check of [...this.waiters]) check();
   }
 }
