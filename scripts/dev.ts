@@ -74,7 +74,7 @@ function startRunner(runnerToken: string): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "gpu-runner/src/main.ts"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, EDGEHUB_API_URL: baseUrl, RUNNER_TOKEN: runnerToken, RUNNER_NAME: process.env.RUNNER_NAME ?? "dev-runner", RUNNER_POLL_MS: process.env.RUNNER_POLL_MS ?? "100", RUNNER_WORK_DIR: path.join(stateDir, "runner") },
+    env: { ...process.env, EDGEHUB_API_URL: baseUrl, RUNNER_TOKEN: runnerToken, RUNNER_NAME: process.env.RUNNER_NAME ?? "dev-runner", RUNNER_WORK_DIR: path.join(stateDir, "runner") },
   });
 }
 
