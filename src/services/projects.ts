@@ -74,11 +74,11 @@ function viewerOf(actor: Actor): Viewer {
 }
 
 /** Loads a live project the actor may read; private ones of others are NOT_FOUND. */
-export async function getProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ view: ProjectView; role: Role | null; isOwner: boolean }> {
+export async function getProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ view: ProjectView; isOwner: boolean }> {
   const view = await findProject(deps.db, ref, viewerOf(actor));
   if (!view) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, view.project, "Project");
-  return { view, role, isOwner: isOwnerRole(role) };
+  return { view, isOwner: isOwnerRole(role) };
 }
 
 /** How many live models of a project the viewer sees, and their names. */

@@ -83,9 +83,7 @@ export async function createUploadSession(deps: Deps, actor: SignedInActor, inpu
     return { sessionId: id, uploadUrl: `${base}/object?token=${token}`, expiresAt };
   }
   const parts = await Promise.all(
-    Array.from({ length: partCount }, async (_, index) => {
-      const partNumber = index + 1;
-      const size = partNumber < partCount ? partSize : input.totalBytes - partSize * (partCount - 1);
+    planParts(input.totalBytes, partSize).map(async ({ partNumber, size }) => {
       const token = await signTransfer(secret, { op: "part", sid: id, key, size, ct: input.contentType, part: partNumber, mpu: mpu.uploadId }, expiresAt);
       return { partNumber, size, uploadUrl: `${base}/parts/${partNumber}?token=${token}` };
     }),
@@ -111,14 +109,24 @@ export async function storeObject(deps: Deps, key: string, body: ReadableStream,
   }
 }
 
-export async function storePart(deps: Deps, upload: UploadRow, partNumber: number, body: ReadableStream, size: number): Promise<string> {
-  const mpu = deps.bucket.resumeMultipartUpload(upload.objectKey, upload.multipartUploadId!);
-  let etag: string;
+/** The parts of a file of `totalBytes`: all of `partSize` but the last. */
+export function planParts(totalBytes: number, partSize: number): { partNumber: number; size: number }[] {
+  const count = Math.ceil(totalBytes / partSize);
+  return Array.from({ length: count }, (_, index) => ({ partNumber: index + 1, size: Math.min(partSize, totalBytes - index * partSize) }));
+}
+
+/** Streams exactly `size` bytes into one part of an R2 multipart upload; answers the part's etag. */
+export async function storeObjectPart(deps: Deps, key: string, multipartUploadId: string, partNumber: number, body: ReadableStream, size: number): Promise<string> {
   try {
-    ({ etag } = await mpu.uploadPart(partNumber, body.pipeThrough(new FixedLengthStream(size))));
+    const { etag } = await deps.bucket.resumeMultipartUpload(key, multipartUploadId).uploadPart(partNumber, body.pipeThrough(new FixedLengthStream(size)));
+    return etag;
   } catch {
     throw new ApiError("VALIDATION_ERROR", `Part ${partNumber} did not carry exactly the ${size} bytes it was signed for`);
   }
+}
+
+export async function storePart(deps: Deps, upload: UploadRow, partNumber: number, body: ReadableStream, size: number): Promise<string> {
+  const etag = await storeObjectPart(deps, upload.objectKey, upload.multipartUploadId!, partNumber, body, size);
   await recordPart(deps.db, { uploadId: upload.id, partNumber, etag, sizeBytes: size });
   return etag;
 }

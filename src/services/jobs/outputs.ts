@@ -3,7 +3,7 @@ import { findJob, type JobRow } from "../../db/jobs";
 import { ApiError } from "../../errors";
 import { jobOutputKey } from "../../storage/keys";
 import { signTransfer, type TransferClaims } from "../../storage/signed-url";
-import { MAX_PARTS, partSizeOf } from "../uploads";
+import { MAX_PARTS, partSizeOf, planParts, storeObject, storeObjectPart } from "../uploads";
 
 /**
  * A job's output files: the lease holder asks for a signed URL per file and PUTs the bytes
@@ -37,13 +37,11 @@ export async function outputUrl(deps: Deps, jobId: string, request: { leaseId: s
     const token = await signTransfer(deps.env.SIGNING_SECRET, { op: "output", job: job.id, attempt: job.attempt, key, size: request.size, ct: request.contentType }, expiresAt);
     return { key, uploadUrl: `${base}/object?token=${token}` };
   }
-  const count = Math.ceil(request.size / partSize);
-  if (count > MAX_PARTS) throw new ApiError("VALIDATION_ERROR", `size: at most ${MAX_PARTS} parts of ${partSize} bytes`);
+  const planned = planParts(request.size, partSize);
+  if (planned.length > MAX_PARTS) throw new ApiError("VALIDATION_ERROR", `size: at most ${MAX_PARTS} parts of ${partSize} bytes`);
   const upload = await deps.bucket.createMultipartUpload(key, { httpMetadata: { contentType: request.contentType } });
   const parts = await Promise.all(
-    Array.from({ length: count }, async (_, index) => {
-      const partNumber = index + 1;
-      const size = Math.min(partSize, request.size - index * partSize);
+    planned.map(async ({ partNumber, size }) => {
       const claims: TransferClaims = { op: "output-part", job: job.id, attempt: job.attempt, key, size, part: partNumber, mpu: upload.uploadId };
       return { partNumber, size, uploadUrl: `${base}/part?token=${await signTransfer(deps.env.SIGNING_SECRET, claims, expiresAt)}` };
     }),
@@ -65,22 +63,13 @@ async function jobForOutput(deps: Deps, claims: { job: string; attempt: number }
 /** PUT of a whole output file: exactly the signed bytes, or no object. */
 export async function storeJobOutput(deps: Deps, jobId: string, claims: Extract<TransferClaims, { op: "output" }>, body: ReadableStream): Promise<void> {
   await jobForOutput(deps, claims, jobId);
-  try {
-    await deps.bucket.put(claims.key, body.pipeThrough(new FixedLengthStream(claims.size)), { httpMetadata: { contentType: claims.ct } });
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", `Body did not carry exactly the ${claims.size} bytes the URL was signed for`);
-  }
+  await storeObject(deps, claims.key, body, claims.size, claims.ct);
 }
 
 /** PUT of one part of a large output; answers the part's etag, which the runner sends to complete. */
 export async function storeJobOutputPart(deps: Deps, jobId: string, claims: Extract<TransferClaims, { op: "output-part" }>, body: ReadableStream) {
   await jobForOutput(deps, claims, jobId);
-  try {
-    const part = await deps.bucket.resumeMultipartUpload(claims.key, claims.mpu).uploadPart(claims.part, body.pipeThrough(new FixedLengthStream(claims.size)));
-    return { partNumber: part.partNumber, etag: part.etag };
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", `Part ${claims.part} did not carry exactly the ${claims.size} bytes it was signed for`);
-  }
+  return { partNumber: claims.part, etag: await storeObjectPart(deps, claims.key, claims.mpu, claims.part, body, claims.size) };
 }
 
 /**
