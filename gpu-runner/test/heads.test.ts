@@ -139,8 +139,8 @@ describe("the predictor on pose and OBB models", () => {
 
     const noShape = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "pose", names: "{0: 'person'}", imgsz: "[64, 64]" } });
     await expect(Predictor.load(noShape)).rejects.toThrow(/kpt_shape/);
-    const segment = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "segment", names: "{0: 'a'}", imgsz: "[64, 64]" } });
-    await expect(Predictor.load(segment)).rejects.toThrow(/detect, pose, obb, classify models; the model's task is segment/);
+    const semantic = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "semantic", names: "{0: 'a'}", imgsz: "[64, 64]" } });
+    await expect(Predictor.load(semantic)).rejects.toThrow(/detect, segment, pose, obb, classify models; the model's task is semantic/);
   });
 });
 

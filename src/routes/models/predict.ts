@@ -24,13 +24,14 @@ const PredictForm = PredictFields.extend({ file: z.string().optional().openapi({
 /** Corners 3 and 4 only for oriented boxes (OBB models). */
 const Box = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number(), x3: z.number().optional(), y3: z.number().optional(), x4: z.number().optional(), y4: z.number().optional() });
 const Keypoints = z.object({ x: z.array(z.number()), y: z.array(z.number()), visible: z.array(z.number()).optional() }).openapi({ description: "Pose models: keypoints in picture pixels, invisible ones at (0, 0)" });
+const Segments = z.object({ x: z.array(z.number()), y: z.array(z.number()) }).openapi({ description: "Segment models: the mask's outline as one polygon in picture pixels" });
 export const PredictResponse = z
   .object({
     images: z.array(
       z.object({
         shape: z.array(z.number()).openapi({ description: "[height, width]" }),
         speed: z.object({ preprocess: z.number(), inference: z.number(), postprocess: z.number() }),
-        results: z.array(z.object({ name: z.string(), class: z.number().int(), confidence: z.number(), box: Box.optional().openapi({ description: "Absent for classify models (the top-1 class)" }), keypoints: Keypoints.optional() })),
+        results: z.array(z.object({ name: z.string(), class: z.number().int(), confidence: z.number(), box: Box.optional().openapi({ description: "Absent for classify models (the top-1 class)" }), keypoints: Keypoints.optional(), segments: Segments.optional() })),
       }),
     ),
     metadata: z.object({ imageCount: z.number().int(), functionTimeAlive: z.number(), functionTimeCall: z.number(), model: z.string(), task: z.string(), version: z.record(z.string(), z.string()) }),

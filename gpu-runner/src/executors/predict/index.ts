@@ -51,6 +51,7 @@ export const predictExecutor: Executor = async ({ claim, api }) => {
               confidence: d.confidence,
               box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
               ...(d.keypoints ? { keypoints: d.keypoints } : {}),
+              ...(d.segments ? { segments: d.segments } : {}),
             })),
             ...prediction.orientedBoxes.map((o) => {
               const [x1, y1, x2, y2, x3, y3, x4, y4] = o.corners;

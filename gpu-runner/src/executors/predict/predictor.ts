@@ -1,9 +1,10 @@
 import * as ort from "onnxruntime-node";
 import { decodeImage } from "./decode-image";
-import { letterboxTensor, type RgbImage } from "./letterbox";
+import { letterboxTensor, type LetterboxGeometry, type RgbImage } from "./letterbox";
 import { classifyTensor, topClass } from "./classify";
 import { decodeOriented, scaleOriented, type OrientedBox } from "./obb";
 import { scaleKeypoints, type Keypoints } from "./pose";
+import { maskPolygon, processMasks, scalePolygon, type Prototypes, type Segment } from "./segment";
 import { decodeDetections, scaleToOriginal, type Detection } from "./postprocess";
 import { openSession, type ModelInfo } from "./session";
 
@@ -13,15 +14,15 @@ export interface PredictOptions {
   maxDet?: number;
 }
 
-/** The heads this runner decodes; segment models are refused when loaded. */
-const TASKS = ["detect", "pose", "obb", "classify"];
+/** The heads this runner decodes. */
+const TASKS = ["detect", "segment", "pose", "obb", "classify"];
 
-export type PoseDetection = Omit<Detection, "extras"> & { keypoints?: Keypoints };
+export type PoseDetection = Omit<Detection, "extras"> & { keypoints?: Keypoints; segments?: Segment };
 
 export interface ImagePrediction {
   /** [height, width] of the original picture. */
   shape: [number, number];
-  /** detect and pose (with keypoints): axis-aligned boxes. */
+  /** detect, segment (with segments) and pose (with keypoints): axis-aligned boxes. */
   detections: PoseDetection[];
   /** obb: oriented boxes. */
   orientedBoxes: OrientedBox[];
@@ -44,6 +45,7 @@ export class Predictor {
     const { session, info, provider } = await openSession(onnx);
     if (!TASKS.includes(info.task)) throw new Error(`This runner predicts with ${TASKS.join(", ")} models; the model's task is ${info.task}`);
     if (info.task === "pose" && !info.kptShape) throw new Error("A pose model needs kpt_shape in its ONNX metadata (Ultralytics' exporter writes it)");
+    if (info.task === "segment" && !info.prototypeName) throw new Error("A segment model needs its second output, the mask prototypes");
     return new Predictor(session, info, provider);
   }
 
@@ -62,7 +64,7 @@ export class Predictor {
     const preprocess = performance.now() - t;
 
     t = performance.now();
-    const { data: output, rows } = await this.run(input).finally(() => (this.spare = tensor));
+    const { data: output, rows, prototypes } = await this.run(input).finally(() => (this.spare = tensor));
     const inference = performance.now() - t;
 
     t = performance.now();
@@ -78,11 +80,25 @@ export class Predictor {
         ...box,
         keypoints: scaleKeypoints(extras!, kptShape, geometry, image.width, image.height),
       }));
+    } else if (this.info.task === "segment") {
+      detections = this.segment(decodeDetections(output, rows - 4 - prototypes!.count, nms, prototypes!.count), prototypes!, geometry, image);
     } else {
       detections = scaleToOriginal(decodeDetections(output, rows - 4, nms), geometry, image.width, image.height);
     }
     const postprocess = performance.now() - t;
     return { shape: [image.height, image.width], detections, orientedBoxes, speed: { preprocess, inference, postprocess } };
+  }
+
+  /** Masks for the kept boxes; a box whose mask is empty is dropped, as Ultralytics drops it. */
+  private segment(boxes: Detection[], prototypes: Prototypes, geometry: LetterboxGeometry, image: RgbImage): PoseDetection[] {
+    const size = this.info.imgsz;
+    const masks = processMasks(boxes, prototypes, size);
+    const kept = boxes.filter((_, i) => masks[i]);
+    const polygons = masks.flatMap((mask) => (mask ? [maskPolygon(mask)] : []));
+    return scaleToOriginal(kept, geometry, image.width, image.height).map(({ extras: _, ...box }, i) => ({
+      ...box,
+      segments: scalePolygon(polygons[i]!, geometry, image.width, image.height),
+    }));
   }
 
   /** Resize + centre crop (PIL-exact), the model's probabilities, the top-1 class. */
@@ -100,11 +116,13 @@ export class Predictor {
     return { shape: [image.height, image.width], detections: [], orientedBoxes: [], classification, speed: { preprocess, inference, postprocess } };
   }
 
-  /** One forward pass on a prepared [1, 3, size, size] tensor: the raw [1, 4 + nc, n] output and its row count. */
-  async run(input: ort.Tensor): Promise<{ data: Float32Array; rows: number }> {
+  /** One forward pass on a prepared [1, 3, size, size] tensor: the raw [1, 4 + nc + extra, n] output, its row count, a segment model's prototypes. */
+  async run(input: ort.Tensor): Promise<{ data: Float32Array; rows: number; prototypes?: Prototypes }> {
     const results = await this.session.run({ [this.info.inputName]: input });
     const output = results[this.info.outputName]!;
-    return { data: output.data as Float32Array, rows: Number(output.dims[1]) };
+    const protos = this.info.prototypeName ? results[this.info.prototypeName] : undefined;
+    const prototypes = protos && this.info.task === "segment" ? { data: protos.data as Float32Array, count: Number(protos.dims[1]), height: Number(protos.dims[2]), width: Number(protos.dims[3]) } : undefined;
+    return { data: output.data as Float32Array, rows: Number(output.dims[1]), ...(prototypes ? { prototypes } : {}) };
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import { parseKptShape } from "./pose";
 export interface ModelInfo {
   inputName: string;
   outputName: string;
+  /** Segment models: the mask prototypes' output, [1, nm, mh, mw]. */
+  prototypeName?: string;
   /** Square input size of a static-shape model (640 for the usual export). */
   imgsz: number;
   task: string;
@@ -45,7 +47,16 @@ function modelInfo(session: ort.InferenceSession, metadata: Record<string, strin
   const fromShape = typeof dims?.[2] === "number" ? dims[2] : undefined;
   const imgsz = parseImgsz(metadata.imgsz) ?? fromShape ?? 640;
   const kptShape = parseKptShape(metadata.kpt_shape);
-  return { inputName, outputName, imgsz, task: metadata.task ?? "detect", names: parseNames(metadata.names), ...(kptShape ? { kptShape } : {}) };
+  const prototypeName = session.outputNames[1];
+  return {
+    inputName,
+    outputName,
+    imgsz,
+    task: metadata.task ?? "detect",
+    names: parseNames(metadata.names),
+    ...(kptShape ? { kptShape } : {}),
+    ...(prototypeName ? { prototypeName } : {}),
+  };
 }
 
 /** `names` is a Python dict literal: {0: 'red_rectangle', 1: "it's"}. */
