@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   dataset: "dst",
   modelFile: "mfl",
   job: "job",
+  jobOutput: "out",
   export: "exp",
   runner: "rnr",
   credit: "crd",

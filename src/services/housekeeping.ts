@@ -1,5 +1,6 @@
 import type { Deps } from "../context";
 import { purgeExpiredIdempotencyKeys } from "./idempotency";
+import { collectStrayJobOutputs } from "./jobs/outputs";
 import { sweepJobs } from "./jobs/sweeper";
 import { purgeExpiredTrash } from "./trash";
 import { collectAbandonedUploads } from "./uploads";
@@ -11,5 +12,6 @@ export async function runHousekeeping(deps: Deps) {
   const uploadsCollected = await collectAbandonedUploads(deps.db, deps.bucket, now);
   await purgeExpiredIdempotencyKeys(deps.db, now);
   const jobs = await sweepJobs(deps);
-  return { trashPurged, uploadsCollected, jobs };
+  const strayJobOutputs = await collectStrayJobOutputs(deps, now);
+  return { trashPurged, uploadsCollected, jobs, strayJobOutputs };
 }

@@ -1,9 +1,11 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { jobs } from "../../src/db/schema";
+import { jobOutputs, jobs } from "../../src/db/schema";
+import worker from "../../src/index";
 import { BASE, body, call, newModel, newTenant, withDb } from "../helpers";
-import { claim, completeOutput, heartbeat, putSigned, report, signOutput, uploadWeights, type Claim } from "../runner-protocol";
+import { claim, completeOutput, heartbeat, putSigned, report, signOutput, uploadOutput, uploadWeights, type Claim } from "../runner-protocol";
 
 // The tests run with UPLOAD_PART_SIZE = 5 MiB (vitest.config.ts).
 const PART = 5 * 1024 * 1024;
@@ -116,5 +118,61 @@ describe("large job outputs go up as R2 multipart, part by part", () => {
     }
     const unknown = await completeOutput(c, { name: "model.onnx", uploadId: "no-such-upload", size: 10, parts: [{ partNumber: 1, etag: "e" }] });
     expect(unknown.status).toBe(400);
+  });
+});
+
+describe("what dead attempts leave behind", () => {
+  const bucket = () => (env as unknown as { BUCKET: R2Bucket }).BUCKET;
+  const exists = async (key: string) => (await bucket().head(key)) !== null;
+  /** Every URL signed for these jobs expired an hour ago. */
+  const age = (jobIds: string[]) => withDb((db) => db.update(jobOutputs).set({ createdAt: sql`now() - interval '2 hours'` }).where(inArray(jobOutputs.jobId, jobIds)));
+  async function runCron() {
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
+  it("is deleted by the cron (files, unfinished multipart uploads); what the completing attempt reported stays", async () => {
+    const { t, exportId, jobId, c: first } = await claimedExport();
+    // Attempt 1 uploads a file and starts a large one, then dies.
+    const orphan = await uploadOutput(first, "model.onnx", new Uint8Array(100));
+    const unfinished = await body(await signOutput(first, "big.onnx", large.length));
+    expect((await putSigned(unfinished.parts[0].uploadUrl, slice(1, PART))).status).toBe(200);
+    await withDb((db) => db.update(jobs).set({ leaseExpiresAt: new Date(Date.now() - 1000) }).where(eq(jobs.id, jobId)));
+    // Attempt 2 uploads two files and reports one of them.
+    const { claim: second } = await claim(jobId, (await heartbeat({ name: "second" })).runnerId);
+    await report(second!, { type: "started" });
+    const reported = await uploadOutput(second!, "model.onnx", new Uint8Array(200));
+    const unreported = await uploadOutput(second!, "scratch.bin", new Uint8Array(10));
+    expect((await report(second!, { type: "completed", outputs: [reported], result: {} })).status).toBe(200);
+    // Another export still runs, with its file signed as long ago: untouched.
+    const running = await claimedExport();
+    const inFlight = await uploadOutput(running.c, "model.onnx", new Uint8Array(50));
+
+    await age([jobId, running.jobId]);
+    await runCron();
+
+    expect(await exists(orphan.key)).toBe(false);
+    expect(await exists(unreported.key)).toBe(false);
+    expect(await exists(reported.key)).toBe(true);
+    expect(await exists(inFlight.key)).toBe(true);
+    // The aborted multipart upload takes no more parts.
+    await expect(bucket().resumeMultipartUpload(unfinished.key, unfinished.uploadId).uploadPart(2, slice(2, PART))).rejects.toThrow();
+    const left = await withDb((db) => db.select().from(jobOutputs).where(inArray(jobOutputs.jobId, [jobId, running.jobId])));
+    expect(left.map((row) => row.objectKey)).toEqual([inFlight.key]);
+    // The completed export still downloads.
+    const finished = (await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export;
+    expect((await (await call("GET", finished.file.downloadUrl.replace(BASE, ""))).arrayBuffer()).byteLength).toBe(200);
+  });
+
+  it("is left alone while a URL signed for it may still be used", async () => {
+    const { jobId, c } = await claimedExport();
+    const file = await uploadOutput(c, "model.onnx", new Uint8Array(10));
+    expect((await report(c, { type: "failed", error: { message: "boom" } })).status).toBe(200);
+    await runCron();
+    expect(await exists(file.key)).toBe(true);
+    await age([jobId]);
+    await runCron();
+    expect(await exists(file.key)).toBe(false);
   });
 });

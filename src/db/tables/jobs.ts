@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt, updatedAt } from "./columns";
 import { workspaces } from "./identity";
 import { models } from "./models";
@@ -97,6 +97,27 @@ export const jobLogs = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.attempt, t.seq] })],
+);
+
+/**
+ * Every output file a runner was handed a URL for, kept until the cron has settled it: the
+ * files of an attempt that died or was superseded, and unfinished multipart uploads, are
+ * deleted (aborted) once no URL for them can still be used; the files a completed attempt
+ * reported are marked kept, as they now belong to an export or a model. No foreign key: the
+ * row must outlive a purged job so its stray file is still found.
+ */
+export const jobOutputs = pgTable(
+  "job_outputs",
+  {
+    id: text("id").primaryKey(),
+    jobId: text("job_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    objectKey: text("object_key").notNull(),
+    multipartUploadId: text("multipart_upload_id"),
+    kept: boolean("kept").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("job_outputs_job_idx").on(t.jobId, t.objectKey), index("job_outputs_created_idx").on(t.createdAt)],
 );
 
 export const EXPORT_FORMATS = [

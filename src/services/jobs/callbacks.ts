@@ -1,4 +1,5 @@
 import type { Deps } from "../../context";
+import { keepJobOutputs } from "../../db/job-outputs";
 import { appendLogs, findJob, moveJob, recordEvent, upsertMetrics, type JobRow } from "../../db/jobs";
 import { ApiError } from "../../errors";
 import { wakeWaiter } from "./job-waiter";
@@ -82,6 +83,7 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
         const to = transition(job.status, "complete");
         const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("complete") }, { status: to, result: event.result, finishedAt: now, gpuSeconds: event.gpuSeconds ?? null, leaseExpiresAt: null });
         if (!moved) throw new ApiError("CONFLICT", "The job is no longer running");
+        await keepJobOutputs(tx, job.id, event.outputs.map((output) => output.key));
         await kindOf(job.kind).complete(tx, deps, moved, { outputs: event.outputs, result: event.result });
         if (job.queue === "gpu-jobs") await settleCredits(tx, job, event.gpuSeconds ?? 0);
         return { duplicate: false, status: to };

@@ -1,5 +1,7 @@
 import type { Deps } from "../../context";
+import { forgetJobOutputs, recordJobOutput, settledJobOutputs } from "../../db/job-outputs";
 import { findJob, type JobRow } from "../../db/jobs";
+import { newId } from "../../ids";
 import { ApiError } from "../../errors";
 import { jobOutputKey } from "../../storage/keys";
 import { signTransfer, type TransferClaims } from "../../storage/signed-url";
@@ -9,7 +11,8 @@ import { MAX_PARTS, partSizeOf, planParts, storeObject, storeObjectPart } from "
  * A job's output files: the lease holder asks for a signed URL per file and PUTs the bytes
  * through the Worker into R2. A file larger than one part (UPLOAD_PART_SIZE, 64 MiB) goes up as
  * an R2 multipart upload, one signed URL per part, so no output is capped by the Worker's request
- * size and a failed part is retried alone. Every URL is bound to the job's attempt.
+ * size and a failed part is retried alone. Every URL is bound to the job's attempt, and every
+ * signed file is recorded, so the cron can delete what a dead attempt left behind.
  */
 const OUTPUT_URL_TTL_MS = 60 * 60 * 1000;
 
@@ -34,12 +37,14 @@ export async function outputUrl(deps: Deps, jobId: string, request: { leaseId: s
   const partSize = partSizeOf(deps);
   const base = `${deps.baseUrl}/internal/jobs/${job.id}/outputs`;
   if (request.size <= partSize) {
+    await recordJobOutput(deps.db, { id: newId("jobOutput"), jobId: job.id, attempt: job.attempt, objectKey: key });
     const token = await signTransfer(deps.env.SIGNING_SECRET, { op: "output", job: job.id, attempt: job.attempt, key, size: request.size, ct: request.contentType }, expiresAt);
     return { key, uploadUrl: `${base}/object?token=${token}` };
   }
   const planned = planParts(request.size, partSize);
   if (planned.length > MAX_PARTS) throw new ApiError("VALIDATION_ERROR", `size: at most ${MAX_PARTS} parts of ${partSize} bytes`);
   const upload = await deps.bucket.createMultipartUpload(key, { httpMetadata: { contentType: request.contentType } });
+  await recordJobOutput(deps.db, { id: newId("jobOutput"), jobId: job.id, attempt: job.attempt, objectKey: key, multipartUploadId: upload.uploadId });
   const parts = await Promise.all(
     planned.map(async ({ partNumber, size }) => {
       const claims: TransferClaims = { op: "output-part", job: job.id, attempt: job.attempt, key, size, part: partNumber, mpu: upload.uploadId };
@@ -97,4 +102,21 @@ export async function completeJobOutput(
     throw new ApiError("VALIDATION_ERROR", `The assembled output holds ${size} bytes, not the ${request.size} signed for; upload it again`);
   }
   return { key, size };
+}
+
+/**
+ * Cron: settles the outputs of attempts that are over, once every URL signed for them has
+ * expired. A file the completing attempt reported stays (an export or a model holds it); any
+ * other file is deleted and an unfinished multipart upload aborted.
+ */
+export async function collectStrayJobOutputs(deps: Pick<Deps, "db" | "bucket">, now: Date): Promise<number> {
+  const rows = await settledJobOutputs(deps.db, new Date(now.getTime() - OUTPUT_URL_TTL_MS), 500);
+  const stray = rows.filter((row) => !row.kept);
+  for (const row of stray) {
+    if (row.multipartUploadId) await deps.bucket.resumeMultipartUpload(row.objectKey, row.multipartUploadId).abort().catch(() => {});
+  }
+  const keys = [...new Set(stray.map((row) => row.objectKey))];
+  for (let i = 0; i < keys.length; i += 1000) await deps.bucket.delete(keys.slice(i, i + 1000));
+  await forgetJobOutputs(deps.db, rows.map((row) => row.id));
+  return stray.length;
 }
