@@ -204,15 +204,24 @@ export class Runner {
       metrics: (step, metrics) => guard(this.api.report(claim, { type: "metrics", step, metrics })).then(() => {}),
       uploadOutput: (name, source, contentType) => guard(this.api.uploadOutput(claim, name, source, contentType)),
     };
+    // The executor starts while "started" is on its way (a round trip through the API, ~20 ms
+    // of every predict); the final report waits for its answer, so the job still moves
+    // starting -> running -> completed | failed in order.
+    const started = guard(this.api.report(claim, { type: "started" }));
+    const startedSettled = started.then(
+      () => {},
+      () => {},
+    );
     try {
       const executor = this.executors[job.kind];
       if (!executor) throw new Error(`This runner has no executor for ${job.kind} jobs`);
-      await guard(this.api.report(claim, { type: "started" }));
       const outcome = await executor(context);
+      await started;
       await guard(flushLogs());
       await guard(this.api.report(claim, { type: "completed", outputs: outcome.outputs ?? [], result: outcome.result ?? {}, ...(outcome.gpuSeconds !== undefined ? { gpuSeconds: outcome.gpuSeconds } : {}) }));
       this.log(`${job.id} (${job.kind}, attempt ${job.attempt}) completed`);
     } catch (error) {
+      await startedSettled;
       if (abort.signal.aborted) {
         this.log(`${job.id} stopped: ${(abort.signal.reason as Error)?.message ?? "aborted"}`);
         return;
