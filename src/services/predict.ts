@@ -44,15 +44,18 @@ async function onnxOf(deps: Deps, modelId: string) {
  */
 export async function predict(deps: Deps, actor: Actor, ref: Parameters<typeof getModel>[2], request: PredictRequest): Promise<PredictOutcome> {
   const { view } = await getModel(deps, actor, ref);
+  // The picture goes into R2 while the model's ONNX file is looked up.
+  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
+  const stored = deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
+  stored.catch(() => {}); // awaited below; should the lookup throw first, the hourly sweep deletes the picture
   const onnx = await onnxOf(deps, view.model.id);
   if ("missing" in onnx) {
+    deps.waitUntil(stored.then(() => deps.bucket.delete(imageKey)).catch(() => {}));
     if (!onnx.hasWeights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
     const preparing = await ensureOnnxExport(deps, view);
     throw new ApiError("SERVICE_UNAVAILABLE", `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`, { "Retry-After": "15" });
   }
-
-  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
-  await deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
+  await stored;
   const started = deps.now().getTime();
   const { job } = await enqueueJob(deps, {
     kind: "predict",
