@@ -1,8 +1,9 @@
 /**
  * The pose and OBB heads' post-processing on hand-made raw outputs, checked against what
- * ultralytics' ops compute for them (worked out by hand below), and classify's PIL resize against
- * Pillow's own output (pil-resize.json). There are no golden pose, OBB or classify models among
- * the fixtures, so unlike detect these heads are not compared with a real Ultralytics run.
+ * ultralytics' ops compute for them (worked out by hand below); OBB also against torch on random
+ * outputs (obb.json); classify's PIL resize against Pillow's own output (pil-resize.json). There
+ * are no golden pose, OBB or classify models among the fixtures, so unlike detect these heads are
+ * not compared with a real Ultralytics run.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -141,6 +142,29 @@ describe("the predictor on pose and OBB models", () => {
     await expect(Predictor.load(noShape)).rejects.toThrow(/kpt_shape/);
     const semantic = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "semantic", names: "{0: 'a'}", imgsz: "[64, 64]" } });
     await expect(Predictor.load(semantic)).rejects.toThrow(/detect, segment, pose, obb, classify models; the model's task is semantic/);
+  });
+});
+
+describe("OBB head against torch", () => {
+  // obb.json: random raw outputs through Ultralytics' rotated post-processing as transcribed in
+  // reference/make-obb.py and evaluated by torch in float32 (Ultralytics itself is not installed here).
+  const { cases } = JSON.parse(readFileSync(new URL("./obb.json", import.meta.url), "utf8")) as {
+    cases: { classCount: number; conf: number; iou: number; original: [number, number]; raw: number[]; expected: { xywhr: number[]; corners: number[]; confidence: number; classId: number }[] }[];
+  };
+
+  it("keeps the same boxes in the same order, with values equal to float32 rounding", () => {
+    expect(cases.map((c) => c.expected.length)).toEqual([23, 43, 8, 52]);
+    for (const [k, c] of cases.entries()) {
+      const geometry = letterboxGeometry(c.original[1], c.original[0], 640);
+      const boxes = scaleOriented(decodeOriented(Float32Array.from(c.raw), c.classCount, { conf: c.conf, iou: c.iou, maxDet: 300 }), geometry);
+      expect(boxes.map((b) => [b.classId, b.confidence]), `case ${k}`).toEqual(c.expected.map((e) => [e.classId, e.confidence]));
+      // cos, sin, log and exp may differ in their last bit between torch's float32 and JS's
+      // rounded doubles: one float32 step at these magnitudes (up to ~1300 px) is 1.2e-4.
+      for (const [i, box] of boxes.entries()) {
+        box.xywhr.forEach((value, j) => expect(Math.abs(value - c.expected[i]!.xywhr[j]!), `case ${k} box ${i} xywhr[${j}]`).toBeLessThanOrEqual(1.25e-4));
+        box.corners.forEach((value, j) => expect(Math.abs(value - c.expected[i]!.corners[j]!), `case ${k} box ${i} corner ${j}`).toBeLessThanOrEqual(1.25e-4));
+      }
+    }
   });
 });
 
