@@ -44,15 +44,20 @@ function bitAt(mask: Mask, x: number, y: number): number {
   return wx >= 0 && wy >= 0 && wx < mask.width && wy < mask.height ? mask.bits[wy * mask.width + wx]! : 0;
 }
 
+/** The case's boxes (with their coefficients) through processMasks. */
+function masksOf(c: SegmentCase) {
+  const prototypes = { ...c.prototypes, data: Float32Array.from(c.prototypes.data) };
+  const boxes = c.boxes.map(([x1, y1, x2, y2], i) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2!, confidence: 1, classId: 0, extras: Float32Array.from(c.coefficients[i]!) }));
+  return processMasks(boxes, prototypes, c.size);
+}
+
 describe("segment masks", () => {
   const { cases } = reference<{ cases: SegmentCase[] }>("segment.json");
 
   it("crops, upsamples and thresholds every mask to torch's bits, and drops the empty ones", () => {
     let compared = 0;
     for (const c of cases) {
-      const prototypes = { ...c.prototypes, data: Float32Array.from(c.prototypes.data) };
-      const boxes = c.boxes.map(([x1, y1, x2, y2], i) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2!, confidence: 1, classId: 0, extras: Float32Array.from(c.coefficients[i]!) }));
-      const masks = processMasks(boxes, prototypes, c.size);
+      const masks = masksOf(c);
       expect(masks.map((m) => m !== null)).toEqual(c.keep);
       for (const [k, mask] of masks.filter((m) => m !== null).entries()) {
         const expected = Buffer.from(c.masks[k]!, "hex");
@@ -70,9 +75,7 @@ describe("segment masks", () => {
   it("turns each mask into Ultralytics' polygon in picture pixels, merging several outlines into one", () => {
     let merged = 0;
     for (const c of cases) {
-      const prototypes = { ...c.prototypes, data: Float32Array.from(c.prototypes.data) };
-      const boxes = c.boxes.map(([x1, y1, x2, y2], i) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2!, confidence: 1, classId: 0, extras: Float32Array.from(c.coefficients[i]!) }));
-      const masks = processMasks(boxes, prototypes, c.size).filter((m) => m !== null);
+      const masks = masksOf(c).filter((m) => m !== null);
       const geometry = letterboxGeometry(c.original[1], c.original[0], c.size);
       for (const [k, mask] of masks.entries()) {
         if (findExternalContours(mask.bits, mask.width, mask.height).length > 1) merged++;

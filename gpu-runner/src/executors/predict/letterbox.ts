@@ -59,6 +59,19 @@ export function letterboxGeometry(width: number, height: number, size: number): 
   };
 }
 
+/**
+ * ops.scale_coords: input pixels -> picture pixels, the unrounded pad off, / gain, in float32,
+ * clipped to the picture. For points (keypoints, mask outlines); boxes use the rounded offsets.
+ */
+export function pictureCoordinates(geometry: LetterboxGeometry, width: number, height: number) {
+  const f = Math.fround;
+  const padX = f(geometry.exactPadX);
+  const padY = f(geometry.exactPadY);
+  const gain = f(geometry.scale);
+  const clip = (value: number, max: number) => Math.min(Math.max(value, 0), max);
+  return { x: (value: number) => clip(f(f(value - padX) / gain), width), y: (value: number) => clip(f(f(value - padY) / gain), height) };
+}
+
 /** Per output coordinate: the source index and the two fixed-point weights (OpenCV's resize tables). */
 function taps(source: number, target: number, clampWeights: boolean) {
   const index = new Int32Array(target);

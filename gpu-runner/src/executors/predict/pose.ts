@@ -4,7 +4,7 @@
  * ops.scale_coords (the unrounded letterbox pad, then / gain, clipped to the picture), and, as
  * ultralytics' Keypoints does, points with visibility < 0.5 are put at (0, 0).
  */
-import type { LetterboxGeometry } from "./letterbox";
+import { pictureCoordinates, type LetterboxGeometry } from "./letterbox";
 
 export interface Keypoints {
   x: number[];
@@ -13,18 +13,13 @@ export interface Keypoints {
   visible?: number[];
 }
 
-const f = Math.fround;
-
 export function scaleKeypoints(values: Float32Array, kptShape: [number, number], geometry: LetterboxGeometry, width: number, height: number): Keypoints {
   const [count, dims] = kptShape;
-  const clip = (value: number, max: number) => Math.min(Math.max(value, 0), max);
-  const padX = f(geometry.exactPadX);
-  const padY = f(geometry.exactPadY);
-  const gain = f(geometry.scale);
+  const toPicture = pictureCoordinates(geometry, width, height);
   const keypoints: Keypoints = { x: [], y: [], ...(dims === 3 ? { visible: [] } : {}) };
   for (let k = 0; k < count; k++) {
-    let x = clip(f(f(values[k * dims]! - padX) / gain), width);
-    let y = clip(f(f(values[k * dims + 1]! - padY) / gain), height);
+    let x = toPicture.x(values[k * dims]!);
+    let y = toPicture.y(values[k * dims + 1]!);
     if (dims === 3) {
       const visible = values[k * dims + 2]!;
       if (visible < 0.5) x = y = 0;

@@ -8,7 +8,7 @@
  * picture like keypoints. gpu-runner/test/segment.json holds the reference this reproduces.
  */
 import { findExternalContours } from "./contours";
-import type { LetterboxGeometry } from "./letterbox";
+import { pictureCoordinates, roundHalfEven, type LetterboxGeometry } from "./letterbox";
 import type { Detection } from "./postprocess";
 
 export interface Segment {
@@ -75,21 +75,13 @@ function cropRectangle(detection: Detection, { height, width }: Prototypes, size
   const [x1, y1, x2, y2] = [f(detection.x1 * ratioX), f(detection.y1 * ratioY), f(detection.x2 * ratioX), f(detection.y2 * ratioY)];
   if (rounded) {
     const bound = (value: number, length: number) => {
-      const index = roundHalfEvenInt(value);
+      const index = roundHalfEven(value); // torch.round().int(): halves to even
       return index < 0 ? Math.max(0, length + index) : Math.min(index, length);
     };
     return { x0: bound(x1, width), x1: bound(x2, width), y0: bound(y1, height), y1: bound(y2, height) };
   }
   const bound = (value: number, length: number) => Math.min(Math.max(Math.ceil(value), 0), length);
   return { x0: bound(x1, width), x1: bound(x2, width), y0: bound(y1, height), y1: bound(y2, height) };
-}
-
-/** torch.round then .int(): halves to even. */
-function roundHalfEvenInt(value: number): number {
-  const floor = Math.floor(value);
-  const diff = value - floor;
-  if (diff !== 0.5) return Math.round(value);
-  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /** masks_in @ protos inside the crop (float32 per pixel), zero outside it. */
@@ -248,16 +240,13 @@ function concat(parts: Int32Array[]): Int32Array {
   return out;
 }
 
-/** Masks.xy: polygon points from input pixels to picture pixels (scale_coords in float32, clipped). */
+/** Masks.xy: polygon points from input pixels to picture pixels (scale_coords). */
 export function scalePolygon(polygon: Int32Array, geometry: LetterboxGeometry, width: number, height: number): Segment {
-  const clip = (value: number, max: number) => Math.min(Math.max(value, 0), max);
-  const padX = f(geometry.exactPadX);
-  const padY = f(geometry.exactPadY);
-  const gain = f(geometry.scale);
+  const toPicture = pictureCoordinates(geometry, width, height);
   const segment: Segment = { x: [], y: [] };
   for (let i = 0; i < polygon.length; i += 2) {
-    segment.x.push(clip(f(f(polygon[i]! - padX) / gain), width));
-    segment.y.push(clip(f(f(polygon[i + 1]! - padY) / gain), height));
+    segment.x.push(toPicture.x(polygon[i]!));
+    segment.y.push(toPicture.y(polygon[i + 1]!));
   }
   return segment;
 }
