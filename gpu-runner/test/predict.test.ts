@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "../src/executors/predict/decode-image";
-import { letterbox, letterboxGeometry, letterboxTensor, roundHalfEven, toTensorData } from "../src/executors/predict/letterbox";
+import { letterbox, letterboxGeometry, roundHalfEven, toTensorData } from "../src/executors/predict/letterbox";
+import { LetterboxKernel } from "../src/executors/predict/letterbox-kernel";
 import { decodeDetections, scaleToOriginal } from "../src/executors/predict/postprocess";
 import { Predictor } from "../src/executors/predict/predictor";
 import { fixtureBytes, fixtureImages, hasFixtures, match, rawOutput } from "./fixtures";
@@ -41,19 +42,18 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
     }
   });
 
-  it("fuses letterbox and tensor conversion without changing a single value, in a fresh or a reused buffer", async () => {
-    // The reused buffer holds the previous picture's values (and NaN before the first), so a
-    // border the fused path forgot to grey would show.
-    const reused = new Float32Array(3 * 640 * 640).fill(Number.NaN);
+  it("letterboxes straight into the tensor without changing a single value, in a fresh or a reused kernel", async () => {
+    // The reused kernel holds the previous picture's values, so a border it forgot to grey would show.
+    const reused = new LetterboxKernel();
     for (const image of images) {
       const decoded = await decodeImage(fixtureBytes(image.file));
       const expected = toTensorData(letterbox(decoded, 640).picture);
-      for (const into of [undefined, reused]) {
-        const { tensor } = letterboxTensor(decoded, 640, into);
+      for (const [label, kernel] of [["fresh", new LetterboxKernel()], ["reused", reused]] as const) {
+        const { tensor } = kernel.letterbox(decoded, 640);
         expect(tensor.length).toBe(expected.length);
         let differences = 0;
         for (let i = 0; i < expected.length; i++) if (tensor[i] !== expected[i]) differences++;
-        expect(differences, `${image.file} ${into ? "reused" : "fresh"}`).toBe(0);
+        expect(differences, `${image.file} ${label}`).toBe(0);
       }
     }
   });

@@ -1,6 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { decodeImage } from "./decode-image";
-import { letterboxTensor, type LetterboxGeometry, type RgbImage } from "./letterbox";
+import { type LetterboxGeometry, type RgbImage } from "./letterbox";
+import { LetterboxKernel } from "./letterbox-kernel";
 import { classifyTensor, topClass } from "./classify";
 import { decodeOriented, scaleOriented, type OrientedBox } from "./obb";
 import { scaleKeypoints, type Keypoints } from "./pose";
@@ -13,6 +14,9 @@ export interface PredictOptions {
   iou?: number;
   maxDet?: number;
 }
+
+/** A kernel grown past this by a huge picture is dropped rather than kept (its memory cannot shrink). */
+const KEEP_KERNEL_BYTES = 64 * 1024 * 1024;
 
 /** The heads this runner decodes. */
 const TASKS = ["detect", "segment", "pose", "obb", "classify"];
@@ -33,7 +37,8 @@ export interface ImagePrediction {
 
 /** A loaded detect model: picture bytes in, Ultralytics' boxes out, with per-stage timings (ms). */
 export class Predictor {
-  private spare?: Float32Array;
+  /** A letterbox kernel between pictures; a concurrent call on the same model makes its own. */
+  private spare?: LetterboxKernel;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -57,14 +62,17 @@ export class Predictor {
     if (this.info.task === "classify") return this.classify(image);
     const size = this.info.imgsz;
     let t = performance.now();
-    // One spare input buffer; a concurrent call on the same model allocates its own.
-    const { tensor, geometry } = letterboxTensor(image, size, this.spare);
+    const kernel = this.spare ?? new LetterboxKernel();
     this.spare = undefined;
+    // The tensor lives in the kernel's memory: the kernel is kept only once the run is over.
+    const { tensor, geometry } = kernel.letterbox(image, size);
     const input = new ort.Tensor("float32", tensor, [1, 3, size, size]);
     const preprocess = performance.now() - t;
 
     t = performance.now();
-    const { data: output, rows, prototypes } = await this.run(input).finally(() => (this.spare = tensor));
+    const { data: output, rows, prototypes } = await this.run(input).finally(() => {
+      if (kernel.bytes <= KEEP_KERNEL_BYTES) this.spare = kernel;
+    });
     const inference = performance.now() - t;
 
     t = performance.now();

@@ -1,0 +1,145 @@
+/**
+ * letterbox + toTensorData in one pass, straight into the model's CHW float32 tensor: the hot
+ * path of predict. The resize's loops run as WebAssembly SIMD (letterbox.wat); this file lays
+ * out their memory and walks the rows. The numbers are the byte-exact reference path's
+ * (letterbox.ts), value for value: tests hold it to that.
+ */
+import { readFileSync } from "node:fs";
+import { letterbox, letterboxGeometry, ONE, PAD, resizeTaps, toTensorData, type LetterboxGeometry, type RgbImage } from "./letterbox";
+
+interface KernelExports {
+  horizontal(source: number, taps: number, width: number, out: number, stride: number): void;
+  vertical(row0: number, row1: number, stride: number, w0: number, w1: number, width: number, out: number, plane: number): void;
+  convert(source: number, width: number, out: number, plane: number): void;
+}
+
+// The project's types describe workerd's WebAssembly, which cannot compile bytes; Node's can.
+const compile = WebAssembly.Module as unknown as new (bytes: Uint8Array) => WebAssembly.Module;
+const kernelModule = new compile(readFileSync(new URL("./letterbox.wasm", import.meta.url)));
+const PAGE = 65536;
+/** The grey's float bits: borders are filled as integers. */
+const GREY_BITS = new Uint32Array(new Float32Array([PAD / 255]).buffer)[0]!;
+
+/**
+ * One WebAssembly instance and its memory. The tensor it returns is a view of that memory, valid
+ * until its next call: a kernel serves one picture at a time.
+ */
+export class LetterboxKernel {
+  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly kernel = new WebAssembly.Instance(kernelModule, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+
+  /** Bytes of memory held (WebAssembly memory never shrinks). */
+  get bytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  letterbox(image: RgbImage, size: number): { tensor: Float32Array; geometry: LetterboxGeometry } {
+    const geometry = letterboxGeometry(image.width, image.height, size);
+    const { resizedWidth: width, resizedHeight: height } = geometry;
+    // Narrower than one SIMD step of 4 columns (a picture hundreds of times taller than wide): the reference path.
+    if (width < 4) return { tensor: toTensorData(letterbox(image, size).picture), geometry };
+
+    const plane = size * size;
+    const unresized = width === image.width && height === image.height;
+    // Memory: tensor | taps (32 bytes per column) | two horizontal rows (3 planes each) | source + slack.
+    const tapsAt = align(plane * 3 * 4);
+    const rowBytes = width * 3 * 4;
+    const rowsAt = align(tapsAt + width * 32);
+    const sourceAt = align(rowsAt + 2 * rowBytes);
+    this.reserve(sourceAt + image.data.length + 8);
+    const buffer = this.memory.buffer;
+    new Uint8Array(buffer, sourceAt, image.data.length).set(image.data);
+    const outAt = (y: number) => ((y + geometry.padTop) * size + geometry.padLeft) * 4;
+    if (unresized && width >= 16) {
+      for (let y = 0; y < height; y++) this.kernel.convert(sourceAt + y * width * 3, width, outAt(y), plane);
+    } else {
+      this.resize(image, geometry, { tapsAt, rowsAt, rowBytes, sourceAt, outAt, plane });
+    }
+    const bits = new Uint32Array(buffer, 0, plane * 3);
+    fillBorder(bits, size, { left: geometry.padLeft, top: geometry.padTop, width, height });
+    return { tensor: new Float32Array(buffer, 0, plane * 3), geometry };
+  }
+
+  /** OpenCV's two passes: each source row the output needs through the column taps, then pairs of them blended per output row. */
+  private resize(
+    image: RgbImage,
+    geometry: LetterboxGeometry,
+    at: { tapsAt: number; rowsAt: number; rowBytes: number; sourceAt: number; outAt: (y: number) => number; plane: number },
+  ): void {
+    const { resizedWidth: width, resizedHeight: height } = geometry;
+    writeColumnTaps(this.memory.buffer, at.tapsAt, image.width, width);
+    const rows = resizeTaps(image.height, height, false);
+    const sourceRow = (row: number) => at.sourceAt + Math.min(Math.max(row, 0), image.height - 1) * image.width * 3;
+    // The two horizontal rows, reused as the vertical pass walks down.
+    let slot0 = at.rowsAt;
+    let slot1 = at.rowsAt + at.rowBytes;
+    let have0 = -1;
+    let have1 = -1;
+    for (let y = 0; y < height; y++) {
+      const s0 = sourceRow(rows.index[y]!);
+      const s1 = sourceRow(rows.index[y]! + 1);
+      if (have0 !== s0) {
+        if (have1 === s0) {
+          [slot0, slot1] = [slot1, slot0];
+          [have0, have1] = [have1, have0];
+        } else {
+          this.kernel.horizontal(s0, at.tapsAt, width, slot0, width);
+          have0 = s0;
+        }
+      }
+      if (have1 !== s1) {
+        this.kernel.horizontal(s1, at.tapsAt, width, slot1, width);
+        have1 = s1;
+      }
+      this.kernel.vertical(slot0, slot1, width, rows.w0[y]!, rows.w1[y]!, width, at.outAt(y), at.plane);
+    }
+  }
+
+  private reserve(bytes: number): void {
+    const missing = bytes - this.memory.buffer.byteLength;
+    if (missing > 0) this.memory.grow(Math.ceil(missing / PAGE));
+  }
+}
+
+/**
+ * Per output column (letterbox.wat's tap layout): the byte offset of its left source pixel, and
+ * the weights of that pixel and the next. A column clamped to the last pixel weighs it 2048 and
+ * the next 0: the same sum, no branch.
+ */
+function writeColumnTaps(buffer: ArrayBuffer, at: number, sourceWidth: number, width: number): void {
+  const columns = resizeTaps(sourceWidth, width, true);
+  const offsets = new Int32Array(buffer, at, width * 8);
+  const weights = new Int16Array(buffer, at, width * 16);
+  for (let x = 0; x < width; x++) {
+    const last = columns.index[x]! >= sourceWidth - 1;
+    offsets[x * 8] = columns.index[x]! * 3;
+    const w0 = last ? ONE : columns.w0[x]!;
+    const w1 = last ? 0 : columns.w1[x]!;
+    for (let pair = x * 16 + 8; pair < x * 16 + 14; pair += 2) {
+      weights[pair] = w0;
+      weights[pair + 1] = w1;
+    }
+    weights[x * 16 + 14] = weights[x * 16 + 15] = 0;
+  }
+}
+
+/** Grey in the border of each plane; the picture's area is left as the kernel wrote it. */
+function fillBorder(bits: Uint32Array, size: number, area: { left: number; top: number; width: number; height: number }): void {
+  const plane = size * size;
+  const right = area.left + area.width;
+  for (let channel = 0; channel < 3; channel++) {
+    const start = channel * plane;
+    bits.fill(GREY_BITS, start, start + area.top * size);
+    bits.fill(GREY_BITS, start + (area.top + area.height) * size, start + plane);
+    if (area.width === size) continue;
+    for (let y = area.top; y < area.top + area.height; y++) {
+      const row = start + y * size;
+      bits.fill(GREY_BITS, row, row + area.left);
+      bits.fill(GREY_BITS, row + right, row + size);
+    }
+  }
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
