@@ -73,6 +73,12 @@ describe("the letterbox kernel", () => {
     expect(differences(kernel, row, 512), "resized up").toBe(0);
   });
 
+  it("keeps the border grey when the next picture has the same layout", () => {
+    const kernel = new LetterboxKernel();
+    for (const seed of [1, 2, 3]) expect(differences(kernel, noise(1280, 720, seed), 640), `picture ${seed}`).toBe(0);
+    for (const seed of [4, 5]) expect(differences(kernel, noise(640, 360, seed), 640), `unresized picture ${seed}`).toBe(0);
+  });
+
   it("greys the border a bigger picture wrote before", () => {
     const kernel = new LetterboxKernel();
     kernel.letterbox(noise(640, 640, 7), 640);

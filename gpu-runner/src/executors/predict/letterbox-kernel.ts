@@ -27,6 +27,8 @@ const GREY_BITS = new Uint32Array(new Float32Array([PAD / 255]).buffer)[0]!;
 export class LetterboxKernel {
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
   private readonly kernel = new WebAssembly.Instance(kernelModule, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+  /** The picture layout whose border the tensor memory holds grey. */
+  private greyedLayout = "";
 
   /** Bytes of memory held (WebAssembly memory never shrinks). */
   get bytes(): number {
@@ -55,8 +57,12 @@ export class LetterboxKernel {
     } else {
       this.resize(image, geometry, { tapsAt, rowsAt, rowBytes, sourceAt, outAt, plane });
     }
-    const bits = new Uint32Array(buffer, 0, plane * 3);
-    fillBorder(bits, size, { left: geometry.padLeft, top: geometry.padTop, width, height });
+    // The kernel writes only the picture's area: a border greyed for the same layout last time is still grey.
+    const layout = `${size} ${geometry.padLeft} ${geometry.padTop} ${width} ${height}`;
+    if (layout !== this.greyedLayout) {
+      fillBorder(new Uint32Array(buffer, 0, plane * 3), size, { left: geometry.padLeft, top: geometry.padTop, width, height });
+      this.greyedLayout = layout;
+    }
     return { tensor: new Float32Array(buffer, 0, plane * 3), geometry };
   }
 
