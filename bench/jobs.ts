@@ -7,6 +7,7 @@
  *  (d) POST .../predict end to end on a warm model, p50/p99.
  * The runners are gpu-runner's own Runner class in this process, pulling through the queue gateway.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
@@ -198,9 +199,43 @@ export async function benchJobs(dev: Dev, makeKeys: (count: number) => Promise<s
   const stages = await predictStages();
   console.log("\n| picture | decode ms | preprocess ms | inference ms | postprocess ms | bare session.run ms | inference / bare |\n|---|---|---|---|---|---|---|");
   for (const row of stages.rows) console.log(`| ${row.picture} | ${fmt(row.decode)} | ${fmt(row.preprocess)} | ${fmt(row.inference)} | ${fmt(row.postprocess)} | ${fmt(row.bareSessionRun)} | ${(row.inference / row.bareSessionRun).toFixed(3)} |`);
-  if (stages.anchor) console.log(`Ultralytics' own figures (other run, same kind of machine): ../shared/fixtures/yolo/speed.json and its README table`);
+  if (stages.anchor) printBesideUltralytics(stages.rows, stages.anchor);
 
   const e2e = await predictEndToEnd(dev, keys);
   console.log(`\nPOST /api/models/{id}/predict, warm model, landscape_640x480.png: p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms over ${e2e.requests} requests`);
   return { dispatch: [single, hinted, fleet], stages, predict: e2e };
+}
+
+/**
+ * Pre + post beside Ultralytics' recorded figures (speed.json, conf 0.25, another run on the same
+ * kind of machine), and, when BENCH_PYTHON names a python with numpy, opencv-python and torch,
+ * the runner's preprocess beside Ultralytics' preprocess transcribed (bench/reference) and timed
+ * now, on this machine.
+ */
+function printBesideUltralytics(rows: Awaited<ReturnType<typeof predictStages>>["rows"], anchor: { median_ms: Record<string, Record<string, { preprocess?: number; postprocess?: number }>> }) {
+  const fmt = (n: number) => n.toFixed(2);
+  const measured = transcribedPreprocess(rows.map((row) => row.picture));
+  console.log("\n| picture | pre + post ms | Ultralytics pre + post ms (recorded) | ratio | pre ms | Ultralytics pre ms, transcribed, this run | ratio |\n|---|---|---|---|---|---|---|");
+  for (const row of rows) {
+    const theirs = anchor.median_ms[row.picture]?.["ultralytics conf=0.25"];
+    if (!theirs?.preprocess || !theirs.postprocess) continue;
+    const ours = row.preprocess + row.postprocess;
+    const recorded = theirs.preprocess + theirs.postprocess;
+    const now = measured?.[row.picture]?.preprocess;
+    const side = now ? `| ${fmt(now)} | ${fmt(row.preprocess / now)} |` : "| (set BENCH_PYTHON) | |";
+    console.log(`| ${row.picture} | ${fmt(ours)} | ${fmt(recorded)} | ${fmt(ours / recorded)} | ${fmt(row.preprocess)} ${side}`);
+  }
+  console.log("Ultralytics' figures: ../shared/fixtures/yolo/speed.json (its README has the table); target: ratio <= 1");
+}
+
+function transcribedPreprocess(pictures: string[]): Record<string, { preprocess: number }> | undefined {
+  const python = process.env.BENCH_PYTHON;
+  if (!python) return undefined;
+  const script = path.resolve(import.meta.dirname, "reference/ultralytics_preprocess.py");
+  try {
+    return JSON.parse(execFileSync(python, [script, ...pictures], { cwd: FIXTURES, encoding: "utf8" })) as Record<string, { preprocess: number }>;
+  } catch (error) {
+    console.log(`BENCH_PYTHON could not time the transcribed preprocess: ${(error as Error).message.split("\n")[0]}`);
+    return undefined;
+  }
 }
