@@ -60,6 +60,7 @@
         (param $width i32) (param $out i32) (param $plane i32)
     (local $weight0 v128) (local $weight1 v128) (local $x i32) (local $last i32) (local $channel i32) (local $value v128)
     (local $two v128) (local $zero v128) (local $max v128) (local $divisor v128)
+    ;; Constants in locals, as in horizontal; $zero is 0 as every local starts.
     (local.set $two (v128.const i32x4 2 2 2 2))
     (local.set $max (v128.const i32x4 255 255 255 255))
     (local.set $divisor (v128.const f32x4 255 255 255 255))

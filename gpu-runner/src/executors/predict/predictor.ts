@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-node";
 import { decodeImage } from "./decode-image";
-import { type LetterboxGeometry, type RgbImage } from "./letterbox";
+import type { LetterboxGeometry, RgbImage } from "./letterbox";
 import { LetterboxKernel } from "./letterbox-kernel";
 import { classifyTensor, topClass } from "./classify";
 import { decodeOriented, scaleOriented, type OrientedBox } from "./obb";
