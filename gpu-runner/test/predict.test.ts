@@ -122,7 +122,7 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
   it("predicts several pictures at once on one model, each as it would alone", async () => {
     // Each call's input tensor lives in its letterbox kernel's memory: no call may write into another's.
     const pictures = images.map((image) => fixtureBytes(image.file));
-    const alone = [];
+    const alone: unknown[] = [];
     for (const bytes of pictures) alone.push((await predictor.predictBytes(bytes, { conf: 0.001 })).detections);
     const together = await Promise.all(pictures.map((bytes) => predictor.predictBytes(bytes, { conf: 0.001 })));
     together.forEach((prediction, i) => expect(prediction.detections, images[i]!.file).toEqual(alone[i]));
