@@ -6,8 +6,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { assembleWat, LETTERBOX_WAT } from "../scripts/build-wasm";
-import { letterbox, toTensorData, type RgbImage } from "../src/executors/predict/letterbox";
+import type { RgbImage } from "../src/executors/predict/letterbox";
 import { LetterboxKernel } from "../src/executors/predict/letterbox-kernel";
+import { differencesFromReference as differences } from "./letterbox-reference";
 
 /** A deterministic noise picture (xorshift32), so a failure reproduces. */
 function noise(width: number, height: number, seed: number): RgbImage {
@@ -20,15 +21,6 @@ function noise(width: number, height: number, seed: number): RgbImage {
     data[i] = state & 255;
   }
   return { width, height, data };
-}
-
-function differences(kernel: LetterboxKernel, image: RgbImage, size: number): number {
-  const expected = toTensorData(letterbox(image, size).picture);
-  const { tensor } = kernel.letterbox(image, size);
-  if (tensor.length !== expected.length) return Number.POSITIVE_INFINITY;
-  let count = 0;
-  for (let i = 0; i < expected.length; i++) if (!Object.is(tensor[i], expected[i])) count++;
-  return count;
 }
 
 describe("the letterbox kernel", () => {

@@ -100,9 +100,10 @@ export class LetterboxKernel {
       }
       const lower = lowerRow(y);
       // Weighted 0, the lower row is not computed: whatever slot1 holds counts for nothing.
-      if (lower >= 0 && have1 !== sourceRow(lower)) {
-        have1 = sourceRow(lower);
-        this.kernel.horizontal(have1, at.tapsAt, width, slot1, width);
+      const s1 = lower < 0 ? have1 : sourceRow(lower);
+      if (have1 !== s1) {
+        this.kernel.horizontal(s1, at.tapsAt, width, slot1, width);
+        have1 = s1;
       }
       this.kernel.vertical(slot0, slot1, width, rows.w0[y]!, rows.w1[y]!, width, at.outAt(y), at.plane);
     }
