@@ -1,7 +1,7 @@
 /**
  * The WebAssembly letterbox against the byte-exact reference path (letterbox.ts, itself held to
  * Ultralytics' bytes in predict.test.ts), value for value, on pictures of every shape: resized up
- * and down, unresized, narrower than a SIMD step, and one kernel reused across all of them.
+ * and down, exactly halved, unresized, narrower than a SIMD step, and one kernel reused across all of them.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -32,7 +32,12 @@ describe("the letterbox kernel", () => {
   it("matches the reference path on pictures of every shape, with one kernel reused throughout", () => {
     const reused = new LetterboxKernel();
     const cases: [number, number, number][] = [
-      [1280, 720, 640], // down by 2
+      [1280, 720, 640], // exactly halved: the 2x2 mean
+      [720, 1280, 640], // exactly halved, portrait
+      [16, 400, 200], // exactly halved to width 8, one step
+      [18, 400, 200], // exactly halved to width 9, the last step moved back
+      [14, 400, 200], // halved to width 7, narrower than its step: the bilinear loops
+      [1282, 720, 641], // halved in width only: the bilinear loops
       [1920, 1080, 640], // down by 3
       [333, 517, 640], // up, odd sizes
       [641, 479, 640], // down by a hair

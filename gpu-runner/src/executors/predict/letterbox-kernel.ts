@@ -11,6 +11,7 @@ interface KernelExports {
   horizontal(source: number, taps: number, width: number, out: number, stride: number): void;
   vertical(row0: number, row1: number, stride: number, w0: number, w1: number, width: number, out: number, plane: number): void;
   convert(source: number, width: number, out: number, plane: number): void;
+  halve(source: number, stride: number, width: number, out: number, plane: number): void;
 }
 
 // The project's types describe workerd's WebAssembly, which cannot compile bytes; Node's can.
@@ -51,9 +52,13 @@ export class LetterboxKernel {
     this.reserve(sourceAt + image.data.length + 8);
     const buffer = this.memory.buffer;
     const outAt = (y: number) => ((y + geometry.padTop) * size + geometry.padLeft) * 4;
+    const stride = image.width * 3;
     if (unresized && width >= 16) {
       new Uint8Array(buffer, sourceAt, image.data.length).set(image.data);
-      for (let y = 0; y < height; y++) this.kernel.convert(sourceAt + y * width * 3, width, outAt(y), plane);
+      for (let y = 0; y < height; y++) this.kernel.convert(sourceAt + y * stride, width, outAt(y), plane);
+    } else if (image.width === 2 * width && image.height === 2 * height && width >= 8) {
+      new Uint8Array(buffer, sourceAt, image.data.length).set(image.data);
+      for (let y = 0; y < height; y++) this.kernel.halve(sourceAt + 2 * y * stride, stride, width, outAt(y), plane);
     } else {
       this.resize(image, geometry, { tapsAt, rowsAt, rowBytes, sourceAt, outAt, plane });
     }

@@ -96,6 +96,64 @@
       (local.set $channel (i32.add (local.get $channel) (i32.const 1)))
       (br_if $channels (i32.lt_u (local.get $channel) (i32.const 3)))))
 
+  ;; A picture exactly twice its letterboxed size (1280x720 at 640): OpenCV resizes it as the
+  ;; mean of each 2x2 block, (a + b + c + d + 2) >> 2 (cv::resize swaps INTER_LINEAR for its fast
+  ;; INTER_AREA there, and the fixed-point bilinear gives the same bytes: both weights are 1/2).
+  ;; Source rows `src` and `src + stride` bytes become one output row of `width` pixels in the
+  ;; three planes at `out` (`plane` floats apart), value / 255 in float32. Eight output pixels per
+  ;; step: 48 bytes of each row deinterleaved into a vector per channel (the shuffles of
+  ;; convert), neighbours summed pairwise, the two rows added. The last step is moved back to end
+  ;; at `width`. `width` >= 8.
+  (func (export "halve") (param $src i32) (param $stride i32) (param $width i32) (param $out i32) (param $plane i32)
+    (local $x i32) (local $last i32) (local $at i32) (local $below i32) (local $to i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $e v128) (local $f v128)
+    (local $sum v128) (local $two v128) (local $divisor v128)
+    (local.set $two (v128.const i16x8 2 2 2 2 2 2 2 2))
+    (local.set $divisor (v128.const f32x4 255 255 255 255))
+    (local.set $last (i32.sub (local.get $width) (i32.const 8)))
+    (loop $columns
+      (if (i32.gt_s (local.get $x) (local.get $last)) (then (local.set $x (local.get $last))))
+      (local.set $at (i32.add (local.get $src) (i32.mul (local.get $x) (i32.const 6))))
+      (local.set $below (i32.add (local.get $at) (local.get $stride)))
+      (local.set $a (v128.load (local.get $at)))
+      (local.set $b (v128.load offset=16 (local.get $at)))
+      (local.set $c (v128.load offset=32 (local.get $at)))
+      (local.set $d (v128.load (local.get $below)))
+      (local.set $e (v128.load offset=16 (local.get $below)))
+      (local.set $f (v128.load offset=32 (local.get $below)))
+      (local.set $to (i32.add (local.get $out) (i32.shl (local.get $x) (i32.const 2))))
+      ;; R: bytes 0 3 .. 45 of each row's 48.
+      (local.set $sum (i16x8.shr_u (i16x8.add (i16x8.add
+        (i16x8.extadd_pairwise_i8x16_u (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 17 20 23 26 29
+          (i8x16.shuffle 0 3 6 9 12 15 18 21 24 27 30 0 0 0 0 0 (local.get $a) (local.get $b)) (local.get $c)))
+        (i16x8.extadd_pairwise_i8x16_u (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 17 20 23 26 29
+          (i8x16.shuffle 0 3 6 9 12 15 18 21 24 27 30 0 0 0 0 0 (local.get $d) (local.get $e)) (local.get $f))))
+        (local.get $two)) (i32.const 2)))
+      (v128.store (local.get $to) (f32x4.div (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $sum))) (local.get $divisor)))
+      (v128.store offset=16 (local.get $to) (f32x4.div (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $sum))) (local.get $divisor)))
+      (local.set $to (i32.add (local.get $to) (i32.shl (local.get $plane) (i32.const 2))))
+      ;; G: bytes 1 4 .. 46.
+      (local.set $sum (i16x8.shr_u (i16x8.add (i16x8.add
+        (i16x8.extadd_pairwise_i8x16_u (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 18 21 24 27 30
+          (i8x16.shuffle 1 4 7 10 13 16 19 22 25 28 31 0 0 0 0 0 (local.get $a) (local.get $b)) (local.get $c)))
+        (i16x8.extadd_pairwise_i8x16_u (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 18 21 24 27 30
+          (i8x16.shuffle 1 4 7 10 13 16 19 22 25 28 31 0 0 0 0 0 (local.get $d) (local.get $e)) (local.get $f))))
+        (local.get $two)) (i32.const 2)))
+      (v128.store (local.get $to) (f32x4.div (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $sum))) (local.get $divisor)))
+      (v128.store offset=16 (local.get $to) (f32x4.div (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $sum))) (local.get $divisor)))
+      (local.set $to (i32.add (local.get $to) (i32.shl (local.get $plane) (i32.const 2))))
+      ;; B: bytes 2 5 .. 47.
+      (local.set $sum (i16x8.shr_u (i16x8.add (i16x8.add
+        (i16x8.extadd_pairwise_i8x16_u (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 16 19 22 25 28 31
+          (i8x16.shuffle 2 5 8 11 14 17 20 23 26 29 0 0 0 0 0 0 (local.get $a) (local.get $b)) (local.get $c)))
+        (i16x8.extadd_pairwise_i8x16_u (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 16 19 22 25 28 31
+          (i8x16.shuffle 2 5 8 11 14 17 20 23 26 29 0 0 0 0 0 0 (local.get $d) (local.get $e)) (local.get $f))))
+        (local.get $two)) (i32.const 2)))
+      (v128.store (local.get $to) (f32x4.div (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $sum))) (local.get $divisor)))
+      (v128.store offset=16 (local.get $to) (f32x4.div (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $sum))) (local.get $divisor)))
+      (local.set $x (i32.add (local.get $x) (i32.const 8)))
+      (br_if $columns (i32.lt_s (local.get $x) (local.get $width)))))
+
   ;; A picture already at its letterboxed size (Ultralytics skips the resize): one row of `width`
   ;; RGB pixels split into the three planes at `out` (`plane` floats apart), value / 255 in
   ;; float32 (Ultralytics' im.float() / 255). Sixteen pixels per step: 48 bytes deinterleaved by
