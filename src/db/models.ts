@@ -74,10 +74,6 @@ export async function listCompletedModels(db: Queryable, params: { workspaceId: 
     .limit(params.limit);
 }
 
-export async function listModelsOfDataset(db: Queryable, datasetId: string, limit: number): Promise<ModelView[]> {
-  return viewQuery(db).where(and(eq(models.datasetId, datasetId), live)).orderBy(desc(models.createdAt)).limit(limit);
-}
-
 export async function isModelSlugTaken(db: Queryable, projectId: string, slug: string): Promise<boolean> {
   const [row] = await db
     .select({ id: models.id })
