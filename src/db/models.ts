@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
-import { modelFiles, models, modelStars, projects, trashItems, workspaces } from "./schema";
+import { jobs, modelExports, modelFiles, models, modelStars, projects, trashItems, workspaces } from "./schema";
 
 export type ModelRow = typeof models.$inferSelect;
 export type NewModel = typeof models.$inferInsert;
@@ -31,6 +31,11 @@ export interface WeightsFile {
   sizeBytes: number;
 }
 
+/** A model file or export file, with its id (a runner caches a loaded model by it). */
+export interface ModelFileRef extends WeightsFile {
+  id: string;
+}
+
 export type ModelRef = { id: string } | { owner: string; project: string; slug: string };
 
 const projectColumns = { id: projects.id, slug: projects.slug, name: projects.name, visibility: projects.visibility };
@@ -40,19 +45,34 @@ function starredBy(userId: string | undefined): SQL<boolean> {
   return sql<boolean>`exists (select 1 from ${modelStars} where ${modelStars.modelId} = ${models.id} and ${modelStars.userId} = ${userId})`;
 }
 
-/** The current weights file (as kinds.ts pickWeights chooses among the newest revisions), null without one. */
-const weights = sql<WeightsFile | null>`(select json_build_object('objectKey', ${modelFiles.objectKey}, 'name', ${modelFiles.name}, 'sizeBytes', ${modelFiles.sizeBytes}) from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like '%.pt' order by (${modelFiles.name} = 'best.pt') desc, (${modelFiles.name} = 'last.pt') desc, ${modelFiles.name}, ${modelFiles.revision} desc limit 1)`.mapWith(
-  (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as WeightsFile | null,
-);
+const parseFile = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as ModelFileRef | null;
+
+/**
+ * The model's current file with this extension, null without one: best, else last, else the
+ * first by name, in its newest revision.
+ */
+function currentFile(extension: ".pt" | ".onnx"): SQL<ModelFileRef | null> {
+  const [like, best, last] = [`'%${extension}'`, `'best${extension}'`, `'last${extension}'`].map((literal) => sql.raw(literal));
+  return sql<ModelFileRef | null>`(select json_build_object('id', ${modelFiles.id}, 'objectKey', ${modelFiles.objectKey}, 'name', ${modelFiles.name}, 'sizeBytes', ${modelFiles.sizeBytes}) from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like ${like} order by (${modelFiles.name} = ${best}) desc, (${modelFiles.name} = ${last}) desc, ${modelFiles.name}, ${modelFiles.revision} desc limit 1)`.mapWith(parseFile);
+}
+
+const weights = currentFile(".pt");
+
+/** The file of the model's newest completed ONNX export, null without one. */
+const onnxExport = sql<ModelFileRef | null>`(select json_build_object('id', ${modelExports.id}, 'objectKey', ${modelExports.objectKey}, 'name', coalesce(${modelExports.downloadFilename}, 'model.onnx'), 'sizeBytes', coalesce(${modelExports.sizeBytes}, 0)) from ${modelExports} inner join ${jobs} on ${jobs.id} = ${modelExports.jobId} where ${modelExports.modelId} = ${models.id} and ${modelExports.format} = 'onnx' and ${jobs.status} = 'completed' and ${modelExports.objectKey} is not null order by ${modelExports.createdAt} desc limit 1)`.mapWith(parseFile);
 
 /** The columns a ModelView adds to a model row (null-safe when a left join finds no model). */
 export function modelViewExtras(userId?: string) {
   return { isStarred: starredBy(userId), weights };
 }
 
+function viewColumns(userId?: string) {
+  return { model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, ...modelViewExtras(userId) };
+}
+
 function viewQuery(db: Queryable, userId?: string) {
   return db
-    .select({ model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, ...modelViewExtras(userId) })
+    .select(viewColumns(userId))
     .from(models)
     .innerJoin(projects, eq(projects.id, models.projectId))
     .innerJoin(workspaces, eq(workspaces.id, models.workspaceId));
@@ -60,9 +80,33 @@ function viewQuery(db: Queryable, userId?: string) {
 
 const live = and(isNull(models.deletedAt), isNull(projects.deletedAt));
 
+function refMatches(ref: ModelRef) {
+  return "id" in ref ? eq(models.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.project), eq(models.slug, ref.slug));
+}
+
 export async function findModel(db: Queryable, ref: ModelRef, userId?: string): Promise<ModelView | undefined> {
-  const match = "id" in ref ? eq(models.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.project), eq(models.slug, ref.slug));
-  const [row] = await viewQuery(db, userId).where(and(match, live)).limit(1);
+  const [row] = await viewQuery(db, userId).where(and(refMatches(ref), live)).limit(1);
+  return row;
+}
+
+/** The model's current .pt weights (what a job works from), null without any. */
+export async function currentWeights(db: Queryable, modelId: string): Promise<ModelFileRef | null> {
+  const [row] = await db.select({ weights }).from(models).where(eq(models.id, modelId));
+  return row?.weights ?? null;
+}
+
+/**
+ * A model with the ONNX file predict runs on, in one statement: an uploaded .onnx, else the file
+ * of its newest completed ONNX export.
+ */
+export async function findModelWithOnnx(db: Queryable, ref: ModelRef, userId?: string): Promise<(ModelView & { onnx: ModelFileRef | null }) | undefined> {
+  const [row] = await db
+    .select({ ...viewColumns(userId), onnx: sql<ModelFileRef | null>`coalesce(${currentFile(".onnx")}, ${onnxExport})`.mapWith(parseFile) })
+    .from(models)
+    .innerJoin(projects, eq(projects.id, models.projectId))
+    .innerJoin(workspaces, eq(workspaces.id, models.workspaceId))
+    .where(and(refMatches(ref), live))
+    .limit(1);
   return row;
 }
 

@@ -64,10 +64,19 @@ export function effectiveVisibility(view: Pick<ModelView, "model" | "project">):
 
 /** Loads a live model the actor may read. A model is public only if its project is too; else NOT_FOUND to outsiders. */
 export async function getModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<{ view: ModelView; isOwner: boolean }> {
-  const view = await findModel(deps.db, ref, isSignedIn(actor) ? actor.userId : undefined);
+  return readableModel(deps, actor, await findModel(deps.db, ref, viewerId(actor)));
+}
+
+/** The read check of getModel, for a model loaded with more than its view (findModelWithOnnx). */
+export async function readableModel<View extends ModelView>(deps: Deps, actor: Actor, view: View | undefined): Promise<{ view: View; isOwner: boolean }> {
   if (!view) throw new ApiError("NOT_FOUND", "Model not found");
   const role = await assertReadable(deps, actor, { workspaceId: view.model.workspaceId, visibility: effectiveVisibility(view) }, "Model");
   return { view, isOwner: role === "owner" || role === "admin" };
+}
+
+/** Whose stars a model view shows. */
+export function viewerId(actor: Actor): string | undefined {
+  return isSignedIn(actor) ? actor.userId : undefined;
 }
 
 /** A model the actor may change (editor rights in its workspace). */

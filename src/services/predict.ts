@@ -1,15 +1,13 @@
 import { isSignedIn, type Actor } from "../auth/actor";
 import type { Deps } from "../context";
-import { completedExport } from "../db/exports";
-import { currentFiles } from "../db/models";
+import { findModelWithOnnx, type ModelRef } from "../db/models";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { signTransfer, verifyTransfer } from "../storage/signed-url";
 import { enqueueJob } from "./jobs/dispatch";
 import type { JobOutcome } from "./jobs/job-waiter";
 import { predictInputKey } from "./jobs/sweeper";
-import { pickWeights } from "./jobs/kinds";
-import { getModel } from "./models";
+import { getModel, readableModel, viewerId } from "./models";
 import { ensureOnnxExport } from "./exports";
 
 /** The Platform's upload cap for predict. */
@@ -27,14 +25,9 @@ export type PredictOutcome =
   | { kind: "done"; images: unknown[]; metadata: Record<string, unknown> }
   | { kind: "queued"; jobId: string; status: string };
 
-/** The ONNX file predict runs on: an uploaded .onnx, else the model's completed ONNX export. */
-async function onnxOf(deps: Deps, modelId: string) {
-  const files = await currentFiles(deps.db, modelId);
-  const uploaded = pickWeights(files, ".onnx");
-  if (uploaded) return { id: uploaded.id, objectKey: uploaded.objectKey, name: uploaded.name, sizeBytes: uploaded.sizeBytes };
-  const exported = await completedExport(deps.db, modelId, "onnx");
-  if (exported?.objectKey) return { id: exported.id, objectKey: exported.objectKey, name: exported.downloadFilename ?? "model.onnx", sizeBytes: exported.sizeBytes ?? 0 };
-  return { missing: true as const, hasWeights: Boolean(pickWeights(files, ".pt")) };
+/** A readable model with the ONNX file predict runs on (null when it has none yet), in one query. */
+async function modelWithOnnx(deps: Deps, actor: Actor, ref: ModelRef) {
+  return readableModel(deps, actor, await findModelWithOnnx(deps.db, ref, viewerId(actor)));
 }
 
 /**
@@ -42,20 +35,16 @@ async function onnxOf(deps: Deps, modelId: string) {
  * (PREDICT_WAIT_MS, 30 s by default), else answers with the job to poll. A model with weights but
  * no ONNX file gets its ONNX export started on first use and reused afterwards.
  */
-export async function predict(deps: Deps, actor: Actor, ref: Parameters<typeof getModel>[2], request: PredictRequest): Promise<PredictOutcome> {
-  const { view } = await getModel(deps, actor, ref);
-  // The picture goes into R2 while the model's ONNX file is looked up.
-  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
-  const stored = deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
-  stored.catch(() => {}); // awaited below; should the lookup throw first, the hourly sweep deletes the picture
-  const onnx = await onnxOf(deps, view.model.id);
-  if ("missing" in onnx) {
-    deps.waitUntil(stored.then(() => deps.bucket.delete(imageKey)).catch(() => {}));
-    if (!onnx.hasWeights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
+export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: PredictRequest): Promise<PredictOutcome> {
+  const { view } = await modelWithOnnx(deps, actor, ref);
+  const onnx = view.onnx;
+  if (!onnx) {
+    if (!view.weights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
     const preparing = await ensureOnnxExport(deps, view);
     throw new ApiError("SERVICE_UNAVAILABLE", `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`, { "Retry-After": "15" });
   }
-  await stored;
+  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
+  await deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
   const started = deps.now().getTime();
   const { job } = await enqueueJob(deps, {
     kind: "predict",
@@ -101,7 +90,7 @@ export async function predict(deps: Deps, actor: Actor, ref: Parameters<typeof g
 const PREDICT_TOKEN_TTL_MS = 10 * 60 * 1000;
 
 /** A 10-minute token that lets the Predict tab call predict for this one model as the signed-in user. */
-export async function issuePredictToken(deps: Deps, actor: Actor, ref: Parameters<typeof getModel>[2]) {
+export async function issuePredictToken(deps: Deps, actor: Actor, ref: ModelRef) {
   if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
   const { view } = await getModel(deps, actor, ref);
   const expiresAt = new Date(deps.now().getTime() + PREDICT_TOKEN_TTL_MS);
@@ -117,11 +106,10 @@ export async function actorOfPredictToken(deps: Deps, token: string, modelId: st
 }
 
 /** True when the model has its ONNX file; otherwise its export is started (once). */
-export async function warmUpModel(deps: Deps, actor: Actor, ref: Parameters<typeof getModel>[2]): Promise<boolean> {
-  const { view } = await getModel(deps, actor, ref);
-  const onnx = await onnxOf(deps, view.model.id);
-  if (!("missing" in onnx)) return true;
-  if (!onnx.hasWeights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
+export async function warmUpModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<boolean> {
+  const { view } = await modelWithOnnx(deps, actor, ref);
+  if (view.onnx) return true;
+  if (!view.weights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
   await ensureOnnxExport(deps, view);
   return false;
 }

@@ -102,7 +102,6 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
   return applied;
 }
 
-
 /** What the event log keeps: the event without bulky payloads. */
 function summaryOf(event: JobCallback): Record<string, unknown> {
   switch (event.type) {
@@ -115,7 +114,6 @@ function summaryOf(event: JobCallback): Record<string, unknown> {
   }
 }
 
-/** The job's owner cancels it; the runner learns on its next callback (409) and stops. */
 /**
  * Ends a job whose runners stopped reporting and that has no attempt left: failed, its credits
  * released, a waiting request woken. Used by the claim that finds it so and by the hourly sweep.
@@ -132,6 +130,7 @@ export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
   return Boolean(moved);
 }
 
+/** The job's owner cancels it; the runner learns on its next callback (409) and stops. */
 export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
   transition(job.status, "cancel");
   const cancelled = await deps.db.transaction(async (tx) => {

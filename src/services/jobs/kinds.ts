@@ -2,7 +2,7 @@ import type { Deps } from "../../context";
 import type { Queryable } from "../../db/client";
 import { findExportByJob, setExportFile } from "../../db/exports";
 import type { JobRow } from "../../db/jobs";
-import { currentFiles, updateModelFields, type ModelFileRow, type WeightsFile } from "../../db/models";
+import { currentWeights, updateModelFields, type WeightsFile } from "../../db/models";
 import type { JobKind, TrainResult } from "../../db/schema";
 import { addObject } from "../../db/storage";
 import { ApiError } from "../../errors";
@@ -32,12 +32,6 @@ interface JobKindHandler {
   complete(tx: Queryable, deps: Deps, job: JobRow, done: CompletedResult): Promise<void>;
 }
 
-/** The weights a job works from: best.pt, else last.pt, else any .pt (or, for predict, the ONNX file). */
-export function pickWeights(files: ModelFileRow[], extension: ".pt" | ".onnx"): ModelFileRow | undefined {
-  const candidates = files.filter((file) => file.name.toLowerCase().endsWith(extension));
-  return candidates.find((file) => file.name === `best${extension}`) ?? candidates.find((file) => file.name === `last${extension}`) ?? candidates[0];
-}
-
 async function sign(deps: Deps, file: { objectKey: string; name: string; sizeBytes: number }): Promise<SignedInput> {
   const url = await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, file.objectKey, file.name, new Date(deps.now().getTime() + INPUT_URL_TTL_MS));
   return { name: file.name, size: file.sizeBytes, url };
@@ -46,7 +40,7 @@ async function sign(deps: Deps, file: { objectKey: string; name: string; sizeByt
 /** The weights the job names (pinned when it was made); jobs from before pinning take the current ones. */
 async function weightsInput(deps: Deps, job: JobRow): Promise<Record<string, SignedInput>> {
   const pinned = (job.spec as { weights?: WeightsFile }).weights;
-  const weights = pinned ?? pickWeights(job.modelId ? await currentFiles(deps.db, job.modelId) : [], ".pt");
+  const weights = pinned ?? (job.modelId ? await currentWeights(deps.db, job.modelId) : null);
   if (!weights) throw new ApiError("CONFLICT", "The model has no .pt weights to work from");
   return { weights: await sign(deps, weights) };
 }

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { jobs } from "../../../src/db/schema";
 import { BASE, body, call, newModel, newTenant, withDb, type Tenant } from "../../helpers";
-import { serveOnePredict, uploadWeights } from "../../runner-protocol";
+import { claim, heartbeat, report, serveOnePredict, uploadOutput, uploadWeights } from "../../runner-protocol";
 
 const picture = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
 
@@ -102,5 +102,27 @@ describe("POST /api/models/{id}/predict", () => {
     await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: file() });
     expect((await body(await call("GET", `/api/exports?modelId=${modelId}`, { auth: t.key }))).exports).toHaveLength(1);
     expect((await call("POST", `/api/models/${modelId}/predict`, { auth: outsider.key, body: file() })).status).toBe(404);
+  });
+
+  it("runs on the finished ONNX export, and on an uploaded .onnx before it", async () => {
+    const t = await newTenant();
+    const { modelId } = await newModel(t);
+    const file = () => form({ file: new File([picture], "a.png", { type: "image/png" }) });
+    await uploadWeights(t.key, modelId, new Uint8Array(16), "best.pt");
+    expect((await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: file() })).status).toBe(503);
+    const [made] = (await body(await call("GET", `/api/exports?modelId=${modelId}`, { auth: t.key }))).exports;
+    const { claim: c } = await claim(made.jobId, (await heartbeat()).runnerId);
+    await report(c!, { type: "started" });
+    await report(c!, { type: "completed", outputs: [await uploadOutput(c!, "model.onnx", new Uint8Array([8, 1]))], result: {} });
+
+    const runsOn = async () => {
+      let seen: { modelName: string; spec: Record<string, unknown> } | undefined;
+      const [answer] = await Promise.all([call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: file() }), serveOnePredict(modelId, { result: runnerResult }, (inputs) => void (seen = inputs))]);
+      expect(answer.status).toBe(200);
+      return { name: seen!.modelName, fileId: seen!.spec.modelFileId };
+    };
+    expect(await runsOn()).toEqual({ name: "model.onnx", fileId: made.id });
+    await uploadWeights(t.key, modelId, new Uint8Array([8, 2]), "best.onnx");
+    expect(await runsOn()).toEqual({ name: "best.onnx", fileId: expect.stringMatching(/^mfl_/) });
   });
 });
