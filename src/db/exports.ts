@@ -59,18 +59,6 @@ export async function listExports(db: Queryable, params: { modelId: string; stat
     .limit(params.limit);
 }
 
-/** The newest completed export of a format, to reuse (predict runs on the model's ONNX export). */
-export async function completedExport(db: Queryable, modelId: string, format: string): Promise<ExportRow | undefined> {
-  const [row] = await db
-    .select({ export: modelExports })
-    .from(modelExports)
-    .innerJoin(jobs, eq(jobs.id, modelExports.jobId))
-    .where(and(eq(modelExports.modelId, modelId), eq(modelExports.format, format as ExportRow["format"]), eq(jobs.status, "completed")))
-    .orderBy(desc(modelExports.createdAt))
-    .limit(1);
-  return row?.export;
-}
-
 /** A live (queued or running) export of the same format and arguments: a second request reuses it. */
 export async function activeExport(db: Queryable, modelId: string, format: string, args: Record<string, unknown>): Promise<ExportView | undefined> {
   const [row] = await db
