@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import * as schema from "../../../src/db/schema";
 import { newApiKeyRow } from "../../../src/db/identity";
 import { generateApiKey } from "../../../src/auth/api-key";
+import { ID_PREFIXES, type IdKind } from "../../../src/ids";
 import { body, call, newModel, newTenant, withDb, type Tenant } from "../../helpers";
 import { RUNNER_TOKEN } from "../../runner-protocol";
 
@@ -121,7 +122,12 @@ describe("bad input to every operation", () => {
     const project = await body(await call("GET", `/api/projects/${projectId}`, { auth: t.key }));
     const model = await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }));
     const real: Record<string, string> = { owner: t.username, project: project.slug, projectId, model: model.slug, modelId };
-    const nothing = (name: string) => (name.endsWith("Id") || name === "sessionId" ? `${name.slice(0, 3)}_${"z".repeat(20)}` : "zz-not-here");
+    // Well-formed ids of the right kind that name nothing, and a slug nobody has.
+    const nothing = (name: string) => {
+      const kind = ({ sessionId: "upload", keyId: "apiKey" } as Record<string, string>)[name] ?? name.replace(/Id$/, "");
+      const prefix = ID_PREFIXES[kind as IdKind];
+      return prefix ? `${prefix}_${"z".repeat(20)}` : "zz-not-here";
+    };
 
     const ops = await operations();
     expect(ops.length).toBeGreaterThan(60);
@@ -145,7 +151,10 @@ describe("bad input to every operation", () => {
         failures.push(label);
         continue;
       }
-      const parsed = JSON.parse(text) as { error?: unknown; code?: unknown };
+      let parsed: { error?: unknown; code?: unknown } = {};
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
       if (typeof parsed.error !== "string" || !CODES.includes(String(parsed.code)) || /\bat .*\.[tj]s:\d+/.test(text)) failures.push(label);
     }
     expect.soft(failures).toEqual([]);
