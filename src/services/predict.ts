@@ -15,7 +15,8 @@ export const PREDICT_MAX_BYTES = 100 * 1024 * 1024;
 const DEFAULT_WAIT_MS = 30_000;
 
 export interface PredictRequest {
-  image: { bytes: Uint8Array; name: string; contentType: string };
+  /** The picture as the request holds it (a form's File is stored without another copy). */
+  image: { data: Blob; name: string; contentType: string };
   conf: number;
   iou: number;
   imgsz: number;
@@ -44,7 +45,7 @@ export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: 
     throw new ApiError("SERVICE_UNAVAILABLE", `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`, { "Retry-After": "15" });
   }
   const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
-  await deps.bucket.put(imageKey, request.image.bytes, { httpMetadata: { contentType: request.image.contentType } });
+  await deps.bucket.put(imageKey, request.image.data, { httpMetadata: { contentType: request.image.contentType } });
   const started = deps.now().getTime();
   const { job } = await enqueueJob(deps, {
     kind: "predict",
@@ -55,7 +56,7 @@ export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: 
     spec: {
       modelFileId: onnx.id,
       modelFile: onnx,
-      image: { objectKey: imageKey, name: request.image.name, sizeBytes: request.image.bytes.byteLength },
+      image: { objectKey: imageKey, name: request.image.name, sizeBytes: request.image.data.size },
       conf: request.conf,
       iou: request.iou,
       imgsz: request.imgsz,

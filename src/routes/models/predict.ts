@@ -63,7 +63,7 @@ async function readPicture(form: FormData, source: string | undefined): Promise<
     if (VIDEO.test(file.type) || VIDEO.test(file.name)) throw new ApiError("VALIDATION_ERROR", "Video prediction is not supported yet: send a picture");
     if (file.type && file.type !== "application/octet-stream" && !IMAGE_TYPES.test(file.type)) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `file must be a picture (JPG, PNG, WebP, BMP, TIFF), not ${file.type}`);
     if (file.size === 0) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: empty");
-    return { bytes: new Uint8Array(await file.arrayBuffer()), name: safeName(file.name), contentType: file.type || "application/octet-stream" };
+    return { data: file, name: safeName(file.name), contentType: file.type || "application/octet-stream" };
   }
   if (!source) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: a picture file (or source) is required");
   if (/^https?:\/\//i.test(source)) return fetchPicture(source);
@@ -76,7 +76,7 @@ async function readPicture(form: FormData, source: string | undefined): Promise<
     throw new ApiError("VALIDATION_ERROR", "Invalid form: source: not valid base64");
   }
   if (!bytes.length) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: empty");
-  return { bytes, name: "source", contentType: "application/octet-stream" };
+  return { data: new Blob([bytes]), name: "source", contentType: "application/octet-stream" };
 }
 
 async function fetchPicture(url: string): Promise<PredictRequest["image"]> {
@@ -87,9 +87,9 @@ async function fetchPicture(url: string): Promise<PredictRequest["image"]> {
     throw new ApiError("VALIDATION_ERROR", `Invalid form: source: could not fetch ${url}`);
   }
   if (!response.ok) throw new ApiError("VALIDATION_ERROR", `Invalid form: source: ${url} answered ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.length > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `source is larger than ${PREDICT_MAX_BYTES} bytes`);
-  return { bytes, name: safeName(new URL(url).pathname.split("/").pop() ?? "source"), contentType: response.headers.get("content-type") ?? "application/octet-stream" };
+  const data = await response.blob();
+  if (data.size > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `source is larger than ${PREDICT_MAX_BYTES} bytes`);
+  return { data, name: safeName(new URL(url).pathname.split("/").pop() ?? "source"), contentType: response.headers.get("content-type") ?? "application/octet-stream" };
 }
 
 function safeName(name: string): string {
@@ -109,7 +109,7 @@ async function answer(c: Context<AppEnv>, ref: ModelRef) {
   const fields = PredictFields.safeParse(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string")));
   if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
   const image = await readPicture(form, fields.data.source);
-  if (image.bytes.byteLength > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
+  if (image.data.size > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
   // The Predict tab's token stands for its user, for this model only.
   const token = c.req.query("token");
   const actor = token ? await actorOfPredictToken(c.var.deps, token, "id" in ref ? ref.id : undefined) : c.var.actor;

@@ -44,6 +44,18 @@ describe("POST /api/models/{id}/predict", () => {
     expect(answer.metadata).toMatchObject({ imageCount: 1, task: "detect", version: { edgehub: "0.1.0" } });
   });
 
+  it("takes the picture as base64 in source, with or without a data: prefix", async () => {
+    const { t, modelId } = await onnxModel();
+    const base64 = btoa(String.fromCharCode(...picture));
+    for (const source of [base64, `data:image/png;base64,${base64}`]) {
+      const [response] = await Promise.all([
+        call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: form({ source, conf: "0.5" }) }),
+        serveOnePredict(modelId, { result: runnerResult }, check),
+      ]);
+      expect(response.status).toBe(200);
+    }
+  });
+
   it("answers 202 with the job to poll when the runner takes longer than the bound", async () => {
     const { t, modelId } = await onnxModel();
     const response = await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: form({ file: new File([picture], "a.png", { type: "image/png" }), conf: "0.5" }) });
