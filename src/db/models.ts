@@ -66,13 +66,10 @@ export function modelViewExtras(userId?: string) {
   return { isStarred: starredBy(userId), weights };
 }
 
-function viewColumns(userId?: string) {
-  return { model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, ...modelViewExtras(userId) };
-}
-
-function viewQuery(db: Queryable, userId?: string) {
+/** Model views, with `extra` columns beside them. */
+function viewQuery<Extra extends Record<string, SQL>>(db: Queryable, userId?: string, extra = {} as Extra) {
   return db
-    .select(viewColumns(userId))
+    .select({ model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, ...modelViewExtras(userId), ...extra })
     .from(models)
     .innerJoin(projects, eq(projects.id, models.projectId))
     .innerJoin(workspaces, eq(workspaces.id, models.workspaceId));
@@ -100,13 +97,8 @@ export async function currentWeights(db: Queryable, modelId: string): Promise<Mo
  * of its newest completed ONNX export.
  */
 export async function findModelWithOnnx(db: Queryable, ref: ModelRef, userId?: string): Promise<(ModelView & { onnx: ModelFileRef | null }) | undefined> {
-  const [row] = await db
-    .select({ ...viewColumns(userId), onnx: sql<ModelFileRef | null>`coalesce(${currentFile(".onnx")}, ${onnxExport})`.mapWith(parseFile) })
-    .from(models)
-    .innerJoin(projects, eq(projects.id, models.projectId))
-    .innerJoin(workspaces, eq(workspaces.id, models.workspaceId))
-    .where(and(refMatches(ref), live))
-    .limit(1);
+  const onnx = sql<ModelFileRef | null>`coalesce(${currentFile(".onnx")}, ${onnxExport})`.mapWith(parseFile);
+  const [row] = await viewQuery(db, userId, { onnx }).where(and(refMatches(ref), live)).limit(1);
   return row;
 }
 

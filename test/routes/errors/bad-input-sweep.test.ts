@@ -119,9 +119,9 @@ describe("bad input to every operation", () => {
   it("answers each with a 4xx and the error body, and changes none of the tenant's rows", async () => {
     const t = await newTenant("sweep");
     const { projectId, modelId } = await newModel(t, "swept");
-    const project = await body(await call("GET", `/api/projects/${projectId}`, { auth: t.key }));
-    const model = await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }));
-    const real: Record<string, string> = { owner: t.username, project: project.slug, projectId, model: model.slug, modelId };
+    const { project } = await body(await call("GET", `/api/projects/${projectId}`, { auth: t.key }));
+    const { model } = await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }));
+    const real: Record<string, string> = { owner: t.username, project: project.project, projectId, model: model.model, modelId };
     // Well-formed ids of the right kind that name nothing, and a slug nobody has.
     const nothing = (name: string) => {
       const kind = ({ sessionId: "upload", keyId: "apiKey" } as Record<string, string>)[name] ?? name.replace(/Id$/, "");
