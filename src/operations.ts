@@ -46,6 +46,19 @@ export const OPERATIONS = {
   post_api_projects_projectId_icon: { access: "session", category: "upload", streamsBody: true },
   delete_api_projects_projectId_icon: { access: "session", category: "default" },
 
+  // datasets (owner/slug operations from the contract, id-path operations from the docs)
+  get_api_datasets: { access: "public", category: "default" },
+  get_api_datasets_owner: { access: "public", category: "default" },
+  post_api_datasets: { access: "key", category: "default", idempotent: true },
+  get_api_datasets_datasetId: { access: "public", category: "default" },
+  get_api_datasets_owner_dataset: { access: "public", category: "default" },
+  patch_api_datasets_datasetId: { access: "key", category: "default" },
+  patch_api_datasets_owner_dataset: { access: "key", category: "default" },
+  delete_api_datasets_datasetId: { access: "key", category: "default" },
+  delete_api_datasets_owner_dataset: { access: "key", category: "default" },
+  get_api_datasets_datasetId_models: { access: "public", category: "default" },
+  get_api_datasets_owner_dataset_models: { access: "public", category: "default" },
+
   // models (owner/slug operations from the contract, id-path operations from the docs)
   get_api_models: { access: "public", category: "default" },
   get_api_models_completed: { access: "key", category: "default" },

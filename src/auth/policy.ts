@@ -1,5 +1,6 @@
 import type { Deps } from "../context";
 import { findWorkspace, findWorkspaceByUsername, membershipRole } from "../db/identity";
+import type { Viewer } from "../db/viewer";
 import { ApiError } from "../errors";
 import { isSignedIn, type Actor } from "./actor";
 
@@ -19,6 +20,18 @@ export async function roleIn(deps: Deps, actor: Actor, workspaceId: string): Pro
   if (actor.workspaceId === workspaceId) return "owner";
   if (actor.kind === "key") return null;
   return membershipRole(deps.db, workspaceId, actor.userId);
+}
+
+/** The actor as reads filter rows by: the same rule as roleIn, applied in SQL. */
+export function viewerOf(actor: Actor): Viewer {
+  return isSignedIn(actor) ? { userId: actor.userId, workspaceId: actor.workspaceId, viaSession: actor.kind === "session" } : {};
+}
+
+/** Whose resources a list reads: the owner named, else the caller's own. */
+export function listedOwner(actor: Actor, owner: string | undefined): string {
+  const listed = owner ?? (isSignedIn(actor) ? actor.username : undefined);
+  if (!listed) throw new ApiError("UNAUTHORIZED", "Sign in or name an owner: ?username=<owner>");
+  return listed;
 }
 
 /** Private resources are NOT_FOUND to outsiders, never FORBIDDEN: their existence is private too. */

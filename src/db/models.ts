@@ -1,5 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
+import type { StarTables } from "./stars";
 import { jobs, modelExports, modelFiles, models, modelStars, projects, trashItems, workspaces } from "./schema";
 
 export type ModelRow = typeof models.$inferSelect;
@@ -133,20 +134,15 @@ export async function updateModelFields(db: Queryable, id: string, changes: Part
   return row;
 }
 
-export async function setModelStar(db: Database, modelId: string, userId: string, starred: boolean): Promise<number> {
-  return db.transaction(async (tx) => {
-    const changed = starred
-      ? await tx.insert(modelStars).values({ modelId, userId }).onConflictDoNothing().returning({ id: modelStars.modelId })
-      : await tx.delete(modelStars).where(and(eq(modelStars.modelId, modelId), eq(modelStars.userId, userId))).returning({ id: modelStars.modelId });
-    const delta = changed.length ? (starred ? 1 : -1) : 0;
-    const [row] = await tx
-      .update(models)
-      .set({ starCount: sql`greatest(${models.starCount} + ${delta}, 0)` })
-      .where(eq(models.id, modelId))
-      .returning({ starCount: models.starCount });
-    return row?.starCount ?? 0;
-  });
-}
+/** What setStar needs to star a model. */
+export const modelStarTables: StarTables = {
+  resources: models,
+  id: models.id,
+  starCount: models.starCount,
+  stars: modelStars,
+  starredId: modelStars.modelId,
+  starredBy: modelStars.userId,
+};
 
 export async function countDownload(db: Queryable, modelId: string): Promise<void> {
   await db.update(models).set({ downloadCount: sql`${models.downloadCount} + 1` }).where(eq(models.id, modelId));

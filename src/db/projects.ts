@@ -1,8 +1,10 @@
 import { and, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "./client";
+import type { StarTables } from "./stars";
+import { memberOf, type Viewer } from "./viewer";
 import { modelViewExtras, type ModelView } from "./models";
-import { memberships, models, projects, projectStars, storageObjects, trashItems, workspaces } from "./schema";
+import { models, projects, projectStars, storageObjects, trashItems, workspaces } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -15,12 +17,6 @@ export interface ProjectView {
 }
 
 export type ProjectRef = { id: string } | { owner: string; slug: string };
-
-/** The viewer of a read: their user and workspace, when signed in. */
-export interface Viewer {
-  userId?: string;
-  workspaceId?: string;
-}
 
 function starredBy(userId: string | undefined): SQL<boolean> {
   if (!userId) return sql<boolean>`false`;
@@ -105,16 +101,10 @@ export async function listProjects(
   params: { owner: string; viewer: Viewer; limit: number },
 ): Promise<{ ownerFound: boolean; region: "us" | "eu" | "ap"; rows: ProjectListing[]; total: number }> {
   const { viewer } = params;
-  const member = viewer.userId
-    ? or(
-        eq(workspaces.id, viewer.workspaceId ?? ""),
-        sql`exists (select 1 from ${memberships} where ${memberships.workspaceId} = ${workspaces.id} and ${memberships.userId} = ${viewer.userId})`,
-      )
-    : sql`false`;
   const rows = await db
     .select({ ...listingColumns(viewer), total: sql<number>`count(${projects.id}) over ()`.mapWith(Number) })
     .from(workspaces)
-    .leftJoin(projects, and(eq(projects.workspaceId, workspaces.id), isNull(projects.deletedAt), or(eq(projects.visibility, "public"), member)))
+    .leftJoin(projects, and(eq(projects.workspaceId, workspaces.id), isNull(projects.deletedAt), or(eq(projects.visibility, "public"), memberOf(workspaces.id, viewer))))
     .where(eq(workspaces.username, params.owner))
     .orderBy(desc(projects.createdAt), desc(projects.id))
     .limit(params.limit);
@@ -156,24 +146,15 @@ export async function updateProjectFields(db: Queryable, id: string, changes: Pa
   return row;
 }
 
-/** Stars or unstars for one user and keeps the count in step, in one transaction; returns the count. */
-export async function setStar(db: Database, projectId: string, userId: string, starred: boolean): Promise<number> {
-  return db.transaction(async (tx) => {
-    const changed = starred
-      ? await tx.insert(projectStars).values({ projectId, userId }).onConflictDoNothing().returning({ id: projectStars.projectId })
-      : await tx
-          .delete(projectStars)
-          .where(and(eq(projectStars.projectId, projectId), eq(projectStars.userId, userId)))
-          .returning({ id: projectStars.projectId });
-    const delta = changed.length ? (starred ? 1 : -1) : 0;
-    const [row] = await tx
-      .update(projects)
-      .set({ starCount: sql`greatest(${projects.starCount} + ${delta}, 0)` })
-      .where(eq(projects.id, projectId))
-      .returning({ starCount: projects.starCount });
-    return row?.starCount ?? 0;
-  });
-}
+/** What setStar needs to star a project. */
+export const projectStarTables: StarTables = {
+  resources: projects,
+  id: projects.id,
+  starCount: projects.starCount,
+  stars: projectStars,
+  starredId: projectStars.projectId,
+  starredBy: projectStars.userId,
+};
 
 /**
  * Soft delete plus its trash row, in one transaction; null when the project was already gone.

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
 import { registerAccountRoutes } from "./account";
 import { registerApiKeyRoutes } from "./api-keys";
+import { registerDatasetRoutes } from "./datasets";
 import { registerDocsRoutes } from "./docs";
 import { registerFileRoutes } from "./files";
 import { registerHealthRoutes } from "./health";
@@ -19,6 +20,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerAccountRoutes(app);
   registerApiKeyRoutes(app);
   registerProjectRoutes(app);
+  registerDatasetRoutes(app);
   registerModelRoutes(app);
   registerExportRoutes(app);
   registerJobRoutes(app);

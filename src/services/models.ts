@@ -11,7 +11,7 @@ import {
   isModelSlugTaken,
   listCompletedModels,
   moveModelToTrash,
-  setModelStar,
+  modelStarTables,
   updateModelFields,
   type ModelRef,
   type ModelView,
@@ -19,9 +19,11 @@ import {
 } from "../db/models";
 import type { ProjectRef } from "../db/projects";
 import type { ModelStatus } from "../db/schema";
+import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { signedDownloadUrl } from "../storage/signed-url";
+import { getDataset } from "./datasets";
 import { getProject, slugify } from "./projects";
 
 const DOWNLOAD_TTL_MS = 60 * 60 * 1000;
@@ -151,9 +153,11 @@ export async function updateModel(deps: Deps, actor: Actor, ref: ModelRef, patch
   const changing = Object.values(changes).some((value) => value !== undefined);
   if (starred !== undefined && !changing) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { kind: "starred", starred, starCount: await setModelStar(deps.db, view.model.id, actor.userId, starred) };
+    return { kind: "starred", starred, starCount: await setStar(deps.db, modelStarTables, view.model.id, actor.userId, starred) };
   }
   await assertModelWritable(deps, actor, view);
+  // A model may only name a dataset its editor can see.
+  if (changes.datasetId) await getDataset(deps, actor, { id: changes.datasetId });
   const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.model.slug : undefined);
   try {
     const updated = await updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() });

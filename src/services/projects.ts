@@ -1,5 +1,5 @@
 import { isSignedIn, type Actor } from "../auth/actor";
-import { assertReadable, assertWritable, roleIn, targetWorkspace, type Role } from "../auth/policy";
+import { assertReadable, assertWritable, listedOwner, roleIn, targetWorkspace, viewerOf, type Role } from "../auth/policy";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../db/errors";
 import {
@@ -10,15 +10,15 @@ import {
   isSlugTaken,
   listProjects,
   moveProjectToTrash,
-  setStar,
+  projectStarTables,
   updateProjectFields,
   type ModelName,
   type ProjectRef,
   type ProjectView,
-  type Viewer,
 } from "../db/projects";
 import type { ModelView } from "../db/models";
 import type { ViewPreferences } from "../db/schema";
+import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { copyIcon } from "./project-icons";
@@ -69,10 +69,6 @@ export function slugify(name: string): string {
     .replace(/-+$/, "");
 }
 
-function viewerOf(actor: Actor): Viewer {
-  return isSignedIn(actor) ? { userId: actor.userId, workspaceId: actor.workspaceId } : {};
-}
-
 /** Loads a live project the actor may read; private ones of others are NOT_FOUND. */
 export async function getProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ view: ProjectView; isOwner: boolean }> {
   const view = await findProject(deps.db, ref, viewerOf(actor));
@@ -115,8 +111,7 @@ export async function getProjectWithModels(
 }
 
 export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owner?: string; limit: number }) {
-  const owner = params.owner ?? (isSignedIn(actor) ? actor.username : undefined);
-  if (!owner) throw new ApiError("UNAUTHORIZED", "Sign in or name an owner: ?username=<owner>");
+  const owner = listedOwner(actor, params.owner);
   const result = await listProjects(deps.db, { owner, viewer: viewerOf(actor), limit: params.limit });
   if (!result.ownerFound) throw new ApiError("NOT_FOUND", `Owner ${owner} not found`);
   // Outsiders count only the public models of the public projects they see.
@@ -158,7 +153,7 @@ export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, p
   const changing = Object.values(changes).some((value) => value !== undefined);
   if (starred !== undefined && !changing) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { kind: "starred", starred, starCount: await setStar(deps.db, view.project.id, actor.userId, starred) };
+    return { kind: "starred", starred, starCount: await setStar(deps.db, projectStarTables, view.project.id, actor.userId, starred) };
   }
 
   await assertWritable(deps, actor, view.project, "Project");

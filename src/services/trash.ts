@@ -2,6 +2,7 @@ import type { Actor } from "../auth/actor";
 import { targetWorkspace } from "../auth/policy";
 import type { Deps } from "../context";
 import type { Database, Queryable } from "../db/client";
+import { deleteTrashedDataset, restoreTrashedDataset } from "../db/datasets";
 import { isUniqueViolation } from "../db/errors";
 import { deleteTrashedModel, modelIdsOfProject, restoreTrashedModel } from "../db/models";
 import { deleteTrashedProject, restoreTrashedProject } from "../db/projects";
@@ -21,7 +22,7 @@ interface TrashHandler {
   purge(tx: Queryable, item: TrashItem): Promise<{ keys: string[]; cascadedModels: number }>;
 }
 
-const HANDLERS: Partial<Record<TrashType, TrashHandler>> = {
+const HANDLERS: Record<TrashType, TrashHandler> = {
   project: {
     async restore(tx, item) {
       if (!(await restoreTrashedProject(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Project not found in trash");
@@ -36,6 +37,18 @@ const HANDLERS: Partial<Record<TrashType, TrashHandler>> = {
       return { keys, cascadedModels: modelIds.length };
     },
   },
+  dataset: {
+    async restore(tx, item) {
+      if (!(await restoreTrashedDataset(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Dataset not found in trash");
+      return { restoredModels: 0 };
+    },
+    async purge(tx, item) {
+      // Models trained on it keep their datasetId: it records what they were trained on.
+      const keys = await removeObjectsOf(tx, [item.resourceId]);
+      await deleteTrashedDataset(tx, item.resourceId);
+      return { keys, cascadedModels: 0 };
+    },
+  },
   model: {
     async restore(tx, item) {
       if (!(await restoreTrashedModel(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Model not found in trash");
@@ -48,12 +61,6 @@ const HANDLERS: Partial<Record<TrashType, TrashHandler>> = {
     },
   },
 };
-
-function handlerFor(type: TrashType): TrashHandler {
-  const handler = HANDLERS[type];
-  if (!handler) throw new ApiError("NOT_FOUND", `No ${type} in trash`);
-  return handler;
-}
 
 export async function listWorkspaceTrash(deps: Deps, actor: Actor, params: { owner?: string; type: TrashType | "all"; page: number; limit: number }) {
   const workspace = await targetWorkspace(deps, actor, params.owner);
@@ -88,7 +95,7 @@ export async function restoreFromTrash(deps: Deps, actor: Actor, input: { id: st
   try {
     return await deps.db.transaction(async (tx) => {
       if (!(await deleteTrashRow(tx, item))) throw new ApiError("NOT_FOUND", `No ${input.type} ${input.id} in trash`);
-      return handlerFor(item.resourceType).restore(tx, item);
+      return HANDLERS[item.resourceType].restore(tx, item);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `A live ${input.type} named ${item.slug} already exists; rename it first`);
@@ -123,7 +130,7 @@ export async function deleteFromTrash(deps: Deps, actor: Actor, input: { id: str
 async function purgeItem(db: Database, bucket: R2Bucket, item: TrashItem) {
   const result = await db.transaction(async (tx) => {
     if (!(await deleteTrashRow(tx, item))) return null;
-    return handlerFor(item.resourceType).purge(tx, item);
+    return HANDLERS[item.resourceType].purge(tx, item);
   });
   if (result?.keys.length) await bucket.delete(result.keys);
   return result;

@@ -62,6 +62,37 @@ const CASES: Record<string, Case[]> = {
     { name: "valid", send: (t) => call("DELETE", `/api/projects/${t.username}/c-doomed`, { auth: t.key }) },
     { name: "missing", send: (t) => call("DELETE", `/api/projects/${t.username}/nope`, { auth: t.key }) },
   ],
+  post_api_datasets: [
+    { name: "valid", send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-new-data", name: "New data", classNames: ["a"] } }) },
+    { name: "invalid license", send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", license: "BSD-3-Clause" } }) },
+    { name: "foreign owner", send: (t, o) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", owner: o.username } }) },
+  ],
+  get_api_datasets_owner: [
+    { name: "valid", send: (t) => call("GET", `/api/datasets/${t.username}?limit=5`, { auth: t.key }) },
+    { name: "anonymous", send: (t) => call("GET", `/api/datasets/${t.username}`) },
+    { name: "bad limit", send: (t) => call("GET", `/api/datasets/${t.username}?limit=0`, { auth: t.key }) },
+    { name: "unknown owner", send: () => call("GET", "/api/datasets/nobody-at-all") },
+  ],
+  get_api_datasets_owner_dataset: [
+    { name: "valid", send: (t) => call("GET", `/api/datasets/${t.username}/c-data`, { auth: t.key }) },
+    { name: "outsider, private", send: (t, o) => call("GET", `/api/datasets/${t.username}/c-private-data`, { auth: o.key }) },
+    { name: "invalid name", send: (t) => call("GET", `/api/datasets/${t.username}/Bad_Name`, { auth: t.key }) },
+  ],
+  patch_api_datasets_owner_dataset: [
+    { name: "valid", send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { tags: ["x"], classColors: { a: "#00ff00" } } }) },
+    { name: "star", send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { starred: true } }) },
+    { name: "bad body", send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { format: "voc" } }) },
+    { name: "outsider", send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { name: "x" } }) },
+  ],
+  delete_api_datasets_owner_dataset: [
+    { name: "valid", send: (t) => call("DELETE", `/api/datasets/${t.username}/c-doomed-data`, { auth: t.key }) },
+    { name: "missing", send: (t) => call("DELETE", `/api/datasets/${t.username}/nope`, { auth: t.key }) },
+  ],
+  get_api_datasets_owner_dataset_models: [
+    { name: "valid", send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`, { auth: t.key }) },
+    { name: "anonymous", send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`) },
+    { name: "missing", send: (t) => call("GET", `/api/datasets/${t.username}/nope/models`, { auth: t.key }) },
+  ],
   get_api_trash: [
     { name: "valid", send: (t) => call("GET", "/api/trash", { auth: t.key }) },
     { name: "bad type", send: (t) => call("GET", "/api/trash?type=folder", { auth: t.key }) },
@@ -210,6 +241,11 @@ describe.skipIf(!spec)("the official contract", () => {
         trainResults: [{ epoch: 1, fitness: 0.5, metrics: { "metrics/mAP50(B)": 0.6 } }],
       },
     });
+    // Datasets: a public one that c-rich was trained on, a private one, one to delete.
+    const datasetId = (await body(await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-data", name: "Data", visibility: "public" } }))).id;
+    await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-private-data", name: "Private" } });
+    await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-doomed-data", name: "Doomed" } });
+    await call("PATCH", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key, json: { datasetId } });
     const upload = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: t.modelId!, filename: "a.pt", contentType: "application/octet-stream", totalBytes: 4 } }));
     await call("PUT", new URL(upload.uploadUrl).pathname + new URL(upload.uploadUrl).search, { body: new Uint8Array(4), headers: { "Content-Type": "application/octet-stream", "Content-Length": "4" } });
     t.uploadId = upload.sessionId;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MODEL_STATUSES } from "../../db/tables/models";
 
 /** Field shapes shared by several resources, as the contract writes them. */
 export const NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -36,6 +37,8 @@ export const Region = z.enum(["us", "eu", "ap"]).openapi({ description: "Data re
 
 export const TASKS = ["detect", "segment", "semantic", "depth", "classify", "pose", "obb"] as const;
 export const Task = z.enum(TASKS).openapi({ description: "YOLO task type" });
+
+export const ModelStatus = z.enum(MODEL_STATUSES).openapi({ description: "Training/model status" });
 
 export const Tags = z.array(z.string().max(50)).max(50);
 

@@ -1,10 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { isId } from "../../ids";
-import { DisplayName, License, Metadata, Region, Slug, Task, Timestamp, Username, Visibility } from "../common/schemas";
+import { DisplayName, License, Metadata, ModelStatus, Region, Slug, Task, Timestamp, Username, Visibility } from "../common/schemas";
+import { DatasetId } from "../datasets/schemas";
 import { ProjectId } from "../projects/schemas";
-
-export const MODEL_STATUS_VALUES = ["pending", "untrained", "starting", "running", "completed", "failed", "cancelled"] as const;
-export const ModelStatus = z.enum(MODEL_STATUS_VALUES).openapi({ description: "Training/model status" });
 
 export const ModelId = z
   .string()
@@ -146,7 +144,7 @@ export const ModelUpdate = z
     license: License.optional(),
     visibility: Visibility.optional(),
     task: Task.optional(),
-    datasetId: z.union([z.string().max(100), z.null()]).optional(),
+    datasetId: z.union([DatasetId, z.null()]).optional().openapi({ description: "The dataset the model was trained on (one the caller can read), or null" }),
     trainArgs: Metadata.optional(),
   })
   .openapi("ModelUpdate");

@@ -2,6 +2,11 @@ import type { ProjectView } from "../../db/projects";
 import type { ModelSummary } from "../../services/projects";
 import type { ProjectJson } from "./schemas";
 
+/** Where a project's uploaded icon is served. */
+export function projectIconUrl(baseUrl: string, projectId: string): string {
+  return `${baseUrl}/api/projects/${projectId}/icon`;
+}
+
 /** The one presenter of a project: the contract's Project, nothing from the row beyond it. */
 export function toProject(view: ProjectView, baseUrl: string, models: ModelSummary = { count: 0, names: [] }): ProjectJson {
   const p = view.project;
@@ -16,7 +21,7 @@ export function toProject(view: ProjectView, baseUrl: string, models: ModelSumma
     ...(p.license ? { license: p.license as ProjectJson["license"] } : {}),
     ...(p.iconColor ? { iconColor: p.iconColor } : {}),
     ...(p.iconLetter ? { iconLetter: p.iconLetter } : {}),
-    ...(p.iconKey ? { iconImage: `${baseUrl}/api/projects/${p.id}/icon` } : {}),
+    ...(p.iconKey ? { iconImage: projectIconUrl(baseUrl, p.id) } : {}),
     modelCount: models.count,
     modelNames: models.names,
     starCount: p.starCount,

@@ -1,5 +1,5 @@
 import type { Deps } from "../../context";
-import { findJob, takeJob, upsertRunner, type JobRow } from "../../db/jobs";
+import { findJob, takeJob, upsertRunner } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";

@@ -7,6 +7,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
   owner: "someone",
   project: "x",
   projectId: `prj_${"0".repeat(20)}`,
+  datasetId: `dst_${"0".repeat(20)}`,
   sessionId: `upl_${"0".repeat(20)}`,
   modelId: `mdl_${"0".repeat(20)}`,
   exportId: `exp_${"0".repeat(20)}`,

@@ -121,7 +121,8 @@ describe("bad input to every operation", () => {
     const { projectId, modelId } = await newModel(t, "swept");
     const { project } = await body(await call("GET", `/api/projects/${projectId}`, { auth: t.key }));
     const { model } = await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }));
-    const real: Record<string, string> = { owner: t.username, project: project.project, projectId, model: model.model, modelId };
+    const { id: datasetId, dataset } = await body(await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "swept-data", name: "Swept" } }));
+    const real: Record<string, string> = { owner: t.username, project: project.project, projectId, model: model.model, modelId, dataset, datasetId };
     // Well-formed ids of the right kind that name nothing, and a slug nobody has.
     const nothing = (name: string) => {
       const kind = ({ sessionId: "upload", keyId: "apiKey" } as Record<string, string>)[name] ?? name.replace(/Id$/, "");
