@@ -103,7 +103,7 @@ async function benchRequests() {
 
   // Each key and each client IP serves PER_IDENTITY consecutive requests of the whole run, then is
   // never used again, so the per-minute limits never interfere with the figures.
-  const keyedSeconds = 3 * ROUNDS * (1 + 2 * SECONDS);
+  const keyedSeconds = 4 * ROUNDS * (1 + 2 * SECONDS);
   const keys = await makeKeys(Math.ceil((keyedSeconds * 600) / PER_IDENTITY));
   let keyUses = 0;
   let ipUses = 0;
@@ -116,6 +116,7 @@ async function benchRequests() {
     const n = Math.floor(ipUses++ / PER_IDENTITY);
     return { "cf-connecting-ip": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
   };
+  const trainedProjectId = await trainedProject((await makeKeys(1))[0]!);
   // The floor's "same query" target runs the SQL the API's project read sends, through the bare driver.
   const statement = projectWithModelsQuery(drizzle.mock() as unknown as Database, { id: projectId }, { userId: dev.userId }, { limit: 100 }).toSQL();
   await fetch(`${floor}/read-statement`, { method: "POST", body: JSON.stringify({ sql: statement.sql, params: statement.params }) });
@@ -125,6 +126,7 @@ async function benchRequests() {
 
   const targets: Record<string, () => Target> = {
     "API GET /api/projects/{id} (key)": () => ({ url: `${dev.baseUrl}/api/projects/${projectId}`, headers: keyed() }),
+    "API GET trained project /api/projects/{id} (20 models x 300 epochs, key)": () => ({ url: `${dev.baseUrl}/api/projects/${trainedProjectId}`, headers: keyed() }),
     "API GET /api/projects?limit=20 (key)": () => ({ url: `${dev.baseUrl}/api/projects?limit=20`, headers: keyed() }),
     "API GET /api/health (anonymous)": () => ({ url: `${dev.baseUrl}/api/health`, headers: anonymous() }),
     // Authenticated and counted by the limiter, then refused by validation before any database work.
@@ -147,6 +149,21 @@ async function benchRequests() {
     console.log(`  round ${round + 1}/${ROUNDS} done`);
   }
   return Object.keys(targets).map((name) => summarize(name, latency[name]!, throughput[name]!));
+}
+
+/** A project of 20 trained models with 300 epochs of results each: a read that must not haul the results. */
+async function trainedProject(key: string): Promise<string> {
+  const headers = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
+  const post = async (path: string, json: unknown) => {
+    const response = await fetch(`${dev.baseUrl}${path}`, { method: "POST", headers, body: JSON.stringify(json) });
+    if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  const { id } = await post("/api/projects", { project: `bench-trained-${Date.now()}` });
+  const metrics = Object.fromEntries(["box_loss", "cls_loss", "dfl_loss", "precision(B)", "recall(B)", "mAP50(B)", "mAP50-95(B)", "lr"].map((name) => [`metrics/${name}`, 0.123456789]));
+  const trainResults = Array.from({ length: 300 }, (_, epoch) => ({ epoch: epoch + 1, fitness: 0.5, metrics }));
+  for (let m = 0; m < 20; m++) await post("/api/models", { projectId: id, model: `trained-${m}`, trainResults });
+  return id;
 }
 
 function makeFile(mb: number): string {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
 import type { StarTables } from "./stars";
 import { jobs, modelExports, modelFiles, models, modelStars, projects, trashItems, workspaces } from "./schema";
@@ -23,6 +23,8 @@ export interface ModelView {
   isStarred: boolean;
   /** The current weights (best.pt, else last.pt, else another .pt), null without any. */
   weights: WeightsFile | null;
+  /** Epochs in its training results; lists count them without loading the results. */
+  epochCount: number;
 }
 
 /** A weights file as jobs name it: they work on the revision current when they were made. */
@@ -64,8 +66,13 @@ const onnxExport = sql<ModelFileRef | null>`(select json_build_object('id', ${mo
 
 /** The columns a ModelView adds to a model row (null-safe when a left join finds no model). */
 export function modelViewExtras(userId?: string) {
-  return { isStarred: starredBy(userId), weights };
+  return { isStarred: starredBy(userId), weights, epochCount };
 }
+
+const epochCount = sql<number>`coalesce(jsonb_array_length(${models.trainResults}), 0)`.mapWith(Number);
+
+/** A model row without its training results (null): what lists select unless they show charts. */
+export const modelWithoutResults = { ...getTableColumns(models), trainResults: sql<ModelRow["trainResults"]>`null` };
 
 /** Model views, with `extra` columns beside them. */
 function viewQuery<Extra extends Record<string, SQL>>(db: Queryable, userId?: string, extra = {} as Extra) {

@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "./client";
 import type { StarTables } from "./stars";
 import { memberOf, type Viewer } from "./viewer";
-import { modelViewExtras, type ModelView } from "./models";
+import { modelViewExtras, modelWithoutResults, type ModelView } from "./models";
 import { models, projects, projectStars, storageObjects, trashItems, workspaces } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -60,14 +60,21 @@ function listingColumns(viewer: Viewer) {
   return { project: projects, owner: workspaces.username, region: workspaces.region, isStarred: starredBy(viewer.userId), modelNames: modelNamesOfProject };
 }
 
+/** Which models a project read loads: at most `limit`, `ids` narrows them, `charts` adds their training results. */
+export interface ProjectModelsParams {
+  ids?: string[];
+  limit: number;
+  charts?: boolean;
+}
+
 /**
- * One statement: a live project with its model names and its live models, newest first (at
- * most `limit`; `ids` narrows them). The models ride on the project row through a left join.
- * Exported as a builder so the benchmark's floor can run the very same SQL through the bare driver.
+ * One statement: a live project with its model names and its live models, newest first. The
+ * models ride on the project row through a left join. Exported as a builder so the benchmark's
+ * floor can run the very same SQL through the bare driver.
  */
-export function projectWithModelsQuery(db: Queryable, ref: ProjectRef, viewer: Viewer, params: { ids?: string[]; limit: number }) {
+export function projectWithModelsQuery(db: Queryable, ref: ProjectRef, viewer: Viewer, params: ProjectModelsParams) {
   return db
-    .select({ ...listingColumns(viewer), model: models, modelExtras: modelViewExtras(viewer.userId) })
+    .select({ ...listingColumns(viewer), model: params.charts ? models : modelWithoutResults, modelExtras: modelViewExtras(viewer.userId) })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .leftJoin(models, and(eq(models.projectId, projects.id), isNull(models.deletedAt), params.ids ? inArray(models.id, params.ids) : undefined))
@@ -80,7 +87,7 @@ export async function findProjectWithModels(
   db: Queryable,
   ref: ProjectRef,
   viewer: Viewer,
-  params: { ids?: string[]; limit: number },
+  params: ProjectModelsParams,
 ): Promise<{ view: ProjectListing; models: ModelView[] } | undefined> {
   const rows = await projectWithModelsQuery(db, ref, viewer, params);
   const first = rows[0];

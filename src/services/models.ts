@@ -128,7 +128,7 @@ export async function createModel(deps: Deps, actor: Actor, input: ModelCreate):
   };
   try {
     const model = await insertModel(deps.db, values);
-    return { model, owner: project.owner, region: project.region, project: pick(project.project), isStarred: false, weights: null };
+    return { model, owner: project.owner, region: project.region, project: pick(project.project), isStarred: false, weights: null, epochCount: model.trainResults?.length ?? 0 };
   } catch (error) {
     if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Model ${slug} already exists in ${project.owner}/${project.project.slug}`);
     throw error;

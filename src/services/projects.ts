@@ -13,6 +13,7 @@ import {
   projectStarTables,
   updateProjectFields,
   type ModelName,
+  type ProjectModelsParams,
   type ProjectRef,
   type ProjectView,
 } from "../db/projects";
@@ -101,7 +102,7 @@ export async function getProjectWithModels(
   deps: Deps,
   actor: Actor,
   ref: ProjectRef,
-  params: { ids?: string[]; limit: number },
+  params: ProjectModelsParams,
 ): Promise<{ view: ProjectView; isOwner: boolean; summary: ModelSummary; models: ModelView[] }> {
   const found = await findProjectWithModels(deps.db, ref, viewerOf(actor), params);
   if (!found) throw new ApiError("NOT_FOUND", "Project not found");

@@ -47,7 +47,7 @@ export const listCompletedModelsRoute = createRoute({
 
 export const handleListModels: AppHandler<typeof listModelsRoute> = async (c) => {
   const { projectId, ids, limit, fields } = c.req.valid("query");
-  const { view, models } = await getProjectWithModels(c.var.deps, c.var.actor, { id: projectId }, { ids, limit });
+  const { view, models } = await getProjectWithModels(c.var.deps, c.var.actor, { id: projectId }, { ids, limit, charts: fields === "charts" });
   return c.json({ models: models.map((model) => withAliases(toModel(model, { charts: fields === "charts" }), model.project.id)), region: view.region }, 200);
 };
 

@@ -71,7 +71,7 @@ export function toProjectModelSummary(view: ModelView) {
     ...(m.bestEpoch !== null ? { bestEpoch: m.bestEpoch } : {}),
     ...(m.bestFitness !== null ? { bestFitness: m.bestFitness } : {}),
     ...(m.metrics ? { metrics: m.metrics } : {}),
-    epochCount: m.trainResults?.length ?? 0,
+    epochCount: view.epochCount,
     ...(m.startedAt ? { startedAt: m.startedAt.toISOString() } : {}),
     hasWeights: view.weights !== null,
     ...(view.weights ? { file: { size: view.weights.sizeBytes } } : {}),

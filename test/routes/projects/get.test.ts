@@ -69,6 +69,23 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
     }
   });
 
+  it("counts each model's epochs without loading its training results, which only fields=charts returns", async () => {
+    const t = await newTenant();
+    const { id: projectId } = await createProject(t.key, { project: "trained" });
+    const trainResults = [1, 2, 3].map((epoch) => ({ epoch, fitness: epoch / 10, metrics: { "metrics/mAP50(B)": epoch / 4 } }));
+    await call("POST", "/api/models", { auth: t.key, json: { projectId, model: "three-epochs", trainResults } });
+    await call("POST", "/api/models", { auth: t.key, json: { projectId, model: "untrained" } });
+
+    const detail = await body(await call("GET", `/api/projects/${projectId}`, { auth: t.key }));
+    expect(detail.models.map((m: { model: string; epochCount: number }) => [m.model, m.epochCount])).toEqual([["untrained", 0], ["three-epochs", 3]]);
+    expect(JSON.stringify(detail)).not.toContain("trainResults");
+
+    const plain = await body(await call("GET", `/api/models?projectId=${projectId}`, { auth: t.key }));
+    expect(plain.models.every((m: object) => !("trainResults" in m))).toBe(true);
+    const charts = await body(await call("GET", `/api/models?projectId=${projectId}&fields=charts`, { auth: t.key }));
+    expect(charts.models.find((m: { model: string }) => m.model === "three-epochs").trainResults).toEqual(trainResults);
+  });
+
   it("answers 400 for an invalid owner and 404 for an unknown project", async () => {
     const t = await newTenant();
     expect((await call("GET", `/api/projects/AB/x`, { auth: t.key })).status).toBe(400);
