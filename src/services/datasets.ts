@@ -54,11 +54,11 @@ export interface DatasetPatch {
 const TRAINED_MODELS_LIMIT = 1000;
 
 /** Loads a live dataset the actor may read; private ones of others are NOT_FOUND. */
-export async function getDataset(deps: Deps, actor: Actor, ref: DatasetRef): Promise<{ view: DatasetView; isOwner: boolean }> {
+export async function getDataset(deps: Deps, actor: Actor, ref: DatasetRef): Promise<DatasetView> {
   const view = await findDataset(deps.db, ref, viewerOf(actor));
   if (!view) throw new ApiError("NOT_FOUND", "Dataset not found");
-  const role = await assertReadable(deps, actor, view.dataset, "Dataset");
-  return { view, isOwner: role === "owner" || role === "admin" };
+  await assertReadable(deps, actor, view.dataset, "Dataset");
+  return view;
 }
 
 export async function listOwnerDatasets(deps: Deps, actor: Actor, params: { owner?: string; slug?: string; limit: number }) {
@@ -99,7 +99,7 @@ export async function createDataset(deps: Deps, actor: Actor, input: DatasetCrea
 
 /** Changes a dataset, or (`{starred}` alone) stars it for the caller; answers its URL name. */
 export async function updateDataset(deps: Deps, actor: Actor, ref: DatasetRef, patch: DatasetPatch): Promise<{ slug: string; starCount?: number }> {
-  const { view } = await getDataset(deps, actor, ref);
+  const view = await getDataset(deps, actor, ref);
   const { starred, ...changes } = patch;
   const changing = Object.values(changes).some((value) => value !== undefined);
   if (starred !== undefined && !changing) {
@@ -122,13 +122,13 @@ export async function updateDataset(deps: Deps, actor: Actor, ref: DatasetRef, p
 
 /** Soft delete: the dataset goes to the trash for 30 days. */
 export async function trashDataset(deps: Deps, actor: Actor, ref: DatasetRef): Promise<void> {
-  const { view } = await getDataset(deps, actor, ref);
+  const view = await getDataset(deps, actor, ref);
   await assertWritable(deps, actor, view.dataset, "Dataset");
   if (!(await moveDatasetToTrash(deps.db, view.dataset, deps.now()))) throw new ApiError("NOT_FOUND", "Dataset not found");
 }
 
 /** The models trained on a readable dataset that the actor may see, newest first. */
 export async function trainedModels(deps: Deps, actor: Actor, ref: DatasetRef) {
-  const { view } = await getDataset(deps, actor, ref);
+  const view = await getDataset(deps, actor, ref);
   return modelsTrainedOn(deps.db, view.dataset.id, viewerOf(actor), TRAINED_MODELS_LIMIT);
 }

@@ -33,7 +33,7 @@ export const getDatasetByIdRoute = createRoute({
 });
 
 async function answer(c: Context<AppEnv>, ref: DatasetRef, aliases: boolean) {
-  const { view } = await getDataset(c.var.deps, c.var.actor, ref);
+  const view = await getDataset(c.var.deps, c.var.actor, ref);
   const dataset = toDatasetDetail(view);
   return c.json({ dataset: aliases ? withAliases(dataset) : dataset }, 200);
 }

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { listOwnerDatasets } from "../../services/datasets";
-import { Limit, Username, json } from "../common/schemas";
+import { Limit, Slug, Username, json } from "../common/schemas";
 import { toDataset, withAliases } from "./presenter";
 import { ListDatasetsResponse } from "./schemas";
 
@@ -25,7 +25,7 @@ export const listDatasetsRoute = createRoute({
     query: z.object({
       username: Username.optional().openapi({ description: "Filter by username" }),
       owner: Username.optional().openapi({ description: "Workspace owner username" }),
-      slug: z.string().max(128).optional().openapi({ description: "Fetch a single dataset by slug" }),
+      slug: Slug.optional().openapi({ description: "Fetch a single dataset by slug" }),
       limit: Limit(1000, 1000),
       ...SampleFlags,
     }),
