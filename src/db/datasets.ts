@@ -138,6 +138,17 @@ export async function deleteTrashedDataset(tx: Queryable, id: string): Promise<v
   await tx.delete(datasets).where(and(eq(datasets.id, id), isNotNull(datasets.deletedAt)));
 }
 
+/** The id of a live dataset, by owner and slug, that the viewer may read; undefined otherwise. */
+export async function readableDatasetId(db: Queryable, ref: { owner: string; slug: string }, viewer: Viewer): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: datasets.id })
+    .from(datasets)
+    .innerJoin(workspaces, eq(workspaces.id, datasets.workspaceId))
+    .where(and(refMatches(ref), isNull(datasets.deletedAt), or(eq(datasets.visibility, "public"), memberOf(datasets.workspaceId, viewer))))
+    .limit(1);
+  return row?.id;
+}
+
 /** A model trained on a dataset, as the dataset's page lists it. */
 export interface TrainedModelRow {
   model: Pick<typeof models.$inferSelect, "id" | "slug" | "name" | "status" | "task" | "epochs" | "bestEpoch" | "bestFitness" | "metrics" | "startedAt" | "completedAt" | "createdAt">;

@@ -1,12 +1,14 @@
 import { isSignedIn, type Actor } from "../auth/actor";
 import { assertReadable, assertWritable, listedOwner, targetWorkspace, viewerOf } from "../auth/policy";
 import type { Deps } from "../context";
+import type { Queryable } from "../db/client";
 import {
   datasetStarTables,
   findDataset,
   insertDataset,
   listDatasets,
   modelsTrainedOn,
+  readableDatasetId,
   moveDatasetToTrash,
   updateDatasetFields,
   type DatasetRef,
@@ -125,6 +127,19 @@ export async function trashDataset(deps: Deps, actor: Actor, ref: DatasetRef): P
   const view = await getDataset(deps, actor, ref);
   await assertWritable(deps, actor, view.dataset, "Dataset");
   if (!(await moveDatasetToTrash(deps.db, view.dataset, deps.now()))) throw new ApiError("NOT_FOUND", "Dataset not found");
+}
+
+const DATASET_URI = /^ul:\/\/([a-z0-9-]{4,32})\/datasets\/([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+/**
+ * The dataset a model's training arguments name (`data: ul://owner/datasets/slug`, what the
+ * ultralytics client trains on), when the model's workspace can read it: how uploaded and
+ * inspected models come to be listed on their dataset. Anything else names no dataset here.
+ */
+export async function datasetOfTrainArgs(db: Queryable, trainArgs: Record<string, unknown> | null | undefined, workspaceId: string): Promise<string | undefined> {
+  const match = typeof trainArgs?.data === "string" ? DATASET_URI.exec(trainArgs.data) : null;
+  if (!match) return undefined;
+  return readableDatasetId(db, { owner: match[1]!, slug: match[2]! }, { workspaceId });
 }
 
 /** The models trained on a readable dataset that the actor may see, newest first. */

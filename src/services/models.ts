@@ -23,7 +23,7 @@ import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { signedDownloadUrl } from "../storage/signed-url";
-import { getDataset } from "./datasets";
+import { datasetOfTrainArgs, getDataset } from "./datasets";
 import { getProject, slugify } from "./projects";
 
 const DOWNLOAD_TTL_MS = 60 * 60 * 1000;
@@ -116,6 +116,7 @@ export async function createModel(deps: Deps, actor: Actor, input: ModelCreate):
     status: input.completedAt ? "completed" : "untrained",
     metadata: input.metadata ?? {},
     trainArgs: input.trainArgs ?? null,
+    datasetId: (await datasetOfTrainArgs(deps.db, input.trainArgs, project.project.workspaceId)) ?? null,
     trainResults: input.trainResults?.map((row) => ({ epoch: row.epoch, metrics: row.metrics ?? {}, ...(row.fitness !== undefined ? { fitness: row.fitness } : {}), ...(row.timestamp ? { timestamp: row.timestamp } : {}) })) ?? null,
     epochs: input.epochs ?? input.trainResults?.length ?? null,
     bestEpoch: best?.epoch ?? null,
@@ -156,11 +157,12 @@ export async function updateModel(deps: Deps, actor: Actor, ref: ModelRef, patch
     return { kind: "starred", starred, starCount: await setStar(deps.db, modelStarTables, view.model.id, actor.userId, starred) };
   }
   await assertModelWritable(deps, actor, view);
-  // A model may only name a dataset its editor can see.
+  // A model may only name a dataset its editor can see; new training arguments may name one.
   if (changes.datasetId) await getDataset(deps, actor, { id: changes.datasetId });
+  const linked = changes.datasetId === undefined ? await datasetOfTrainArgs(deps.db, changes.trainArgs, view.model.workspaceId) : undefined;
   const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.model.slug : undefined);
   try {
-    const updated = await updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() });
+    const updated = await updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), ...(linked ? { datasetId: linked } : {}), updatedAt: deps.now() });
     if (!updated) throw new ApiError("NOT_FOUND", "Model not found");
     return { kind: "updated", slug: updated.slug };
   } catch (error) {

@@ -8,6 +8,7 @@ import { addObject } from "../../db/storage";
 import { ApiError } from "../../errors";
 import { jobOutputPrefix } from "../../storage/keys";
 import { signedDownloadUrl } from "../../storage/signed-url";
+import { datasetOfTrainArgs } from "../datasets";
 
 const INPUT_URL_TTL_MS = 6 * 60 * 60 * 1000;
 
@@ -68,6 +69,7 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
     inputs: weightsInput,
     async complete(tx, deps, job, done) {
       const meta = done.result as InspectResult;
+      const linkedDataset = await datasetOfTrainArgs(tx, meta.trainArgs, job.workspaceId);
       await updateModelFields(tx, job.modelId!, {
         ...(meta.task ? { task: meta.task } : {}),
         ...(meta.classNames ? { classNames: meta.classNames } : {}),
@@ -75,6 +77,7 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
         ...(meta.parameters ? { parameters: meta.parameters } : {}),
         ...(meta.architecture ? { architecture: meta.architecture, baseModel: meta.architecture } : {}),
         ...(meta.trainArgs ? { trainArgs: meta.trainArgs } : {}),
+        ...(linkedDataset ? { datasetId: linkedDataset } : {}),
         ...(meta.metrics ? { metrics: meta.metrics } : {}),
         ...(meta.trainResults?.length ? { trainResults: meta.trainResults, epochs: meta.trainResults.length } : {}),
         ...(meta.bestEpoch !== undefined ? { bestEpoch: meta.bestEpoch } : {}),

@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { datasets, models } from "../../../src/db/schema";
+import { datasets, jobs, models } from "../../../src/db/schema";
 import { body, call, newModel, newTenant, withDb, type Tenant } from "../../helpers";
+import { claim, heartbeat, report, uploadWeights } from "../../runner-protocol";
 
 async function newDataset(t: Tenant, json: Record<string, unknown>): Promise<string> {
   const response = await call("POST", "/api/datasets", { auth: t.key, json });
@@ -221,5 +222,37 @@ describe("GET /api/datasets/{id}/models", () => {
     }
     const model = (await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }))).model;
     expect(model).toMatchObject({ datasetId, name: "picky" });
+  });
+
+  it("links a model to the dataset its training arguments name (ul://owner/datasets/slug) when its workspace can read it", async () => {
+    const t = await newTenant();
+    const other = await newTenant();
+    const own = await newDataset(t, { dataset: "linked", name: "Linked" });
+    const foreignPublic = await newDataset(other, { dataset: "open-data", name: "Open", visibility: "public" });
+    await newDataset(other, { dataset: "closed-data", name: "Closed" });
+    const { id: projectId } = await body(await call("POST", "/api/projects", { auth: t.key, json: { project: "by-args" } }));
+    const create = async (model: string, data: string) =>
+      (await body(await call("POST", "/api/models", { auth: t.key, json: { projectId, model, trainArgs: { data, epochs: 3 } } }))).id as string;
+    const datasetOf = async (id: string) => (await body(await call("GET", `/api/models/${id}`, { auth: t.key }))).model.datasetId;
+
+    expect(await datasetOf(await create("on-own", `ul://${t.username}/datasets/linked`))).toBe(own);
+    expect(await datasetOf(await create("on-public", `ul://${other.username}/datasets/open-data`))).toBe(foreignPublic);
+    expect(await datasetOf(await create("on-closed", `ul://${other.username}/datasets/closed-data`))).toBeUndefined();
+    expect(await datasetOf(await create("on-yaml", "coco8.yaml"))).toBeUndefined();
+    expect((await body(await call("GET", `/api/datasets/${own}/models`, { auth: t.key }))).models.map((m: { model: string }) => m.model)).toEqual(["on-own"]);
+
+    // New training arguments link an existing model; an inspected checkpoint's do too.
+    const { modelId: patched } = await newModel(t, "patched");
+    await call("PATCH", `/api/models/${patched}`, { auth: t.key, json: { trainArgs: { data: `ul://${t.username}/datasets/linked` } } });
+    expect(await datasetOf(patched)).toBe(own);
+
+    const { modelId: inspected } = await newModel(t, "inspected");
+    await uploadWeights(t.key, inspected, new Uint8Array(16));
+    const [job] = await withDb((db) => db.select().from(jobs).where(and(eq(jobs.modelId, inspected), eq(jobs.kind, "inspect"))));
+    const { claim: c } = await claim(job!.id, (await heartbeat()).runnerId);
+    await report(c!, { type: "started" });
+    const done = await report(c!, { type: "completed", outputs: [], result: { task: "detect", trainArgs: { data: `ul://${t.username}/datasets/linked`, epochs: 2 } } });
+    expect(done.status).toBe(200);
+    expect(await datasetOf(inspected)).toBe(own);
   });
 });
