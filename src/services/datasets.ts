@@ -14,11 +14,10 @@ import {
   type DatasetRef,
   type DatasetView,
 } from "../db/datasets";
-import { isUniqueViolation } from "../db/errors";
 import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
-import { slugify } from "./projects";
+import { isStarOnly, orConflict, slugAfterEdit } from "./resource-edits";
 
 export interface DatasetCreate {
   slug: string;
@@ -73,53 +72,48 @@ export async function listOwnerDatasets(deps: Deps, actor: Actor, params: { owne
 export async function createDataset(deps: Deps, actor: Actor, input: DatasetCreate): Promise<DatasetView> {
   const workspace = await targetWorkspace(deps, actor, input.owner);
   const now = deps.now();
-  try {
-    const dataset = await insertDataset(deps.db, {
-      id: newId("dataset"),
-      workspaceId: workspace.id,
-      slug: input.slug,
-      name: input.name,
-      description: input.description ?? "",
-      metadata: input.metadata ?? {},
-      visibility: input.visibility ?? "private",
-      task: input.task ?? "detect",
-      format: input.format ?? "yolo",
-      classNames: input.classNames ?? [],
-      tags: input.tags ?? [],
-      license: input.license ?? null,
-      imageCount: input.imageCount ?? 0,
-      iconLetter: input.name.trim().charAt(0).toUpperCase(),
-      createdAt: now,
-      updatedAt: now,
-    });
-    return { dataset, owner: workspace.username, region: workspace.region, isStarred: false };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Dataset ${input.slug} already exists in ${workspace.username}`);
-    throw error;
-  }
+  const dataset = await orConflict(
+    () =>
+      insertDataset(deps.db, {
+        id: newId("dataset"),
+        workspaceId: workspace.id,
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? "",
+        metadata: input.metadata ?? {},
+        visibility: input.visibility ?? "private",
+        task: input.task ?? "detect",
+        format: input.format ?? "yolo",
+        classNames: input.classNames ?? [],
+        tags: input.tags ?? [],
+        license: input.license ?? null,
+        imageCount: input.imageCount ?? 0,
+        iconLetter: input.name.trim().charAt(0).toUpperCase(),
+        createdAt: now,
+        updatedAt: now,
+      }),
+    () => `Dataset ${input.slug} already exists in ${workspace.username}`,
+  );
+  return { dataset, owner: workspace.username, region: workspace.region, isStarred: false };
 }
 
 /** Changes a dataset, or (`{starred}` alone) stars it for the caller; answers its URL name. */
 export async function updateDataset(deps: Deps, actor: Actor, ref: DatasetRef, patch: DatasetPatch): Promise<{ slug: string; starCount?: number }> {
   const view = await getDataset(deps, actor, ref);
-  const { starred, ...changes } = patch;
-  const changing = Object.values(changes).some((value) => value !== undefined);
-  if (starred !== undefined && !changing) {
+  if (isStarOnly(patch)) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { slug: view.dataset.slug, starCount: await setStar(deps.db, datasetStarTables, view.dataset.id, actor.userId, starred) };
+    return { slug: view.dataset.slug, starCount: await setStar(deps.db, datasetStarTables, view.dataset.id, actor.userId, patch.starred) };
   }
 
   await assertWritable(deps, actor, view.dataset, "Dataset");
-  // The contract: renaming the display name renames the URL name, unless one is given.
-  const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.dataset.slug : undefined);
-  try {
-    const updated = await updateDatasetFields(deps.db, view.dataset.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() });
-    if (!updated) throw new ApiError("NOT_FOUND", "Dataset not found");
-    return { slug: updated.slug };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Dataset ${slug} already exists in ${view.owner}`);
-    throw error;
-  }
+  const { starred: _starred, ...changes } = patch;
+  const slug = slugAfterEdit(changes, view.dataset.slug);
+  const updated = await orConflict(
+    () => updateDatasetFields(deps.db, view.dataset.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() }),
+    () => `Dataset ${slug} already exists in ${view.owner}`,
+  );
+  if (!updated) throw new ApiError("NOT_FOUND", "Dataset not found");
+  return { slug: updated.slug };
 }
 
 /** Soft delete: the dataset goes to the trash for 30 days. */

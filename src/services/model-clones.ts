@@ -9,7 +9,7 @@ import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { modelFileKey } from "../storage/keys";
 import { freeModelSlug, getModel } from "./models";
-import { slugify } from "./projects";
+import { slugify } from "./resource-edits";
 
 export interface ModelCloneRequest {
   /** Destination project name, in `owner` (default: the caller's workspace). */

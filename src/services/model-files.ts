@@ -10,7 +10,8 @@ import { isId, newId } from "../ids";
 import { assertWritable } from "../auth/policy";
 import { enqueueJob } from "./jobs/dispatch";
 import { freeModelSlug, getWritableModel } from "./models";
-import { getProject, slugify } from "./projects";
+import { getProject } from "./projects";
+import { slugify } from "./resource-edits";
 
 /**
  * A models upload names its target as assetId: a model (the file joins its files, as a new

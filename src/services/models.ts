@@ -2,7 +2,6 @@ import { isSignedIn, type Actor } from "../auth/actor";
 import { assertReadable, assertWritable } from "../auth/policy";
 import type { Deps } from "../context";
 import type { Queryable } from "../db/client";
-import { isUniqueViolation } from "../db/errors";
 import {
   countDownload,
   currentFiles,
@@ -24,7 +23,8 @@ import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { signedDownloadUrl } from "../storage/signed-url";
 import { datasetOfTrainArgs, getDataset } from "./datasets";
-import { getProject, slugify } from "./projects";
+import { getProject } from "./projects";
+import { isStarOnly, orConflict, slugAfterEdit, slugify } from "./resource-edits";
 
 const DOWNLOAD_TTL_MS = 60 * 60 * 1000;
 
@@ -127,13 +127,11 @@ export async function createModel(deps: Deps, actor: Actor, input: ModelCreate):
     createdAt: now,
     updatedAt: now,
   };
-  try {
-    const model = await insertModel(deps.db, values);
-    return { model, owner: project.owner, region: project.region, project: pick(project.project), isStarred: false, weights: null, epochCount: model.trainResults?.length ?? 0 };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Model ${slug} already exists in ${project.owner}/${project.project.slug}`);
-    throw error;
-  }
+  const model = await orConflict(
+    () => insertModel(deps.db, values),
+    () => `Model ${slug} already exists in ${project.owner}/${project.project.slug}`,
+  );
+  return { model, owner: project.owner, region: project.region, project: pick(project.project), isStarred: false, weights: null, epochCount: model.trainResults?.length ?? 0 };
 }
 
 function pick(project: { id: string; slug: string; name: string; visibility: "public" | "private" }) {
@@ -150,25 +148,22 @@ export type ModelUpdateResult = { kind: "updated"; slug: string } | { kind: "sta
 
 export async function updateModel(deps: Deps, actor: Actor, ref: ModelRef, patch: ModelPatch): Promise<ModelUpdateResult> {
   const { view } = await getModel(deps, actor, ref);
-  const { starred, ...changes } = patch;
-  const changing = Object.values(changes).some((value) => value !== undefined);
-  if (starred !== undefined && !changing) {
+  if (isStarOnly(patch)) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { kind: "starred", starred, starCount: await setStar(deps.db, modelStarTables, view.model.id, actor.userId, starred) };
+    return { kind: "starred", starred: patch.starred, starCount: await setStar(deps.db, modelStarTables, view.model.id, actor.userId, patch.starred) };
   }
   await assertModelWritable(deps, actor, view);
+  const { starred: _starred, ...changes } = patch;
   // A model may only name a dataset its editor can see; new training arguments may name one.
   if (changes.datasetId) await getDataset(deps, actor, { id: changes.datasetId });
   const linked = changes.datasetId === undefined ? await datasetOfTrainArgs(deps.db, changes.trainArgs, view.model.workspaceId) : undefined;
-  const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.model.slug : undefined);
-  try {
-    const updated = await updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), ...(linked ? { datasetId: linked } : {}), updatedAt: deps.now() });
-    if (!updated) throw new ApiError("NOT_FOUND", "Model not found");
-    return { kind: "updated", slug: updated.slug };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Model ${slug} already exists in ${view.owner}/${view.project.slug}`);
-    throw error;
-  }
+  const slug = slugAfterEdit(changes, view.model.slug);
+  const updated = await orConflict(
+    () => updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), ...(linked ? { datasetId: linked } : {}), updatedAt: deps.now() }),
+    () => `Model ${slug} already exists in ${view.owner}/${view.project.slug}`,
+  );
+  if (!updated) throw new ApiError("NOT_FOUND", "Model not found");
+  return { kind: "updated", slug: updated.slug };
 }
 
 export async function trashModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<void> {

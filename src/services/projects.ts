@@ -23,6 +23,7 @@ import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { copyIcon } from "./project-icons";
+import { isStarOnly, orConflict, slugAfterEdit, slugify } from "./resource-edits";
 
 export interface ProjectCreate {
   slug: string;
@@ -57,17 +58,6 @@ export interface ProjectClone {
   owner?: string;
   slug?: string;
   license?: string;
-}
-
-/** A display name made into a URL name: "My Project 2" -> "my-project-2". */
-export function slugify(name: string): string {
-  return name
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 128)
-    .replace(/-+$/, "");
 }
 
 /** Loads a live project the actor may read; private ones of others are NOT_FOUND. */
@@ -124,50 +114,45 @@ export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owne
 export async function createProject(deps: Deps, actor: Actor, input: ProjectCreate): Promise<ProjectView> {
   const workspace = await targetWorkspace(deps, actor, input.owner);
   const now = deps.now();
-  try {
-    const project = await insertProject(deps.db, {
-      id: newId("project"),
-      workspaceId: workspace.id,
-      slug: input.slug,
-      name: input.name,
-      description: input.description ?? "",
-      metadata: input.metadata ?? {},
-      visibility: input.visibility ?? "private",
-      tags: input.tags ?? [],
-      license: input.license ?? null,
-      iconLetter: input.name.trim().charAt(0).toUpperCase(),
-      createdAt: now,
-      updatedAt: now,
-    });
-    return { project, owner: workspace.username, region: workspace.region, isStarred: false };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Project ${input.slug} already exists in ${workspace.username}`);
-    throw error;
-  }
+  const project = await orConflict(
+    () =>
+      insertProject(deps.db, {
+        id: newId("project"),
+        workspaceId: workspace.id,
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? "",
+        metadata: input.metadata ?? {},
+        visibility: input.visibility ?? "private",
+        tags: input.tags ?? [],
+        license: input.license ?? null,
+        iconLetter: input.name.trim().charAt(0).toUpperCase(),
+        createdAt: now,
+        updatedAt: now,
+      }),
+    () => `Project ${input.slug} already exists in ${workspace.username}`,
+  );
+  return { project, owner: workspace.username, region: workspace.region, isStarred: false };
 }
 
 export type ProjectUpdateResult = { kind: "updated"; slug: string } | { kind: "starred"; starred: boolean; starCount: number };
 
 export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, patch: ProjectPatch): Promise<ProjectUpdateResult> {
   const { view } = await getProject(deps, actor, ref);
-  const { starred, ...changes } = patch;
-  const changing = Object.values(changes).some((value) => value !== undefined);
-  if (starred !== undefined && !changing) {
+  if (isStarOnly(patch)) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { kind: "starred", starred, starCount: await setStar(deps.db, projectStarTables, view.project.id, actor.userId, starred) };
+    return { kind: "starred", starred: patch.starred, starCount: await setStar(deps.db, projectStarTables, view.project.id, actor.userId, patch.starred) };
   }
 
   await assertWritable(deps, actor, view.project, "Project");
-  // The contract: renaming the display name renames the URL name, unless one is given.
-  const slug = changes.slug ?? (changes.name !== undefined ? slugify(changes.name) || view.project.slug : undefined);
-  try {
-    const updated = await updateProjectFields(deps.db, view.project.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() });
-    if (!updated) throw new ApiError("NOT_FOUND", "Project not found");
-    return { kind: "updated", slug: updated.slug };
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Project ${slug} already exists in ${view.owner}`);
-    throw error;
-  }
+  const { starred: _starred, ...changes } = patch;
+  const slug = slugAfterEdit(changes, view.project.slug);
+  const updated = await orConflict(
+    () => updateProjectFields(deps.db, view.project.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() }),
+    () => `Project ${slug} already exists in ${view.owner}`,
+  );
+  if (!updated) throw new ApiError("NOT_FOUND", "Project not found");
+  return { kind: "updated", slug: updated.slug };
 }
 
 /** Soft delete: the project goes to the trash with a row saying what went with it. */

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
 import { ApiError, errorResponses } from "../../errors";
 import { createDataset } from "../../services/datasets";
-import { slugify } from "../../services/projects";
+import { slugify } from "../../services/resource-edits";
 import { json, jsonBody } from "../common/schemas";
 import { CreateDatasetResponse, DatasetCreate } from "./schemas";
 

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
 import { ApiError, errorResponses } from "../../errors";
-import { createProject, slugify } from "../../services/projects";
+import { createProject } from "../../services/projects";
+import { slugify } from "../../services/resource-edits";
 import { json, jsonBody } from "../common/schemas";
 import { CreateProjectResponse, ProjectCreate } from "./schemas";
 
