@@ -1,6 +1,6 @@
 import path from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export const TEST_SECRETS = {
   SIGNING_SECRET: "test-signing-secret-0123456789abcdef",
@@ -28,6 +28,17 @@ export default defineConfig({
           name: "worker",
           globalSetup: ["./test/setup/global-setup.ts"],
           include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/node/**"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The local tooling in Node: the database proxy `npm run dev` and the tests put in front of Postgres.
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,6 +1,6 @@
 /**
  * `npm run dev`: the whole platform on this machine, offline, on embedded defaults.
- * PGlite (persisted in .edgehub/pgdata) -> migrations -> WebSocket proxy -> dev user ->
+ * PGlite (persisted in .edgehub/pgdata) -> migrations -> database proxy -> dev user ->
  * `wrangler dev` with its Durable Objects, R2 and queues (persisted in .edgehub/wrangler).
  * DATABASE_URL points it at a real PostgreSQL instead; PORT overrides 8787.
  */
@@ -12,11 +12,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signSession } from "../src/auth/session";
 import { copyAssets } from "./copy-assets";
+import { startDbProxy } from "./lib/db-proxy";
 import { ensureDevCredits, ensureDevUser, type CreatedUser } from "./lib/users";
 import { startPglite, type LocalPostgres } from "./lib/local-postgres";
 import { applyMigrations } from "./lib/migrate";
 import { localWranglerArgs } from "./lib/wrangler-local";
-import { startWsProxy } from "./lib/ws-proxy";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const stateDir = path.join(root, ".edgehub");
@@ -85,7 +85,7 @@ async function main() {
   const secrets = localSecrets();
   const db = await database();
   await applyMigrations(db.url);
-  const proxy = await startWsProxy({ port: 0, allowed: [db.address] });
+  const proxy = await startDbProxy({ port: 0, allowed: [db.address] });
 
   const devFile = path.join(stateDir, "dev.json");
   const previous = readJson<{ apiKey: string; username: string; userId?: string }>(devFile);
@@ -104,6 +104,7 @@ async function main() {
       `SESSION_JWT_SECRET=${secrets.sessionSecret}`,
       `RUNNER_TOKEN=${secrets.runnerToken}`,
       `PUBLIC_BASE_URL=${baseUrl}`,
+      ...(process.env.DB_HTTP_QUERIES ? [`DB_HTTP_QUERIES=${process.env.DB_HTTP_QUERIES}`] : []),
     ].join("\n") + "\n",
     { mode: 0o600 },
   );

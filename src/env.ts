@@ -4,10 +4,12 @@ import type { KeyGate } from "./ratelimit/key-gate";
 
 /** Bindings and secrets of the API Worker (wrangler.toml and `wrangler secret put`). */
 export interface Env {
-  /** Neon (production) or any Postgres reachable through the WebSocket proxy (local). */
+  /** Neon (production) or any Postgres reachable through the local proxy. */
   DATABASE_URL: string;
-  /** Local only: host:port of the WebSocket-to-TCP proxy in front of Postgres/PGlite. */
+  /** Local only: host:port of the proxy in front of Postgres/PGlite (WebSocket bridge and POST /sql). */
   DB_WS_PROXY?: string;
+  /** "false" sends every query over the WebSocket, for a Postgres whose proxy serves no SQL over HTTP. */
+  DB_HTTP_QUERIES?: string;
   /** HS256 secret for signed upload/download URLs. */
   SIGNING_SECRET: string;
   /** Dev/self-hosted sessions: HS256 secret of session JWTs. */

@@ -1,4 +1,4 @@
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { Client, Pool, neonConfig } from "@neondatabase/serverless";
 import { DurableObject } from "cloudflare:workers";
 import { Hono, type Context } from "hono";
 
@@ -25,24 +25,43 @@ app.get("/do", async (c) => {
   return c.json({ at: await stub.take(Date.now()) });
 });
 
-/** One DO call plus one query, with a pool per request as the API does. */
-async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unknown[]) {
-  const stub = c.env.FLOOR.get(c.env.FLOOR.idFromName("bench"));
-  await stub.take(Date.now());
-  const proxy = c.env.DB_WS_PROXY;
+function configureDriver(env: Env) {
+  const proxy = env.DB_WS_PROXY;
+  const database = new URL(env.DATABASE_URL);
   neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
+  neonConfig.fetchEndpoint = `http://${proxy}/sql?address=${database.hostname}:${database.port || 5432}`;
+  neonConfig.poolQueryViaFetch = true;
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
-  const pool = new Pool({ connectionString: c.env.DATABASE_URL, max: 1 });
-  pool.on("error", () => {});
-  const { rows } = await pool.query(text, params);
-  c.executionCtx.waitUntil(pool.end());
+}
+
+/**
+ * One DO call plus one query, sent the way the API sends a query outside a transaction (by
+ * fetch to the SQL-over-HTTP endpoint), or over a WebSocket session opened for the request
+ * (how the API ran every query before, and what a transaction still costs).
+ */
+async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unknown[], transport: "http" | "websocket") {
+  const stub = c.env.FLOOR.get(c.env.FLOOR.idFromName("bench"));
+  await stub.take(Date.now());
+  configureDriver(c.env);
+  if (transport === "http") {
+    const pool = new Pool({ connectionString: c.env.DATABASE_URL, max: 1 });
+    pool.on("error", () => {});
+    const { rows } = await pool.query(text, params);
+    return c.json({ rows });
+  }
+  const client = new Client(c.env.DATABASE_URL);
+  client.on("error", () => {});
+  await client.connect();
+  const { rows } = await client.query(text, params);
+  c.executionCtx.waitUntil(client.end());
   return c.json({ rows });
 }
 
-app.get("/db/:id", (c) => oneQuery(c, "select id, name from projects where id = $1 limit 1", [c.req.param("id")]));
-
+const ONE_QUERY = "select id, name from projects where id = $1 limit 1";
+app.get("/db/:id", (c) => oneQuery(c, ONE_QUERY, [c.req.param("id")], "http"));
+app.get("/db-websocket/:id", (c) => oneQuery(c, ONE_QUERY, [c.req.param("id")], "websocket"));
 /**
  * The API read's own statement (the bench posts the SQL drizzle makes for it), run raw: the
  * floor for "one query" when the query is the same, so the ratio isolates EdgeHub's overhead.
@@ -54,7 +73,7 @@ app.post("/read-statement", async (c) => {
 });
 app.get("/db-read", async (c) => {
   if (!readStatement) return c.text("POST /read-statement first", 400);
-  return oneQuery(c, readStatement.sql, readStatement.params);
+  return oneQuery(c, readStatement.sql, readStatement.params, "http");
 });
 
 /** R2 multipart with no auth, no signing, no database: the upload floor. */

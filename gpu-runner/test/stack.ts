@@ -1,6 +1,6 @@
 /**
  * The whole platform for end-to-end runner tests, as `npm run dev` starts it: PGlite (or a scratch
- * database on EDGEHUB_TEST_DATABASE_URL), the WebSocket proxy, and the API Worker with the queue
+ * database on EDGEHUB_TEST_DATABASE_URL), the database proxy, and the API Worker with the queue
  * gateway under wrangler dev on a free port. Runners started by the tests talk to it over HTTP.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,11 +10,11 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { copyAssets } from "../../scripts/copy-assets";
+import { startDbProxy } from "../../scripts/lib/db-proxy";
 import { createScratchDatabase, startPglite } from "../../scripts/lib/local-postgres";
 import { applyMigrations } from "../../scripts/lib/migrate";
 import { createUser } from "../../scripts/lib/users";
 import { localWranglerArgs } from "../../scripts/lib/wrangler-local";
-import { startWsProxy } from "../../scripts/lib/ws-proxy";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -40,7 +40,7 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
   const serverUrl = process.env.EDGEHUB_TEST_DATABASE_URL;
   const db = serverUrl ? await createScratchDatabase(serverUrl, `edgehub_e2e_${process.pid}`) : await startPglite();
   await applyMigrations(db.url);
-  const proxy = await startWsProxy({ port: 0, allowed: [db.address] });
+  const proxy = await startDbProxy({ port: 0, allowed: [db.address] });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const runnerToken = randomBytes(16).toString("hex");

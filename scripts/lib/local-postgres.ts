@@ -9,7 +9,7 @@ import pg from "pg";
 export interface LocalPostgres {
   /** postgres://user@host:port/db */
   url: string;
-  /** host:port, the address the WebSocket proxy must allow. */
+  /** host:port, the address the database proxy must allow. */
   address: string;
   kind: "pglite" | "postgres";
   stop(): Promise<void>;

@@ -1,4 +1,4 @@
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { Pool, neonConfig, type PoolClient } from "@neondatabase/serverless";
 import { sql } from "drizzle-orm";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { Env } from "../env";
@@ -8,17 +8,29 @@ export type Database = NeonDatabase;
 /** What queries accept: the database or an open transaction. */
 export type Queryable = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-let configuredProxy: string | undefined;
+let configured: string | undefined;
 
-/** Locally the driver reaches Postgres/PGlite through the WebSocket proxy, as Neon documents. */
+/**
+ * Queries outside a transaction go by `fetch` to the database's SQL-over-HTTP endpoint: one
+ * round trip, where a WebSocket session first pays its startup handshake. Transactions check a
+ * client out of the pool and run over the WebSocket. Locally the proxy of `npm run dev` serves
+ * both, as Neon does in production.
+ */
 function configureDriver(env: Env): void {
-  if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
+  const settings = `${env.DB_WS_PROXY ?? ""}|${env.DB_HTTP_QUERIES ?? ""}|${env.DATABASE_URL}`;
+  if (configured === settings) return;
+  neonConfig.poolQueryViaFetch = env.DB_HTTP_QUERIES !== "false";
   const proxy = env.DB_WS_PROXY;
-  neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineTLS = false;
-  neonConfig.pipelineConnect = false;
-  configuredProxy = proxy;
+  if (proxy) {
+    neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
+    // The pool's fetch path drops the port from the connection string (Neon's is always 5432), so the address travels as for the WebSocket.
+    const database = new URL(env.DATABASE_URL);
+    neonConfig.fetchEndpoint = `http://${proxy}/sql?address=${database.hostname}:${database.port || 5432}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+  configured = settings;
 }
 
 export interface DbHandle {
@@ -29,8 +41,8 @@ export interface DbHandle {
 }
 
 /**
- * One pool (one connection) per request: a pool kept across requests cannot serve another
- * request in workerd. Callers close it with waitUntil.
+ * One pool (one connection for transactions) per request: a pool kept across requests cannot
+ * serve another request in workerd. Callers close it with waitUntil.
  */
 export function openDb(env: Env): DbHandle {
   configureDriver(env);
@@ -54,11 +66,20 @@ export function openDb(env: Env): DbHandle {
       return result;
     }) as F;
   pool.query = timed(pool.query.bind(pool));
-  pool.connect = timed(pool.connect.bind(pool));
-  // Transactions query a checked-out client directly.
-  pool.on("connect", (client: { query: (...args: never[]) => unknown }) => {
-    client.query = timed(client.query.bind(client));
-  });
+  // Transactions query a checked-out client directly. (A "connect" listener would do, but any
+  // listener other than "error" turns the pool's queries by fetch off.)
+  const timedClients = new WeakSet<object>();
+  const checkOut = pool.connect.bind(pool) as (callback?: unknown) => Promise<PoolClient> | undefined;
+  const connect = timed(() => checkOut()!);
+  pool.connect = ((callback?: unknown) =>
+    // The pool's own query checks out with a callback, and is timed as a whole.
+    callback ? checkOut(callback) : connect().then((client) => {
+      if (!timedClients.has(client)) {
+        timedClients.add(client);
+        client.query = timed(client.query.bind(client));
+      }
+      return client;
+    })) as typeof pool.connect;
   return {
     db: drizzle({ client: pool }),
     elapsedMs: () => elapsed,

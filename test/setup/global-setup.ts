@@ -1,15 +1,15 @@
 /**
  * Starts the database the Worker under test talks to: embedded PGlite by default, or a scratch
  * database on the PostgreSQL at EDGEHUB_TEST_DATABASE_URL. Either is reached by the Worker's
- * own Neon driver through the WebSocket proxy, as in `npm run dev`.
+ * own Neon driver through the database proxy, as in `npm run dev`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { copyAssets } from "../../scripts/copy-assets";
+import { startDbProxy } from "../../scripts/lib/db-proxy";
 import { createScratchDatabase, startPglite } from "../../scripts/lib/local-postgres";
 import { applyMigrations } from "../../scripts/lib/migrate";
-import { startWsProxy } from "../../scripts/lib/ws-proxy";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
   const serverUrl = process.env.EDGEHUB_TEST_DATABASE_URL;
   const db = serverUrl ? await createScratchDatabase(serverUrl, `edgehub_test_${process.pid}`) : await startPglite();
   await applyMigrations(db.url);
-  const proxy = await startWsProxy({ port: 0, allowed: [db.address] });
+  const proxy = await startDbProxy({ port: 0, allowed: [db.address] });
   project.provide("databaseUrl", db.url);
   project.provide("dbProxy", `127.0.0.1:${proxy.port}`);
   project.provide("databaseKind", db.kind);
