@@ -134,6 +134,7 @@ async function benchRequests() {
     "floor: Hono JSON": () => ({ url: `${floor}/json` }),
     "floor: + one DO call": () => ({ url: `${floor}/do` }),
     "floor: + DO call + one query": () => ({ url: `${floor}/db/${projectId}` }),
+    "floor: + DO call + one query by fetch": () => ({ url: `${floor}/db-http/${projectId}` }),
     "floor: + DO call + one query over a WebSocket session": () => ({ url: `${floor}/db-websocket/${projectId}` }),
     "floor: + DO call + the read's own query": () => ({ url: `${floor}/db-read` }),
   };
@@ -270,12 +271,14 @@ async function main() {
     const list = by("API GET /api/projects?limit");
     const floorDo = by("floor: + one DO");
     const floorDb = by("floor: + DO call + one query");
+    const floorFetch = by("floor: + DO call + one query by fetch");
     const floorWebSocket = by("floor: + DO call + one query over a WebSocket");
     const floorRead = by("floor: + DO call + the read's own query");
     const gateOnly = by("API gate only");
     console.log(`\nread / one-query floor (p50): ${(read.p50 / floorDb.p50).toFixed(2)}x   list / floor: ${(list.p50 / floorDb.p50).toFixed(2)}x   (target <= 1.2x)`);
     console.log(`read / floor running the read's own SQL raw (p50): ${(read.p50 / floorRead.p50).toFixed(2)}x   (what EdgeHub adds around the same statement)`);
-    console.log(`read / one-query floor over a WebSocket session opened per request (p50): ${(read.p50 / floorWebSocket.p50).toFixed(2)}x   (the floor of STACK-NOTES: a pool per request)`);
+    console.log(`the API's database transport: ${devEnv.DB_HTTP_QUERIES === "false" ? "WebSocket session per request" : "SQL over HTTP"} (the one-query floors above use it)`);
+    console.log(`read / one query by fetch: ${(read.p50 / floorFetch.p50).toFixed(2)}x   read / one query over a WebSocket session: ${(read.p50 / floorWebSocket.p50).toFixed(2)}x`);
     console.log(`auth + rate limit (gate-only request) beyond one DO call (p50): ${fmt(gateOnly.p50 - floorDo.p50)} ms (target <= 1 ms)`);
     console.log(`everything a read adds beyond one DO call and one query (p50): ${fmt(read.p50 - floorDb.p50)} ms`);
     }

@@ -94,6 +94,8 @@ async function main() {
   const sessionToken = await signSession(secrets.sessionSecret, { userId: user.userId });
   writeFileSync(devFile, JSON.stringify({ baseUrl, apiKey: user.apiKey, sessionToken, username: user.username, userId: user.userId }, null, 2), { mode: 0o600 });
 
+  // A PGlite session costs nothing to open, so the WebSocket beats a fetch per query there; a real
+  // Postgres starts a backend per session, and SQL over HTTP (pooled) is much faster (README, "Database").
   const envFile = path.join(stateDir, "dev.env");
   writeFileSync(
     envFile,
@@ -104,7 +106,7 @@ async function main() {
       `SESSION_JWT_SECRET=${secrets.sessionSecret}`,
       `RUNNER_TOKEN=${secrets.runnerToken}`,
       `PUBLIC_BASE_URL=${baseUrl}`,
-      ...(process.env.DB_HTTP_QUERIES ? [`DB_HTTP_QUERIES=${process.env.DB_HTTP_QUERIES}`] : []),
+      `DB_HTTP_QUERIES=${process.env.DB_HTTP_QUERIES ?? (db.kind === "pglite" ? "false" : "true")}`,
     ].join("\n") + "\n",
     { mode: 0o600 },
   );

@@ -7,6 +7,7 @@ interface Env {
   BUCKET: R2Bucket;
   DATABASE_URL: string;
   DB_WS_PROXY: string;
+  DB_HTTP_QUERIES?: string;
 }
 
 /** The cheapest Durable Object call: what the API's KeyGate call is compared with. */
@@ -59,8 +60,12 @@ async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unk
   return c.json({ rows });
 }
 
+/** The transport the API uses for a query outside a transaction, with the same settings. */
+const apiTransport = (env: Env) => (env.DB_HTTP_QUERIES === "false" ? "websocket" : "http");
+
 const ONE_QUERY = "select id, name from projects where id = $1 limit 1";
-app.get("/db/:id", (c) => oneQuery(c, ONE_QUERY, [c.req.param("id")], "http"));
+app.get("/db/:id", (c) => oneQuery(c, ONE_QUERY, [c.req.param("id")], apiTransport(c.env)));
+app.get("/db-http/:id", (c) => oneQuery(c, ONE_QUERY, [c.req.param("id")], "http"));
 app.get("/db-websocket/:id", (c) => oneQuery(c, ONE_QUERY, [c.req.param("id")], "websocket"));
 /**
  * The API read's own statement (the bench posts the SQL drizzle makes for it), run raw: the
@@ -73,7 +78,7 @@ app.post("/read-statement", async (c) => {
 });
 app.get("/db-read", async (c) => {
   if (!readStatement) return c.text("POST /read-statement first", 400);
-  return oneQuery(c, readStatement.sql, readStatement.params, "http");
+  return oneQuery(c, readStatement.sql, readStatement.params, apiTransport(c.env));
 });
 
 /** R2 multipart with no auth, no signing, no database: the upload floor. */
