@@ -17,7 +17,7 @@ import pg from "pg";
 import { generateApiKey } from "../src/auth/api-key";
 import { newApiKeyRow } from "../src/db/identity";
 import type { Database } from "../src/db/client";
-import { projectWithModelsQuery } from "../src/db/projects";
+import { projectDetailQuery } from "../src/db/projects";
 import { apiKeys } from "../src/db/schema";
 import { benchJobs } from "./jobs";
 import { median, percentile, run, type Sample, type Target } from "./lib/load";
@@ -118,7 +118,7 @@ async function benchRequests() {
   };
   const trainedProjectId = await trainedProject((await makeKeys(1))[0]!);
   // The floor's "same query" target runs the SQL the API's project read sends, through the bare driver.
-  const statement = projectWithModelsQuery(drizzle.mock() as unknown as Database, { id: projectId }, { userId: dev.userId }, { limit: 100 }).toSQL();
+  const statement = projectDetailQuery(drizzle.mock() as unknown as Database, { id: projectId }, { userId: dev.userId }, 100).toSQL();
   await fetch(`${floor}/read-statement`, { method: "POST", body: JSON.stringify({ sql: statement.sql, params: statement.params }) });
 
   // Warm every key's gate once, so the run measures the steady state (identity cached).

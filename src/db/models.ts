@@ -27,6 +27,33 @@ export interface ModelView {
   epochCount: number;
 }
 
+/** The model columns a project's model summaries show: a project read selects only these. */
+export const modelSummaryColumns = {
+  id: models.id,
+  slug: models.slug,
+  name: models.name,
+  visibility: models.visibility,
+  color: models.color,
+  task: models.task,
+  status: models.status,
+  epochs: models.epochs,
+  bestEpoch: models.bestEpoch,
+  bestFitness: models.bestFitness,
+  metrics: models.metrics,
+  startedAt: models.startedAt,
+  createdAt: models.createdAt,
+  updatedAt: models.updatedAt,
+};
+
+export type ModelSummaryRow = Pick<ModelRow, keyof typeof modelSummaryColumns>;
+
+/** A model as a project's model list shows it. */
+export interface ModelSummaryView {
+  model: ModelSummaryRow;
+  weights: WeightsFile | null;
+  epochCount: number;
+}
+
 /** A weights file as jobs name it: they work on the revision current when they were made. */
 export interface WeightsFile {
   objectKey: string;
@@ -70,6 +97,9 @@ export function modelViewExtras(userId?: string) {
 }
 
 const epochCount = sql<number>`coalesce(jsonb_array_length(${models.trainResults}), 0)`.mapWith(Number);
+
+/** What a model summary adds to its columns: no star, since summaries do not show it. */
+export const modelSummaryExtras = { weights, epochCount };
 
 /** A model row without its training results (null): what lists select unless they show charts. */
 export const modelWithoutResults = { ...getTableColumns(models), trainResults: sql<ModelRow["trainResults"]>`null` };

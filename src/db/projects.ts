@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "./client";
 import type { StarTables } from "./stars";
 import { memberOf, type Viewer } from "./viewer";
-import { modelViewExtras, modelWithoutResults, type ModelView } from "./models";
+import { modelSummaryColumns, modelSummaryExtras, modelViewExtras, modelWithoutResults, type ModelSummaryView, type ModelView } from "./models";
 import { models, projects, projectStars, storageObjects, trashItems, workspaces } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -60,43 +60,60 @@ function listingColumns(viewer: Viewer) {
   return { project: projects, owner: workspaces.username, region: workspaces.region, isStarred: starredBy(viewer.userId), modelNames: modelNamesOfProject };
 }
 
-/** Which models a project read loads: at most `limit`, `ids` narrows them, `charts` adds their training results. */
+/**
+ * One statement: a live project with its model names and the summaries of its newest `limit`
+ * live models, which ride on the project row through a left join. It selects only what the
+ * project detail shows (measured: the full model rows and their stars cost a third more on
+ * PGlite). Exported as a builder so the benchmark's floor can run the very same SQL.
+ */
+export function projectDetailQuery(db: Queryable, ref: ProjectRef, viewer: Viewer, limit: number) {
+  return db
+    .select({ ...listingColumns(viewer), model: modelSummaryColumns, modelExtras: modelSummaryExtras })
+    .from(projects)
+    .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
+    .leftJoin(models, and(eq(models.projectId, projects.id), isNull(models.deletedAt)))
+    .where(and(refMatches(ref), isNull(projects.deletedAt)))
+    .orderBy(desc(models.createdAt), desc(models.id))
+    .limit(limit);
+}
+
+export async function findProjectDetail(db: Queryable, ref: ProjectRef, viewer: Viewer, limit: number): Promise<{ view: ProjectListing; models: ModelSummaryView[] } | undefined> {
+  const rows = await projectDetailQuery(db, ref, viewer, limit);
+  const first = rows[0];
+  if (!first) return undefined;
+  const { project, owner, region, isStarred, modelNames } = first;
+  const summaries = rows.flatMap(({ model, modelExtras }) => (model ? [{ model, ...modelExtras }] : []));
+  return { view: { project, owner, region, isStarred, modelNames }, models: summaries };
+}
+
+/** Which models the models list loads: at most `limit`, `ids` narrows them, `charts` adds their training results. */
 export interface ProjectModelsParams {
   ids?: string[];
   limit: number;
   charts?: boolean;
 }
 
-/**
- * One statement: a live project with its model names and its live models, newest first. The
- * models ride on the project row through a left join. Exported as a builder so the benchmark's
- * floor can run the very same SQL through the bare driver.
- */
-export function projectWithModelsQuery(db: Queryable, ref: ProjectRef, viewer: Viewer, params: ProjectModelsParams) {
-  return db
-    .select({ ...listingColumns(viewer), model: params.charts ? models : modelWithoutResults, modelExtras: modelViewExtras(viewer.userId) })
+/** One statement: a live project and its live models as full views, newest first. */
+export async function findProjectWithModels(
+  db: Queryable,
+  ref: ProjectRef,
+  viewer: Viewer,
+  params: ProjectModelsParams,
+): Promise<{ project: ProjectRow; region: "us" | "eu" | "ap"; models: ModelView[] } | undefined> {
+  const rows = await db
+    .select({ project: projects, owner: workspaces.username, region: workspaces.region, model: params.charts ? models : modelWithoutResults, modelExtras: modelViewExtras(viewer.userId) })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .leftJoin(models, and(eq(models.projectId, projects.id), isNull(models.deletedAt), params.ids ? inArray(models.id, params.ids) : undefined))
     .where(and(refMatches(ref), isNull(projects.deletedAt)))
     .orderBy(desc(models.createdAt), desc(models.id))
     .limit(params.limit);
-}
-
-export async function findProjectWithModels(
-  db: Queryable,
-  ref: ProjectRef,
-  viewer: Viewer,
-  params: ProjectModelsParams,
-): Promise<{ view: ProjectListing; models: ModelView[] } | undefined> {
-  const rows = await projectWithModelsQuery(db, ref, viewer, params);
   const first = rows[0];
   if (!first) return undefined;
   const { project, owner, region } = first;
-  const view: ProjectListing = { project, owner, region, isStarred: first.isStarred, modelNames: first.modelNames };
   const modelProject = { id: project.id, slug: project.slug, name: project.name, visibility: project.visibility };
   const modelViews = rows.flatMap(({ model, modelExtras }) => (model ? [{ model, owner, region, project: modelProject, ...modelExtras }] : []));
-  return { view, models: modelViews };
+  return { project, region, models: modelViews };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Deps } from "../context";
 import { isUniqueViolation } from "../db/errors";
 import {
   findProject,
+  findProjectDetail,
   findProjectWithModels,
   insertClone,
   insertProject,
@@ -17,7 +18,7 @@ import {
   type ProjectRef,
   type ProjectView,
 } from "../db/projects";
-import type { ModelView } from "../db/models";
+import type { ModelSummaryView, ModelView } from "../db/models";
 import type { ViewPreferences } from "../db/schema";
 import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
@@ -85,20 +86,28 @@ function isOwnerRole(role: Role | null): boolean {
 }
 
 /**
- * A readable project with its models (all for members, the public ones for others), newest
- * first, in one query: what the project detail and the models list answer.
+ * A readable project with the summaries of its newest `limit` models (all for members, the
+ * public ones for others), in one query: what the project detail answers.
  */
-export async function getProjectWithModels(
+export async function getProjectDetail(
   deps: Deps,
   actor: Actor,
   ref: ProjectRef,
-  params: ProjectModelsParams,
-): Promise<{ view: ProjectView; isOwner: boolean; summary: ModelSummary; models: ModelView[] }> {
-  const found = await findProjectWithModels(deps.db, ref, viewerOf(actor), params);
+  limit: number,
+): Promise<{ view: ProjectView; isOwner: boolean; summary: ModelSummary; models: ModelSummaryView[] }> {
+  const found = await findProjectDetail(deps.db, ref, viewerOf(actor), limit);
   if (!found) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, found.view.project, "Project");
   const models = role ? found.models : found.models.filter((model) => model.model.visibility === "public");
   return { view: found.view, isOwner: isOwnerRole(role), summary: summarize(found.view.modelNames, Boolean(role)), models };
+}
+
+/** A readable project's models as full views, newest first, in one query: what the models list answers. */
+export async function getProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: ProjectModelsParams): Promise<{ region: "us" | "eu" | "ap"; models: ModelView[] }> {
+  const found = await findProjectWithModels(deps.db, ref, viewerOf(actor), params);
+  if (!found) throw new ApiError("NOT_FOUND", "Project not found");
+  const role = await assertReadable(deps, actor, found.project, "Project");
+  return { region: found.region, models: role ? found.models : found.models.filter((model) => model.model.visibility === "public") };
 }
 
 export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owner?: string; limit: number }) {

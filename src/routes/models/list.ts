@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { listCompleted } from "../../services/models";
-import { getProjectWithModels } from "../../services/projects";
+import { getProjectModels } from "../../services/projects";
 import { Limit, Slug, Username, json } from "../common/schemas";
 import { toModel, withAliases } from "./presenter";
 import { ListModelsQuery, ListModelsResponse } from "./schemas";
@@ -47,14 +47,14 @@ export const listCompletedModelsRoute = createRoute({
 
 export const handleListModels: AppHandler<typeof listModelsRoute> = async (c) => {
   const { projectId, ids, limit, fields } = c.req.valid("query");
-  const { view, models } = await getProjectWithModels(c.var.deps, c.var.actor, { id: projectId }, { ids, limit, charts: fields === "charts" });
-  return c.json({ models: models.map((model) => withAliases(toModel(model, { charts: fields === "charts" }), model.project.id)), region: view.region }, 200);
+  const { region, models } = await getProjectModels(c.var.deps, c.var.actor, { id: projectId }, { ids, limit, charts: fields === "charts" });
+  return c.json({ models: models.map((model) => withAliases(toModel(model, { charts: fields === "charts" }), model.project.id)), region }, 200);
 };
 
 export const handleListOwnerProjectModels: AppHandler<typeof listOwnerProjectModelsRoute> = async (c) => {
   const { owner, project: slug } = c.req.valid("param");
-  const { view, models } = await getProjectWithModels(c.var.deps, c.var.actor, { owner, slug }, { limit: c.req.valid("query").limit });
-  return c.json({ models: models.map((model) => toModel(model)), region: view.region }, 200);
+  const { region, models } = await getProjectModels(c.var.deps, c.var.actor, { owner, slug }, { limit: c.req.valid("query").limit });
+  return c.json({ models: models.map((model) => toModel(model)), region }, 200);
 };
 
 export const handleListCompletedModels: AppHandler<typeof listCompletedModelsRoute> = async (c) => {

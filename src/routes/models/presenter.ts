@@ -1,4 +1,4 @@
-import type { ModelView } from "../../db/models";
+import type { ModelSummaryView, ModelView } from "../../db/models";
 import { effectiveVisibility } from "../../services/models";
 import type { ModelJson } from "./schemas";
 import { presentTrainArgs } from "./train-args";
@@ -58,7 +58,7 @@ export function withAliases<T extends { id: string; model: string; owner: string
 }
 
 /** The contract's ProjectModelSummary: a model as its project's page lists it. */
-export function toProjectModelSummary(view: ModelView) {
+export function toProjectModelSummary(view: ModelSummaryView) {
   const m = view.model;
   return {
     id: m.id,

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ProjectRef } from "../../db/projects";
 import { errorResponses } from "../../errors";
-import { getProjectWithModels } from "../../services/projects";
+import { getProjectDetail } from "../../services/projects";
 import { toProjectModelSummary } from "../models/presenter";
 import { json } from "../common/schemas";
 import { toProjectDetail, withAliases } from "./presenter";
@@ -34,7 +34,7 @@ export const getProjectByIdRoute = createRoute({
 
 async function answer(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
   const { deps, actor } = c.var;
-  const { view, isOwner, summary, models } = await getProjectWithModels(deps, actor, ref, { limit: 100 });
+  const { view, isOwner, summary, models } = await getProjectDetail(deps, actor, ref, 100);
   const project = toProjectDetail(view, deps.baseUrl, summary);
   return c.json({ project: aliases ? withAliases(project) : project, models: models.map(toProjectModelSummary), isOwner }, 200);
 }
