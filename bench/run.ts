@@ -20,7 +20,7 @@ import type { Database } from "../src/db/client";
 import { projectDetailQuery } from "../src/db/projects";
 import { apiKeys } from "../src/db/schema";
 import { benchJobs } from "./jobs";
-import { median, percentile, run, type Sample, type Target } from "./lib/load";
+import { interleave, median, percentile, run, type Sample, type Target } from "./lib/load";
 import { pool, putRange, sampleMemory } from "./lib/upload";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -140,14 +140,14 @@ async function benchRequests() {
   };
   const latency: Record<string, Sample[]> = {};
   const throughput: Record<string, Sample[]> = {};
+  const names = Object.keys(targets);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = Object.keys(targets);
-    if (round % 2) order.reverse(); // interleave so drift hits every target alike
-    for (const name of order) {
-      await run(targets[name]!(), 1, 1); // warm
-      (latency[name] ??= []).push(await run(targets[name]!(), SECONDS, 1));
-      (throughput[name] ??= []).push(await run(targets[name]!(), SECONDS, 10));
-    }
+    const built = Object.fromEntries(names.map((name) => [name, targets[name]!()]));
+    await interleave(built, 0.5); // warm
+    const latencies = await interleave(built, SECONDS);
+    for (const name of names) (latency[name] ??= []).push(latencies[name]!);
+    const order = round % 2 ? [...names].reverse() : names; // alternate so drift hits every target alike
+    for (const name of order) (throughput[name] ??= []).push(await run(built[name]!, SECONDS, 10));
     console.log(`  round ${round + 1}/${ROUNDS} done`);
   }
   return Object.keys(targets).map((name) => summarize(name, latency[name]!, throughput[name]!));
