@@ -71,11 +71,15 @@ export function projectDetailQuery(db: Queryable, ref: ProjectRef, viewer: Viewe
     .select({ ...listingColumns(viewer), model: modelSummaryColumns, modelExtras: modelSummaryExtras })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
-    .leftJoin(models, and(eq(models.projectId, projects.id), isNull(models.deletedAt)))
+    .leftJoin(models, liveModelsOfProject())
     .where(and(refMatches(ref), isNull(projects.deletedAt)))
-    .orderBy(desc(models.createdAt), desc(models.id))
+    .orderBy(...newestModelFirst)
     .limit(limit);
 }
+
+/** Both project reads join the project's live models (those `filter` keeps) and order them so. */
+const liveModelsOfProject = (filter?: SQL) => and(eq(models.projectId, projects.id), isNull(models.deletedAt), filter);
+const newestModelFirst = [desc(models.createdAt), desc(models.id)];
 
 export async function findProjectDetail(db: Queryable, ref: ProjectRef, viewer: Viewer, limit: number): Promise<{ view: ProjectListing; models: ModelSummaryView[] } | undefined> {
   const rows = await projectDetailQuery(db, ref, viewer, limit);
@@ -104,9 +108,9 @@ export async function findProjectWithModels(
     .select({ project: projects, owner: workspaces.username, region: workspaces.region, model: params.charts ? models : modelWithoutResults, modelExtras: modelViewExtras(viewer.userId) })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
-    .leftJoin(models, and(eq(models.projectId, projects.id), isNull(models.deletedAt), params.ids ? inArray(models.id, params.ids) : undefined))
+    .leftJoin(models, liveModelsOfProject(params.ids ? inArray(models.id, params.ids) : undefined))
     .where(and(refMatches(ref), isNull(projects.deletedAt)))
-    .orderBy(desc(models.createdAt), desc(models.id))
+    .orderBy(...newestModelFirst)
     .limit(params.limit);
   const first = rows[0];
   if (!first) return undefined;
