@@ -60,6 +60,10 @@ function listingColumns(viewer: Viewer) {
   return { project: projects, owner: workspaces.username, region: workspaces.region, isStarred: starredBy(viewer.userId), modelNames: modelNamesOfProject };
 }
 
+/** Both project reads join the project's live models (those `filter` keeps) and order them so. */
+const liveModelsOfProject = (filter?: SQL) => and(eq(models.projectId, projects.id), isNull(models.deletedAt), filter);
+const newestModelFirst = [desc(models.createdAt), desc(models.id)];
+
 /**
  * One statement: a live project with its model names and the summaries of its newest `limit`
  * live models, which ride on the project row through a left join. It selects only what the
@@ -76,10 +80,6 @@ export function projectDetailQuery(db: Queryable, ref: ProjectRef, viewer: Viewe
     .orderBy(...newestModelFirst)
     .limit(limit);
 }
-
-/** Both project reads join the project's live models (those `filter` keeps) and order them so. */
-const liveModelsOfProject = (filter?: SQL) => and(eq(models.projectId, projects.id), isNull(models.deletedAt), filter);
-const newestModelFirst = [desc(models.createdAt), desc(models.id)];
 
 export async function findProjectDetail(db: Queryable, ref: ProjectRef, viewer: Viewer, limit: number): Promise<{ view: ProjectListing; models: ModelSummaryView[] } | undefined> {
   const rows = await projectDetailQuery(db, ref, viewer, limit);
@@ -103,7 +103,7 @@ export async function findProjectWithModels(
   ref: ProjectRef,
   viewer: Viewer,
   params: ProjectModelsParams,
-): Promise<{ project: ProjectRow; region: "us" | "eu" | "ap"; models: ModelView[] } | undefined> {
+): Promise<{ project: ProjectRow; region: ProjectView["region"]; models: ModelView[] } | undefined> {
   const rows = await db
     .select({ project: projects, owner: workspaces.username, region: workspaces.region, model: params.charts ? models : modelWithoutResults, modelExtras: modelViewExtras(viewer.userId) })
     .from(projects)

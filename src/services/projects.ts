@@ -98,16 +98,20 @@ export async function getProjectDetail(
   const found = await findProjectDetail(deps.db, ref, viewerOf(actor), limit);
   if (!found) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, found.view.project, "Project");
-  const models = role ? found.models : found.models.filter((model) => model.model.visibility === "public");
-  return { view: found.view, isOwner: isOwnerRole(role), summary: summarize(found.view.modelNames, Boolean(role)), models };
+  return { view: found.view, isOwner: isOwnerRole(role), summary: summarize(found.view.modelNames, Boolean(role)), models: visibleModels(found.models, role) };
 }
 
 /** A readable project's models as full views, newest first, in one query: what the models list answers. */
-export async function getProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: ProjectModelsParams): Promise<{ region: "us" | "eu" | "ap"; models: ModelView[] }> {
+export async function getProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: ProjectModelsParams): Promise<{ region: ProjectView["region"]; models: ModelView[] }> {
   const found = await findProjectWithModels(deps.db, ref, viewerOf(actor), params);
   if (!found) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, found.project, "Project");
-  return { region: found.region, models: role ? found.models : found.models.filter((model) => model.model.visibility === "public") };
+  return { region: found.region, models: visibleModels(found.models, role) };
+}
+
+/** Members see every model of a readable project; outsiders only the public ones. */
+function visibleModels<M extends { model: { visibility: "public" | "private" } }>(models: M[], role: Role | null): M[] {
+  return role ? models : models.filter((model) => model.model.visibility === "public");
 }
 
 export async function listOwnerProjects(deps: Deps, actor: Actor, params: { owner?: string; limit: number }) {
