@@ -2,7 +2,7 @@ import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm
 import type { Database, Queryable } from "./client";
 import type { StarTables } from "./stars";
 import { memberOf, type Viewer } from "./viewer";
-import { datasets, datasetStars, models, projects, storageObjects, trashItems, workspaces } from "./schema";
+import { datasets, datasetStars, models, projects, storageObjects, trashItems, workspaces, type Region } from "./schema";
 
 export type DatasetRow = typeof datasets.$inferSelect;
 export type NewDataset = typeof datasets.$inferInsert;
@@ -11,7 +11,7 @@ export type NewDataset = typeof datasets.$inferInsert;
 export interface DatasetView {
   dataset: DatasetRow;
   owner: string;
-  region: "us" | "eu" | "ap";
+  region: Region;
   isStarred: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
 import type { StarTables } from "./stars";
-import { jobs, modelExports, modelFiles, models, modelStars, projects, trashItems, workspaces } from "./schema";
+import { jobs, modelExports, modelFiles, models, modelStars, projects, trashItems, workspaces, type Region } from "./schema";
 
 export type ModelRow = typeof models.$inferSelect;
 export type NewModel = typeof models.$inferInsert;
@@ -18,7 +18,7 @@ export interface ModelProject {
 export interface ModelView {
   model: ModelRow;
   owner: string;
-  region: "us" | "eu" | "ap";
+  region: Region;
   project: ModelProject;
   isStarred: boolean;
   /** The current weights (best.pt, else last.pt, else another .pt), null without any. */

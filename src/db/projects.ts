@@ -4,7 +4,7 @@ import type { Database, Queryable } from "./client";
 import type { StarTables } from "./stars";
 import { memberOf, type Viewer } from "./viewer";
 import { modelSummaryColumns, modelSummaryExtras, modelViewExtras, modelWithoutResults, type ModelSummaryView, type ModelView } from "./models";
-import { models, projects, projectStars, storageObjects, trashItems, workspaces } from "./schema";
+import { models, projects, projectStars, storageObjects, trashItems, workspaces, type Region } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
 
@@ -12,7 +12,7 @@ export type ProjectRow = typeof projects.$inferSelect;
 export interface ProjectView {
   project: ProjectRow;
   owner: string;
-  region: "us" | "eu" | "ap";
+  region: Region;
   isStarred: boolean;
 }
 
@@ -103,7 +103,7 @@ export async function findProjectWithModels(
   ref: ProjectRef,
   viewer: Viewer,
   params: ProjectModelsParams,
-): Promise<{ project: ProjectRow; region: ProjectView["region"]; models: ModelView[] } | undefined> {
+): Promise<{ project: ProjectRow; region: Region; models: ModelView[] } | undefined> {
   const rows = await db
     .select({ project: projects, owner: workspaces.username, region: workspaces.region, model: params.charts ? models : modelWithoutResults, modelExtras: modelViewExtras(viewer.userId) })
     .from(projects)
@@ -127,7 +127,7 @@ export async function findProjectWithModels(
 export async function listProjects(
   db: Queryable,
   params: { owner: string; viewer: Viewer; limit: number },
-): Promise<{ ownerFound: boolean; region: "us" | "eu" | "ap"; rows: ProjectListing[]; total: number }> {
+): Promise<{ ownerFound: boolean; region: Region; rows: ProjectListing[]; total: number }> {
   const { viewer } = params;
   const rows = await db
     .select({ ...listingColumns(viewer), total: sql<number>`count(${projects.id}) over ()`.mapWith(Number) })

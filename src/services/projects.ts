@@ -19,7 +19,7 @@ import {
   type ProjectView,
 } from "../db/projects";
 import type { ModelSummaryView, ModelView } from "../db/models";
-import type { ViewPreferences } from "../db/schema";
+import type { Region, ViewPreferences } from "../db/schema";
 import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
@@ -102,7 +102,7 @@ export async function getProjectDetail(
 }
 
 /** A readable project's models as full views, newest first, in one query: what the models list answers. */
-export async function getProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: ProjectModelsParams): Promise<{ region: ProjectView["region"]; models: ModelView[] }> {
+export async function getProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: ProjectModelsParams): Promise<{ region: Region; models: ModelView[] }> {
   const found = await findProjectWithModels(deps.db, ref, viewerOf(actor), params);
   if (!found) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, found.project, "Project");

@@ -2,6 +2,10 @@ import { sql } from "drizzle-orm";
 import { index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt, updatedAt } from "./columns";
 
+/** Where an owner's data is stored. */
+export const REGIONS = ["us", "eu", "ap"] as const;
+export type Region = (typeof REGIONS)[number];
+
 /** An owner of resources: a user's personal workspace now, team workspaces later. */
 export const workspaces = pgTable("workspaces", {
   id: text("id").primaryKey(),
@@ -10,7 +14,7 @@ export const workspaces = pgTable("workspaces", {
   name: text("name").notNull(),
   kind: text("kind", { enum: ["personal", "team"] }).notNull().default("personal"),
   plan: text("plan", { enum: ["free", "pro", "enterprise"] }).notNull().default("free"),
-  region: text("region", { enum: ["us", "eu", "ap"] }).notNull().default("us"),
+  region: text("region", { enum: REGIONS }).notNull().default("us"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

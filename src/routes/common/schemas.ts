@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { REGIONS } from "../../db/schema";
 import { MODEL_STATUSES } from "../../db/tables/models";
 
 /** Field shapes shared by several resources, as the contract writes them. */
@@ -33,7 +34,7 @@ export const LICENSES = [
 ] as const;
 export const License = z.enum(LICENSES).openapi({ description: "Project/model license identifier" });
 
-export const Region = z.enum(["us", "eu", "ap"]).openapi({ description: "Data region where data is stored" });
+export const Region = z.enum(REGIONS).openapi({ description: "Data region where data is stored" });
 
 export const TASKS = ["detect", "segment", "semantic", "depth", "classify", "pose", "obb"] as const;
 export const Task = z.enum(TASKS).openapi({ description: "YOLO task type" });

@@ -1,4 +1,5 @@
 import type { ExportView } from "../../db/exports";
+import type { Region } from "../../db/schema";
 
 /** The contract calls TF Lite `litert`; the docs' `tflite` is stored as asked and shown by the contract's name. */
 const CONTRACT_FORMAT: Record<string, string> = { tflite: "litert" };
@@ -25,7 +26,7 @@ export function toExport(view: ExportView, downloadUrl: string | undefined, extr
   };
 }
 
-export function toCreatedExport(view: ExportView, region: "us" | "eu" | "ap", extras = false) {
+export function toCreatedExport(view: ExportView, region: Region, extras = false) {
   const status = view.job.status === "queued" ? "queued" : "running";
   return {
     id: view.export.id,
