@@ -4,6 +4,7 @@ import type { AppEnv, AppHandler } from "../context";
 import { ApiError } from "../errors";
 import { gate } from "../middleware/gate";
 import { idempotency } from "../middleware/idempotency";
+import { nulFree } from "../middleware/nul-free";
 import { operationRule } from "../operations";
 
 /** JSON bodies above this are refused before parsing (metadata may hold 500,000 characters). */
@@ -18,11 +19,17 @@ const jsonBodyLimit = bodyLimit({
 
 /**
  * Mounts one operation with the cross-cutting rules of its row in operations.ts in front:
- * authenticate -> access -> rate limit -> body cap -> idempotency -> zod validation -> handler.
+ * authenticate -> access -> rate limit -> body cap -> no NULs -> idempotency -> zod validation -> handler.
  */
 export function mount<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: AppHandler<R>, options: { validateBody?: boolean } = {}): void {
   const rule = operationRule(route.operationId ?? `${route.method} ${route.path}`);
-  const middleware = [gate(rule), ...(rule.streamsBody ? [] : [jsonBodyLimit]), ...(rule.idempotent ? [idempotency] : [])];
+  const readsJsonBody = !rule.streamsBody && options.validateBody !== false;
+  const middleware = [
+    gate(rule),
+    ...(rule.streamsBody ? [] : [jsonBodyLimit]),
+    nulFree({ body: readsJsonBody }),
+    ...(rule.idempotent ? [idempotency] : []),
+  ];
   // Routed on a shape-constrained path, documented under the clean one.
   // validateBody false: the handler reads the raw body itself (a signature covers its bytes).
   const request = options.validateBody === false ? { ...route.request, body: undefined } : route.request;

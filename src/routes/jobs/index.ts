@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, AppHandler } from "../../context";
 import { ApiError, describeIssues, errorResponses } from "../../errors";
+import { assertNulFree } from "../../middleware/nul-free";
 import { applyCallback, verifyCallback } from "../../services/jobs/callbacks";
 import { claimJob, registerRunner } from "../../services/jobs/claims";
 import { completeJobOutput, outputUrl, storeJobOutput, storeJobOutputPart } from "../../services/jobs/outputs";
@@ -156,6 +157,7 @@ const handleCallback: AppHandler<typeof callbackRoute> = async (c) => {
   } catch {
     throw new ApiError("VALIDATION_ERROR", "Malformed JSON in request body");
   }
+  assertNulFree(parsed, "body");
   const event = JobCallbackBody.safeParse(parsed);
   if (!event.success) throw new ApiError("VALIDATION_ERROR", describeIssues(event.error.issues, "json"));
   const result = await applyCallback(c.var.deps, job, event.data);

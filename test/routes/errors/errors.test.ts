@@ -56,3 +56,35 @@ describe("authentication", () => {
     expect((await call("DELETE", "/api/trash/empty", { auth: t.key })).status).toBe(403);
   });
 });
+
+describe("NUL characters (Postgres text cannot hold U+0000)", () => {
+  it("refuses a NUL in a JSON field or key with 400 naming it, and writes nothing", async () => {
+    const t = await newTenant();
+    const inField = await call("POST", "/api/projects", { auth: t.key, json: { project: "nul-field", description: "a\u0000b" } });
+    expect(inField.status).toBe(400);
+    expect(await body(inField)).toEqual({ error: expect.stringContaining("description"), code: "VALIDATION_ERROR" });
+    const inKey = await call("POST", "/api/projects", { auth: t.key, json: { project: "nul-key", metadata: { "a\u0000": 1 } } });
+    expect(inKey.status).toBe(400);
+    expect(await body(inKey)).toMatchObject({ code: "VALIDATION_ERROR", error: expect.stringContaining("metadata") });
+    const listed = await body(await call("GET", "/api/projects", { auth: t.key }));
+    expect(listed.projects).toEqual([]);
+  });
+
+  it("refuses %00 in a query value or a path segment", async () => {
+    const t = await newTenant();
+    const query = await call("GET", `/api/projects?username=${t.username}%00`, { auth: t.key });
+    expect(query.status).toBe(400);
+    expect(await body(query)).toMatchObject({ code: "VALIDATION_ERROR", error: expect.stringContaining("query") });
+    const path = await call("GET", `/api/projects/${t.username}/demo%00`, { auth: t.key });
+    expect(path.status).toBe(400);
+    expect(await body(path)).toMatchObject({ code: "VALIDATION_ERROR" });
+  });
+
+  it("keeps an escaped backslash before u0000 (no NUL) as text", async () => {
+    const t = await newTenant();
+    const created = await call("POST", "/api/projects", { auth: t.key, body: '{"project":"nul-text","description":"a\\\\u0000b"}', headers: { "Content-Type": "application/json" } });
+    expect(created.status).toBe(201);
+    const detail = await body(await call("GET", `/api/projects/${(await body(created)).id}`, { auth: t.key }));
+    expect(detail.project.description).toBe("a\\u0000b");
+  });
+});
