@@ -12,6 +12,7 @@ import { randomFillSync } from "node:crypto";
 import { existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Placeholder } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { generateApiKey } from "../src/auth/api-key";
@@ -118,8 +119,10 @@ async function benchRequests() {
   };
   const trainedProjectId = await trainedProject((await makeKeys(1))[0]!);
   // The floor's "same query" target runs the SQL the API's project read sends, through the bare driver.
-  const statement = projectDetailQuery(drizzle.mock() as unknown as Database, { id: projectId }, { userId: dev.userId }, 100).toSQL();
-  await fetch(`${floor}/read-statement`, { method: "POST", body: JSON.stringify({ sql: statement.sql, params: statement.params }) });
+  const statement = projectDetailQuery(drizzle.mock() as unknown as Database, "id:viewer").toSQL();
+  const values: Record<string, unknown> = { id: projectId, userId: dev.userId, limit: 100 };
+  const params = statement.params.map((param) => (param instanceof Placeholder ? values[param.name] : param));
+  await fetch(`${floor}/read-statement`, { method: "POST", body: JSON.stringify({ sql: statement.sql, params }) });
 
   // Warm every key's gate once, so the run measures the steady state (identity cached).
   await pool(8, keys.map((key) => () => fetch(`${dev.baseUrl}/api/health`, { headers: { Authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer())));

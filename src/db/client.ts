@@ -4,7 +4,7 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { Env } from "../env";
 
 /** No relational-query schema: every query is written with the builder, and building one costs ~0.1 ms per request. */
-export type Database = NeonDatabase;
+export type Database = NeonDatabase & { $client: Pool };
 /** What queries accept: the database or an open transaction. */
 export type Queryable = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
 

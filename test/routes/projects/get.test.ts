@@ -86,6 +86,24 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
     expect(charts.models.find((m: { model: string }) => m.model === "three-epochs").trainResults).toEqual(trainResults);
   });
 
+  it("answers reads of every shape at once, each with its own project and star (the statement is rendered once, bound per request)", async () => {
+    const a = await newTenant();
+    const b = await newTenant();
+    const projectOf = await Promise.all([a, b].map((t) => createProject(t.key, { project: "shared-shape", visibility: "public" })));
+    await call("PATCH", `/api/projects/${projectOf[0]!.id}`, { auth: a.key, json: { starred: true } });
+    const reads = [a, b, a, b].flatMap((t, i) => {
+      const id = projectOf[i % 2]!.id as string;
+      return [
+        { auth: t.key, path: `/api/projects/${id}`, id, starred: i % 2 === 0 },
+        { auth: t.key, path: `/api/projects/${t.username}/shared-shape`, id, starred: i % 2 === 0 },
+        { auth: undefined, path: `/api/projects/${id}`, id, starred: false },
+        { auth: undefined, path: `/api/projects/${t.username}/shared-shape`, id, starred: false },
+      ];
+    });
+    const answers = await Promise.all(reads.map(async (read) => ({ read, detail: await body(await call("GET", read.path, { auth: read.auth })) })));
+    for (const { read, detail } of answers) expect(detail.project).toMatchObject({ id: read.id, isStarred: read.starred });
+  });
+
   it("answers 400 for an invalid owner and 404 for an unknown project", async () => {
     const t = await newTenant();
     expect((await call("GET", `/api/projects/AB/x`, { auth: t.key })).status).toBe(400);
