@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
-import type { StarTables } from "./stars";
+import { isStarredBy, type StarTables } from "./stars";
 import { memberOf, type Viewer } from "./viewer";
 import { datasets, datasetStars, models, projects, storageObjects, trashItems, workspaces, type Region } from "./schema";
 
@@ -17,11 +17,6 @@ export interface DatasetView {
 
 export type DatasetRef = { id: string } | { owner: string; slug: string };
 
-function starredBy(userId: string | undefined): SQL<boolean> {
-  if (!userId) return sql<boolean>`false`;
-  return sql<boolean>`exists (select 1 from ${datasetStars} where ${datasetStars.datasetId} = ${datasets.id} and ${datasetStars.userId} = ${userId})`;
-}
-
 function refMatches(ref: DatasetRef): SQL | undefined {
   return "id" in ref ? eq(datasets.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(datasets.slug, ref.slug));
 }
@@ -29,7 +24,7 @@ function refMatches(ref: DatasetRef): SQL | undefined {
 /** One query: the live dataset, its owner's handle and region, and whether the viewer starred it. */
 export async function findDataset(db: Queryable, ref: DatasetRef, viewer: Viewer = {}): Promise<DatasetView | undefined> {
   const [row] = await db
-    .select({ dataset: datasets, owner: workspaces.username, region: workspaces.region, isStarred: starredBy(viewer.userId) })
+    .select({ dataset: datasets, owner: workspaces.username, region: workspaces.region, isStarred: isStarredBy(datasetStarTables, viewer.userId) })
     .from(datasets)
     .innerJoin(workspaces, eq(workspaces.id, datasets.workspaceId))
     .where(and(refMatches(ref), isNull(datasets.deletedAt)))
@@ -49,7 +44,7 @@ export async function listDatasets(db: Queryable, params: { owner: string; viewe
       dataset: datasets,
       owner: workspaces.username,
       region: workspaces.region,
-      isStarred: starredBy(viewer.userId),
+      isStarred: isStarredBy(datasetStarTables, viewer.userId),
       total: sql<number>`count(${datasets.id}) over ()`.mapWith(Number),
     })
     .from(workspaces)

@@ -1,6 +1,6 @@
-import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
-import type { StarTables } from "./stars";
+import { isStarredBy, type StarTables } from "./stars";
 import { jobs, modelExports, modelFiles, models, modelStars, projects, trashItems, workspaces, type Region } from "./schema";
 
 export type ModelRow = typeof models.$inferSelect;
@@ -70,11 +70,6 @@ export type ModelRef = { id: string } | { owner: string; project: string; slug: 
 
 const projectColumns = { id: projects.id, slug: projects.slug, name: projects.name, visibility: projects.visibility };
 
-function starredBy(userId: string | undefined): SQL<boolean> {
-  if (!userId) return sql<boolean>`false`;
-  return sql<boolean>`exists (select 1 from ${modelStars} where ${modelStars.modelId} = ${models.id} and ${modelStars.userId} = ${userId})`;
-}
-
 const parseFile = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as ModelFileRef | null;
 
 /**
@@ -92,8 +87,8 @@ const weights = currentFile(".pt");
 const onnxExport = sql<ModelFileRef | null>`(select json_build_object('id', ${modelExports.id}, 'objectKey', ${modelExports.objectKey}, 'name', coalesce(${modelExports.downloadFilename}, 'model.onnx'), 'sizeBytes', coalesce(${modelExports.sizeBytes}, 0)) from ${modelExports} inner join ${jobs} on ${jobs.id} = ${modelExports.jobId} where ${modelExports.modelId} = ${models.id} and ${modelExports.format} = 'onnx' and ${jobs.status} = 'completed' and ${modelExports.objectKey} is not null order by ${modelExports.createdAt} desc limit 1)`.mapWith(parseFile);
 
 /** The columns a ModelView adds to a model row (null-safe when a left join finds no model). */
-export function modelViewExtras(userId?: string) {
-  return { isStarred: starredBy(userId), weights, epochCount };
+export function modelViewExtras(userId?: string | SQLWrapper) {
+  return { isStarred: isStarredBy(modelStarTables, userId), weights, epochCount };
 }
 
 const epochCount = sql<number>`coalesce(jsonb_array_length(${models.trainResults}), 0)`.mapWith(Number);

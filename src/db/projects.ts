@@ -2,8 +2,8 @@ import { and, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL, type SQLW
 import { alias } from "drizzle-orm/pg-core";
 import type { Database, Queryable } from "./client";
 import { renderedOnce } from "./rendered";
-import type { StarTables } from "./stars";
-import { memberOf, type Viewer } from "./viewer";
+import { isStarredBy, type StarTables } from "./stars";
+import { memberOf, placeholderViewer, viewerShape, type Viewer, type ViewerShape } from "./viewer";
 import { modelSummaryColumns, modelSummaryExtras, modelViewExtras, modelWithoutResults, type ModelSummaryView, type ModelView } from "./models";
 import { models, projects, projectStars, storageObjects, trashItems, workspaces, type Region } from "./schema";
 
@@ -18,11 +18,6 @@ export interface ProjectView {
 }
 
 export type ProjectRef = { id: string } | { owner: string; slug: string };
-
-function starredBy(userId: string | SQLWrapper | undefined): SQL<boolean> {
-  if (!userId) return sql<boolean>`false`;
-  return sql<boolean>`exists (select 1 from ${projectStars} where ${projectStars.projectId} = ${projects.id} and ${projectStars.userId} = ${userId})`;
-}
 
 function refMatches(ref: ProjectRef): SQL | undefined {
   return "id" in ref ? eq(projects.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.slug));
@@ -48,7 +43,7 @@ const modelNamesOfProject = sql<ModelName[]>`(select coalesce(json_agg(json_buil
 /** One query: the live project, its owner's handle and region, and whether the viewer starred it. */
 export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer = {}): Promise<ProjectView | undefined> {
   const [row] = await db
-    .select({ project: projects, owner: workspaces.username, region: workspaces.region, isStarred: starredBy(viewer.userId) })
+    .select({ project: projects, owner: workspaces.username, region: workspaces.region, isStarred: isStarredBy(projectStarTables, viewer.userId) })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .where(and(refMatches(ref), isNull(projects.deletedAt)))
@@ -58,7 +53,7 @@ export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer
 
 /** The columns of a ProjectListing, as both project reads select them; `userId` is the viewer's, for the star. */
 function listingColumns(userId: string | SQLWrapper | undefined) {
-  return { project: projects, owner: workspaces.username, region: workspaces.region, isStarred: starredBy(userId), modelNames: modelNamesOfProject };
+  return { project: projects, owner: workspaces.username, region: workspaces.region, isStarred: isStarredBy(projectStarTables, userId), modelNames: modelNamesOfProject };
 }
 
 /** Both project reads join the project's live models (those `filter` keeps) and order them so. */
@@ -134,20 +129,29 @@ export async function findProjectWithModels(
 
 /**
  * One query: the owner's live projects the viewer may see (all of them for members, public
- * ones for others), newest first, with the total. `ownerFound` is false for an unknown owner.
+ * ones for others), newest first, with the total; one row with no project when the owner has
+ * none. Values are placeholders (owner, userId, workspaceId, limit): rendered once per shape.
  */
-export async function listProjects(
-  db: Queryable,
-  params: { owner: string; viewer: Viewer; limit: number },
-): Promise<{ ownerFound: boolean; region: Region; rows: ProjectListing[]; total: number }> {
-  const { viewer } = params;
-  const rows = await db
+function projectListQuery(db: Database, shape: ViewerShape) {
+  const viewer = placeholderViewer(shape);
+  return db
     .select({ ...listingColumns(viewer.userId), total: sql<number>`count(${projects.id}) over ()`.mapWith(Number) })
     .from(workspaces)
     .leftJoin(projects, and(eq(projects.workspaceId, workspaces.id), isNull(projects.deletedAt), or(eq(projects.visibility, "public"), memberOf(workspaces.id, viewer))))
-    .where(eq(workspaces.username, params.owner))
+    .where(eq(workspaces.username, sql.placeholder("owner")))
     .orderBy(desc(projects.createdAt), desc(projects.id))
-    .limit(params.limit);
+    .limit(sql.placeholder("limit"));
+}
+
+const renderedProjectList = renderedOnce(projectListQuery);
+
+/** The owner's projects as the viewer sees them. `ownerFound` is false for an unknown owner. */
+export async function listProjects(
+  db: Database,
+  params: { owner: string; viewer: Viewer; limit: number },
+): Promise<{ ownerFound: boolean; region: Region; rows: ProjectListing[]; total: number }> {
+  const { viewer } = params;
+  const rows = await renderedProjectList(db, viewerShape(viewer), { owner: params.owner, userId: viewer.userId, workspaceId: viewer.workspaceId, limit: params.limit });
   const live = rows.filter((row): row is typeof row & { project: ProjectRow } => row.project !== null);
   return { ownerFound: rows.length > 0, region: rows[0]?.region ?? "us", rows: live, total: rows[0]?.total ?? 0 };
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client";
 
@@ -11,6 +11,12 @@ export interface StarTables {
   /** The stars table's columns naming the resource and the user. */
   starredId: AnyPgColumn;
   starredBy: AnyPgColumn;
+}
+
+/** Whether the user (a value, or a placeholder in a statement rendered once) starred the row at hand; false with no user. */
+export function isStarredBy(t: StarTables, userId: string | SQLWrapper | undefined): SQL<boolean> {
+  if (!userId) return sql<boolean>`false`;
+  return sql<boolean>`exists (select 1 from ${t.stars} where ${t.starredId} = ${t.id} and ${t.starredBy} = ${userId})`;
 }
 
 /** Stars or unstars for one user and keeps the count in step, in one transaction; returns the count. */

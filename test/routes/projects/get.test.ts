@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { body, call, newTenant } from "../../helpers";
+import { memberships } from "../../../src/db/schema";
+import { body, call, newTenant, withDb } from "../../helpers";
 
 async function createProject(auth: string, json: Record<string, unknown>) {
   return body(await call("POST", "/api/projects", { auth, json }));
@@ -137,6 +138,24 @@ describe("GET /api/projects and /api/projects/{owner}", () => {
     }
     const anonymous = await body(await call("GET", `/api/projects/${owner.username}`));
     expect(anonymous.total).toBe(1);
+  });
+
+  it("lists a team's private projects to a member's browser session only, never to the member's API key or to anyone else", async () => {
+    const team = await newTenant();
+    const member = await newTenant();
+    await withDb((db) => db.insert(memberships).values({ workspaceId: team.workspaceId, userId: member.userId, role: "viewer" }));
+    await createProject(team.key, { project: "team-private" });
+    const { id: publicId } = await createProject(team.key, { project: "team-public", visibility: "public" });
+    await call("PATCH", `/api/projects/${publicId}`, { auth: member.session, json: { starred: true } });
+    const listed = async (auth?: string) => {
+      const list = await body(await call("GET", `/api/projects?username=${team.username}`, { auth }));
+      return list.projects.map((p: { project: string; isStarred: boolean }) => `${p.project}${p.isStarred ? "*" : ""}`).sort();
+    };
+    expect(await listed(member.session)).toEqual(["team-private", "team-public*"]);
+    expect(await listed(member.key)).toEqual(["team-public*"]);
+    expect(await listed(undefined)).toEqual(["team-public"]);
+    expect(await listed((await newTenant()).key)).toEqual(["team-public"]);
+    expect(await listed(team.key)).toEqual(["team-private", "team-public"]);
   });
 
   it("answers 404 for an unknown owner, 401 for an anonymous list without owner, 400 for a bad limit", async () => {
