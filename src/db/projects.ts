@@ -74,9 +74,9 @@ export function projectDetailQuery(db: Database, shape: ProjectDetailShape) {
   const named = shape.startsWith("id:")
     ? eq(projects.id, sql.placeholder("id"))
     : and(eq(workspaces.username, sql.placeholder("owner")), eq(projects.slug, sql.placeholder("slug")));
-  const viewer = shape.endsWith(":viewer") ? sql.placeholder("userId") : undefined;
+  const userId = shape.endsWith(":viewer") ? sql.placeholder("userId") : undefined;
   return db
-    .select({ ...listingColumns(viewer), model: modelSummaryColumns, modelExtras: modelSummaryExtras })
+    .select({ ...listingColumns(userId), model: modelSummaryColumns, modelExtras: modelSummaryExtras })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .leftJoin(models, liveModelsOfProject())
