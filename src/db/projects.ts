@@ -19,7 +19,10 @@ export interface ProjectView {
 
 export type ProjectRef = { id: string } | { owner: string; slug: string };
 
-function refMatches(ref: ProjectRef): SQL | undefined {
+/** A ProjectRef whose values may be placeholders (in a statement rendered once). */
+type ProjectRefValues = { id: string | SQLWrapper } | { owner: string | SQLWrapper; slug: string | SQLWrapper };
+
+function refMatches(ref: ProjectRefValues): SQL | undefined {
   return "id" in ref ? eq(projects.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.slug));
 }
 
@@ -71,16 +74,14 @@ export type ProjectDetailShape = `${"id" | "slug"}:${"viewer" | "anonymous"}`;
  * once per shape; exported so the benchmark's floor can run the very same SQL.
  */
 export function projectDetailQuery(db: Database, shape: ProjectDetailShape) {
-  const named = shape.startsWith("id:")
-    ? eq(projects.id, sql.placeholder("id"))
-    : and(eq(workspaces.username, sql.placeholder("owner")), eq(projects.slug, sql.placeholder("slug")));
+  const ref = shape.startsWith("id:") ? { id: sql.placeholder("id") } : { owner: sql.placeholder("owner"), slug: sql.placeholder("slug") };
   const userId = shape.endsWith(":viewer") ? sql.placeholder("userId") : undefined;
   return db
     .select({ ...listingColumns(userId), model: modelSummaryColumns, modelExtras: modelSummaryExtras })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .leftJoin(models, liveModelsOfProject())
-    .where(and(named, isNull(projects.deletedAt)))
+    .where(and(refMatches(ref), isNull(projects.deletedAt)))
     .orderBy(...newestModelFirst)
     .limit(sql.placeholder("limit"));
 }

@@ -12,7 +12,7 @@ import { ApiError } from "../errors";
 const JSON_NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 /** The dotted path of the first string (or object key) holding a NUL, if any. */
-export function findNul(value: unknown, path: string[] = []): string[] | undefined {
+function findNul(value: unknown, path: string[] = []): string[] | undefined {
   if (typeof value === "string") return value.includes("\0") ? path : undefined;
   if (typeof value !== "object" || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
