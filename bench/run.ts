@@ -140,6 +140,8 @@ async function benchRequests() {
     "floor: + DO call + one query by fetch": () => ({ url: `${floor}/db-http/${projectId}` }),
     "floor: + DO call + one query over a WebSocket session": () => ({ url: `${floor}/db-websocket/${projectId}` }),
     "floor: + DO call + the read's own query": () => ({ url: `${floor}/db-read` }),
+    // The same statement named, as the API sends it: prepared once per server session (over a WebSocket session; HTTP drops names).
+    "floor: + DO call + the read's own query, prepared": () => ({ url: `${floor}/db-read-prepared` }),
   };
   const latency: Record<string, Sample[]> = {};
   const throughput: Record<string, Sample[]> = {};
@@ -277,9 +279,10 @@ async function main() {
     const floorFetch = by("floor: + DO call + one query by fetch");
     const floorWebSocket = by("floor: + DO call + one query over a WebSocket");
     const floorRead = by("floor: + DO call + the read's own query");
+    const floorReadPrepared = by("floor: + DO call + the read's own query, prepared");
     const gateOnly = by("API gate only");
     console.log(`\nread / one-query floor (p50): ${(read.p50 / floorDb.p50).toFixed(2)}x   list / floor: ${(list.p50 / floorDb.p50).toFixed(2)}x   (target <= 1.2x)`);
-    console.log(`read / floor running the read's own SQL raw (p50): ${(read.p50 / floorRead.p50).toFixed(2)}x   (what EdgeHub adds around the same statement)`);
+    console.log(`read / floor running the read's own SQL raw (p50): ${(read.p50 / floorRead.p50).toFixed(2)}x   the same SQL prepared, as the API sends it: ${(read.p50 / floorReadPrepared.p50).toFixed(2)}x   (what EdgeHub adds around the same statement)`);
     console.log(`the API's database transport: ${devEnv.DB_HTTP_QUERIES === "false" ? "WebSocket session per request" : "SQL over HTTP"} (the one-query floors above use it)`);
     console.log(`read / one query by fetch: ${(read.p50 / floorFetch.p50).toFixed(2)}x   read / one query over a WebSocket session: ${(read.p50 / floorWebSocket.p50).toFixed(2)}x`);
     console.log(`auth + rate limit (gate-only request) beyond one DO call (p50): ${fmt(gateOnly.p50 - floorDo.p50)} ms (target <= 1 ms)`);

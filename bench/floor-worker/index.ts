@@ -42,7 +42,7 @@ function configureDriver(env: Env) {
  * fetch to the SQL-over-HTTP endpoint), or over a WebSocket session opened for the request
  * (how the API ran every query before, and what a transaction still costs).
  */
-async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unknown[], transport: "http" | "websocket") {
+async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unknown[], transport: "http" | "websocket", name?: string) {
   const stub = c.env.FLOOR.get(c.env.FLOOR.idFromName("bench"));
   await stub.take(Date.now());
   configureDriver(c.env);
@@ -55,7 +55,7 @@ async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unk
   const client = new Client(c.env.DATABASE_URL);
   client.on("error", () => {});
   await client.connect();
-  const { rows } = await client.query(text, params);
+  const { rows } = await client.query({ name, text, values: params });
   c.executionCtx.waitUntil(client.end());
   return c.json({ rows });
 }
@@ -79,6 +79,11 @@ app.post("/read-statement", async (c) => {
 app.get("/db-read", async (c) => {
   if (!readStatement) return c.text("POST /read-statement first", 400);
   return oneQuery(c, readStatement.sql, readStatement.params, apiTransport(c.env));
+});
+/** The same, as a named prepared statement like the API's (over a WebSocket session; HTTP drops the name). */
+app.get("/db-read-prepared", async (c) => {
+  if (!readStatement) return c.text("POST /read-statement first", 400);
+  return oneQuery(c, readStatement.sql, readStatement.params, apiTransport(c.env), "floor_read");
 });
 
 /** R2 multipart with no auth, no signing, no database: the upload floor. */

@@ -4,9 +4,12 @@
  * first message until a Sync or simple Query leaves no transaction open. (pglite-socket's server
  * hands turns over per message outside transactions, which lets two clients' extended-protocol
  * sequences interleave: "portal does not exist", or one client reading another's rows.)
+ * Named prepared statements are shared as a pooler shares them (`shared-statements.ts`): the
+ * session prepares each once, whichever connections name it.
  */
 import net from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
+import { SharedStatements } from "./shared-statements";
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
@@ -29,6 +32,7 @@ export async function servePglite(db: PGlite, options: { host?: string; port?: n
     waiting.splice(0).forEach((wake) => wake());
   };
   const sockets = new Set<net.Socket>();
+  const shared = new SharedStatements();
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -36,11 +40,22 @@ export async function servePglite(db: PGlite, options: { host?: string; port?: n
     let buffer = Buffer.alloc(0);
     let started = false;
     let chain = Promise.resolve();
+    const statements = shared.connection();
 
     const run = async (message: Uint8Array, type: string) => {
       await acquire(socket);
       try {
-        await db.runExclusive(() => db.execProtocolRawStream(message, { onRawData: (data) => void (socket.writable && socket.write(data)) }));
+        const routed = type === "startup" ? { kind: "forward" as const, message } : statements.route(message, type);
+        if (routed.kind === "answer") {
+          if (routed.reply && socket.writable) socket.write(routed.reply);
+          return;
+        }
+        const onRawData = (data: Uint8Array) => {
+          statements.observe(data);
+          if (socket.writable) socket.write(data);
+        };
+        await db.runExclusive(() => db.execProtocolRawStream(routed.message, { onRawData }));
+        statements.settled(routed);
       } finally {
         // The turn ends at a sync point with no open transaction.
         if ((type === "S" || type === "Q" || type === "startup") && !db.isInTransaction()) release(socket);

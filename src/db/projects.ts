@@ -86,7 +86,7 @@ export function projectDetailQuery(db: Database, shape: ProjectDetailShape) {
     .limit(sql.placeholder("limit"));
 }
 
-const renderedProjectDetail = renderedOnce(projectDetailQuery);
+const renderedProjectDetail = renderedOnce("project_detail", projectDetailQuery);
 
 export async function findProjectDetail(db: Database, ref: ProjectRef, viewer: Viewer, limit: number): Promise<{ view: ProjectListing; models: ModelSummaryView[] } | undefined> {
   const shape: ProjectDetailShape = `${"id" in ref ? "id" : "slug"}:${viewer.userId ? "viewer" : "anonymous"}`;
@@ -144,7 +144,7 @@ function projectListQuery(db: Database, shape: ViewerShape) {
     .limit(sql.placeholder("limit"));
 }
 
-const renderedProjectList = renderedOnce(projectListQuery);
+const renderedProjectList = renderedOnce("project_list", projectListQuery);
 
 /** The owner's projects as the viewer sees them. `ownerFound` is false for an unknown owner. */
 export async function listProjects(
