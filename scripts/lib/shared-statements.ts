@@ -50,8 +50,7 @@ export class ConnectionStatements {
       case "C":
         return message[5] === 0x53 ? this.close(message) : { kind: "forward", message };
       case "Q":
-        // DEALLOCATE or DISCARD in plain SQL may drop statements behind our back: forget them all.
-        if (/\b(deallocate|discard)\b/i.test(Buffer.from(message.subarray(5)).toString("utf8"))) this.prepared.clear();
+        this.noteDropped(text(message, 5, cstringLength(message, 5)));
         return { kind: "forward", message };
       default:
         return { kind: "forward", message };
@@ -84,6 +83,14 @@ export class ConnectionStatements {
       this.remaining = ((a << 24) | (b << 16) | (c << 8) | d) - 4;
       this.header = [];
     }
+  }
+
+  /** DEALLOCATE and DISCARD ALL in plain SQL drop statements on the session: forget them too. */
+  private noteDropped(sql: string): void {
+    const dropped = /^\s*(?:deallocate\s+(?:prepare\s+)?(?:all|"?([\w$]+)"?)|discard\s+all)\s*;?\s*$/i.exec(sql);
+    if (!dropped) return;
+    if (dropped[1]) this.prepared.delete(dropped[1]);
+    else this.prepared.clear();
   }
 
   private parse(message: Uint8Array): Routed {

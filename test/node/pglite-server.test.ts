@@ -110,6 +110,23 @@ describe("named prepared statements on the shared PGlite session", () => {
     }
   });
 
+  it("forgets shared statements that DEALLOCATE ALL drops, and only then", async () => {
+    const [a, b] = await Promise.all([connect(), connect()]);
+    try {
+      const query = { name: "kept", text: "select 'kept' as v" };
+      expect((await a.query(query)).rows).toEqual([{ v: "kept" }]);
+      // Words in a query are not a DEALLOCATE: the statement stays shared.
+      await a.query("select 'deallocate all' as s");
+      expect((await b.query(query)).rows).toEqual([{ v: "kept" }]);
+      await a.query("deallocate all");
+      const c = await connect();
+      expect((await c.query(query)).rows).toEqual([{ v: "kept" }]);
+      await c.end();
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+  });
+
   it("reports a statement that does not parse every time, and the connection goes on", async () => {
     const client = await connect();
     try {
