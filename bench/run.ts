@@ -155,6 +155,8 @@ async function benchRequests() {
     for (const name of order) (throughput[name] ??= []).push(await run(built[name]!, SECONDS, 10));
     console.log(`  round ${round + 1}/${ROUNDS} done`);
   }
+  // Into the trash: the next run's project list measures the same projects, not every run's.
+  for (const id of [projectId, trainedProjectId]) await fetch(`${dev.baseUrl}/api/projects/${id}`, { method: "DELETE", headers: { Authorization: `Bearer ${dev.apiKey}` } });
   return Object.keys(targets).map((name) => summarize(name, latency[name]!, throughput[name]!));
 }
 

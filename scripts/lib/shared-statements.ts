@@ -100,6 +100,7 @@ export class ConnectionStatements {
     // The statement's identity: its text and parameter types, everything after the name.
     const body = message.subarray(5 + nameLength + 1);
     const serverName = `shared_${createHash("sha1").update(body).digest("hex")}`;
+    // A second Parse of a name the connection holds replaces it (Postgres refuses one; drivers never send it).
     this.names.set(text(message, 5, nameLength), serverName);
     if (this.prepared.has(serverName)) return { kind: "answer", reply: PARSE_COMPLETE };
     return { kind: "forward", message: frame(0x50, [cstring(serverName), body]), prepares: serverName };
