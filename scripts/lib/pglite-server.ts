@@ -45,7 +45,7 @@ export async function servePglite(db: PGlite, options: { host?: string; port?: n
     const run = async (message: Uint8Array, type: string) => {
       await acquire(socket);
       try {
-        const routed = type === "startup" ? { kind: "forward" as const, message } : statements.route(message, type);
+        const routed = statements.route(message, type);
         if (routed.kind === "answer") {
           if (routed.reply && socket.writable) socket.write(routed.reply);
           return;

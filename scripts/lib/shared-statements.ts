@@ -38,7 +38,7 @@ export class ConnectionStatements {
 
   constructor(private readonly prepared: Set<string>) {}
 
-  /** Routes a frontend message of `type` (its first byte). */
+  /** Routes a frontend message of `type`: its first byte, or "startup" (forwarded as it is). */
   route(message: Uint8Array, type: string): Routed {
     switch (type) {
       case "P":
