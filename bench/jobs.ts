@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import type { RunnerConfig } from "../gpu-runner/src/config";
+import { sandboxFromEnv, type RunnerConfig } from "../gpu-runner/src/config";
 import { decodeImage } from "../gpu-runner/src/executors/predict/decode-image";
 import { predictExecutor } from "../gpu-runner/src/executors/predict";
 import { letterbox, toTensorData } from "../gpu-runner/src/executors/predict/letterbox";
@@ -33,6 +33,7 @@ function runnerConfig(dev: Dev, name: string, pollIntervalMs = 20): RunnerConfig
     name, apiUrl: dev.baseUrl, runnerToken: dev.runnerToken, queuePullUrl: `${dev.baseUrl}/internal/queues`, queueToken: dev.runnerToken,
     queueIds: { "gpu-jobs": "gpu-jobs", "cli-jobs": "cli-jobs", "cpu-jobs": "cpu-jobs", "predict-jobs": "predict-jobs" }, queues: ["cli-jobs", "cpu-jobs", "predict-jobs"],
     concurrency: 1, workDir: `/tmp/edgehub-bench-${name}`, visibilityTimeoutMs: 60_000, pollIntervalMs, shutdownGraceMs: 2000,
+    sandbox: sandboxFromEnv(process.env),
   };
 }
 

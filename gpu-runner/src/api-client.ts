@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
-import { Readable } from "node:stream";
+import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { QueueName } from "./config";
 
 export interface Claim {
@@ -115,6 +116,21 @@ export class ApiClient {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`download: ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** Streams a signed input to a file, refusing more than `maxBytes` (its signed size). */
+  async downloadToFile(url: string, destination: string, maxBytes: number): Promise<number> {
+    const response = await fetch(url);
+    if (!response.ok || !response.body) throw new Error(`download: ${response.status}`);
+    let received = 0;
+    const cap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        done(received > maxBytes ? new Error(`download: more than the ${maxBytes} bytes expected`) : null, chunk);
+      },
+    });
+    await pipeline(Readable.fromWeb(response.body as never), cap, createWriteStream(destination));
+    return received;
   }
 
   private runnerInit(payload: unknown): RequestInit {

@@ -1,5 +1,6 @@
 import os from "node:os";
 import path from "node:path";
+import { bwrapWorks, type SandboxSettings } from "./sandbox";
 
 /** The API's job queues (src/db/tables/jobs.ts JOB_QUEUES). */
 export const QUEUE_NAMES = ["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"] as const;
@@ -24,13 +25,42 @@ export interface RunnerConfig {
   visibilityTimeoutMs: number;
   pollIntervalMs: number;
   shutdownGraceMs: number;
+  /** How executors that touch user files are confined (README "Sandbox"). */
+  sandbox: SandboxSettings;
 }
 
 function list(value: string | undefined): string[] {
   return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
 }
 
-export function configFromEnv(env: NodeJS.ProcessEnv, yoloBin: string | undefined): RunnerConfig {
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not ${raw}`);
+  return value;
+}
+
+/** RUNNER_SANDBOX: bwrap, plain, or auto (bwrap where it works here, else plain). */
+export function sandboxFromEnv(env: NodeJS.ProcessEnv, probe: () => boolean = bwrapWorks): SandboxSettings {
+  const wanted = env.RUNNER_SANDBOX || "auto";
+  if (!["auto", "bwrap", "plain"].includes(wanted)) throw new Error(`RUNNER_SANDBOX must be auto, bwrap or plain, not ${wanted}`);
+  const works = wanted === "plain" ? false : probe();
+  if (wanted === "bwrap" && !works) throw new Error("RUNNER_SANDBOX=bwrap, but bubblewrap cannot make namespaces here (install bubblewrap, or allow user namespaces)");
+  const uid = env.SANDBOX_UID ? positive(env, "SANDBOX_UID", 0) : undefined;
+  return {
+    mode: works ? "bwrap" : "plain",
+    memoryMb: positive(env, "SANDBOX_MEMORY_MB", 16_384),
+    cpuSeconds: positive(env, "SANDBOX_CPU_SECONDS", 4 * 3600),
+    wallSeconds: positive(env, "SANDBOX_WALL_SECONDS", 2 * 3600),
+    fileMb: positive(env, "SANDBOX_FILE_MB", 20_480),
+    passEnv: list(env.SANDBOX_PASS_ENV).filter((name) => !/TOKEN|SECRET|KEY|PASSWORD/i.test(name)),
+    uid,
+    gid: env.SANDBOX_GID ? positive(env, "SANDBOX_GID", 0) : uid,
+  };
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv, yoloBin: string | undefined, probe?: () => boolean): RunnerConfig {
   const apiUrl = (env.EDGEHUB_API_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
   const runnerToken = env.RUNNER_TOKEN;
   if (!runnerToken) throw new Error("RUNNER_TOKEN is required (the API's RUNNER_TOKEN secret)");
@@ -58,5 +88,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, yoloBin: string | undefine
     visibilityTimeoutMs: Number(env.QUEUE_VISIBILITY_TIMEOUT_MS ?? 15 * 60 * 1000),
     pollIntervalMs: Number(env.RUNNER_POLL_MS ?? 1000),
     shutdownGraceMs: Number(env.RUNNER_SHUTDOWN_GRACE_MS ?? 30_000),
+    sandbox: sandboxFromEnv(env, probe),
   };
 }

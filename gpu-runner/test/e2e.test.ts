@@ -15,11 +15,13 @@ let stack: Stack;
 const runners: ChildProcess[] = [];
 
 function startRunner(name: string, env: Record<string, string> = {}): ChildProcess {
-  // node itself (not the tsx wrapper), so a SIGKILL kills the runner and nothing survives it.
+  // node itself (not the tsx wrapper), so a SIGKILL kills the runner; its sandboxed children die
+  // with it (bwrap's --die-with-parent) or at their wall-clock limit (plain mode).
+  // The sandbox hands the CLI only allow-listed variables: the double's knobs are named here.
   const child = spawn(process.execPath, ["--import", "tsx", "gpu-runner/src/main.ts"], {
     cwd: ROOT,
     stdio: ["ignore", process.env.E2E_VERBOSE ? "inherit" : "ignore", "inherit"],
-    env: { ...process.env, EDGEHUB_API_URL: stack.baseUrl, RUNNER_TOKEN: stack.runnerToken, RUNNER_NAME: name, RUNNER_POLL_MS: "200", ...env },
+    env: { ...process.env, EDGEHUB_API_URL: stack.baseUrl, RUNNER_TOKEN: stack.runnerToken, RUNNER_NAME: name, RUNNER_POLL_MS: "200", SANDBOX_PASS_ENV: "YOLO_DOUBLE_SLEEP_MS,YOLO_DOUBLE_FAIL", ...env },
   });
 
   runners.push(child);

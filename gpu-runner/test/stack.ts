@@ -88,6 +88,7 @@ export function apiOf(stack: Stack) {
 export async function upload(stack: Stack, assetId: string, name: string, bytes: Uint8Array): Promise<void> {
   const api = apiOf(stack);
   const session = await api("POST", "/api/upload/signed-url", { json: { assetType: "models", assetId, filename: name, contentType: "application/octet-stream", totalBytes: bytes.length } });
+  if (!session.body.sessionId) throw new Error(`signed-url ${session.status}: ${JSON.stringify(session.body)}`);
   // Files larger than one part get a signed URL per part.
   const parts: { partNumber: number; size: number; uploadUrl: string }[] = session.body.parts ?? [{ partNumber: 1, size: bytes.length, uploadUrl: session.body.uploadUrl }];
   for (const part of parts) {
@@ -99,12 +100,13 @@ export async function upload(stack: Stack, assetId: string, name: string, bytes:
   if (done.status !== 200) throw new Error(`complete ${done.status}`);
 }
 
+/** Polls every 250 ms: the stack has one API key, whose 100 requests a minute every test shares. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

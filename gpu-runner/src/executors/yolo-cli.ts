@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import { describeStop, runSandboxed } from "../sandbox";
 import type { Executor, JobContext } from "./types";
 import { zipFolder } from "./zip-folder";
 
@@ -22,33 +22,29 @@ export function exportArguments(format: string, args: Record<string, unknown>, g
   return out;
 }
 
-/** Runs the CLI, streaming its lines to the job's log; stops it when the job is cancelled. */
-export function runYolo(context: JobContext, args: string[], onLine: (line: string) => void = () => {}): Promise<string[]> {
+/**
+ * Runs the CLI in the sandbox (src/sandbox.ts: it loads the user's checkpoint, which may carry
+ * code), streaming its lines to the job's log; stops it, with its process group, on cancel.
+ */
+export async function runYolo(context: JobContext, args: string[], onLine: (line: string) => void = () => {}): Promise<string[]> {
   const bin = context.config.yoloBin;
-  if (!bin) return Promise.reject(new Error("This runner has no yolo CLI (set YOLO_BIN or put yolo on PATH)"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: context.workDir, env: { ...process.env, PYTHONUNBUFFERED: "1", NO_COLOR: "1" } });
-    const lines: string[] = [];
-    const take = (chunk: Buffer) => {
-      for (const line of chunk.toString("utf8").split(/\r?\n|\r/)) {
-        if (!line.trim()) continue;
-        lines.push(line);
-        context.log(line);
-        onLine(line);
-      }
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    const stop = () => child.kill("SIGTERM");
-    context.signal.addEventListener("abort", stop, { once: true });
-    child.on("error", (error) => reject(new Error(`could not start ${bin}: ${error.message}`)));
-    child.on("close", (code, signal) => {
-      context.signal.removeEventListener("abort", stop);
-      if (code === 0) return resolve(lines);
-      const last = lines.filter((line) => /error|exception/i.test(line)).pop() ?? lines.at(-1) ?? "";
-      reject(Object.assign(new Error(`yolo ${args[0]} exited with ${signal ?? `code ${code}`}: ${last}`), { code: "EXECUTOR_EXIT" }));
-    });
+  if (!bin) throw new Error("This runner has no yolo CLI (set YOLO_BIN or put yolo on PATH)");
+  const settings = context.config.sandbox;
+  const exit = await runSandboxed(settings, {
+    command: bin,
+    args,
+    jobDir: context.workDir,
+    signal: context.signal,
+    onLine: (line) => {
+      context.log(line);
+      onLine(line);
+    },
   });
+  if (exit.code === 0 && !exit.stoppedBy) return exit.lines;
+  const stopped = describeStop(settings, exit);
+  const last = exit.lines.filter((line) => /error|exception/i.test(line)).pop() ?? exit.lines.at(-1) ?? "";
+  const how = stopped ?? `exited with ${exit.signal ?? `code ${exit.code}`}`;
+  throw Object.assign(new Error(`yolo ${args[0]} ${how}${last ? `: ${last}` : ""}`), { code: exit.stoppedBy && exit.stoppedBy !== "cancelled" ? "SANDBOX_LIMIT" : "EXECUTOR_EXIT" });
 }
 
 /** `yolo export`: the weights in, the exported file (a folder is zipped) out. */
@@ -58,15 +54,17 @@ export const exportExecutor: Executor = async (context) => {
   const weights = claim.inputs.weights;
   if (!weights) throw new Error("An export job needs the weights input");
   const local = path.join(workDir, weights.name.replace(/[^A-Za-z0-9._-]/g, "_"));
-  writeFileSync(local, await api.download(weights.url));
+  await api.downloadToFile(weights.url, local, weights.size);
   const started = performance.now();
   const lines = await runYolo(context, ["export", `model=${local}`, ...exportArguments(spec.format, spec.args ?? {}, Boolean(claim.job.gpuType))], (line) => {
     if (/starting export/i.test(line)) void context.progress({ stage: "exporting", line }).catch(() => {});
   });
   const saved = lines.map((line) => /export success.*saved as '([^']+)'/i.exec(line)?.[1]).filter(Boolean).pop();
   if (!saved) throw new Error("yolo export finished without saying where it saved the file");
-  const produced = path.isAbsolute(saved) ? saved : path.join(workDir, saved);
+  const produced = path.resolve(workDir, saved);
   if (!existsSync(produced)) throw new Error(`yolo export said it saved ${saved}, but there is no such file`);
+  // The CLI's output is the user's code speaking: upload nothing from outside the job's folder.
+  if (!isInside(workDir, realpathSync(produced))) throw new Error(`yolo export said it saved ${saved}, outside the job's folder`);
   let file = produced.replace(/\/$/, "");
   if (statSync(file).isDirectory()) {
     zipFolder(file, `${file}.zip`);
@@ -75,3 +73,8 @@ export const exportExecutor: Executor = async (context) => {
   const output = await context.uploadOutput(path.basename(file), file);
   return { outputs: [output], result: { format: spec.format }, gpuSeconds: claim.job.gpuType ? Math.ceil((performance.now() - started) / 1000) : undefined };
 };
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(realpathSync(folder), file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}

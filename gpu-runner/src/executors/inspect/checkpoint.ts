@@ -1,5 +1,6 @@
+import { CapExceededError, INSPECT_CAPS, type InspectCaps } from "./caps";
 import { unpickle, type PyObject, type TensorStub } from "./pickle";
-import { readEntry, zipEntries } from "./zip";
+import { bytesSource, readEntry, zipEntries, type ByteSource } from "./zip";
 
 /** What EdgeHub reads out of an Ultralytics checkpoint (the model's metadata fields). */
 export interface CheckpointInfo {
@@ -27,10 +28,25 @@ const TASK_OF_CLASS: Record<string, string> = {
   RTDETRDetectionModel: "detect",
 };
 
+/**
+ * Counts values visited against the caps: a pickle may share one list many times over (memo
+ * references), which a plain walk would expand exponentially, or nest it thousands deep.
+ */
+class Budget {
+  private nodes = 0;
+  constructor(private readonly caps: InspectCaps) {}
+
+  visit(depth: number): void {
+    if (++this.nodes > this.caps.objectNodes) throw new CapExceededError("objectNodes", this.caps.objectNodes);
+    if (depth > this.caps.depth) throw new CapExceededError("depth", this.caps.depth);
+  }
+}
+
 /** Python values as JSON: dicts (Maps) to objects, tensors and objects left out. */
-function plain(value: unknown): unknown {
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), plain(v)]));
-  if (Array.isArray(value)) return value.map(plain);
+function plain(value: unknown, budget: Budget, depth = 0): unknown {
+  budget.visit(depth);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), plain(v, budget, depth + 1)]));
+  if (Array.isArray(value)) return value.map((item) => plain(item, budget, depth + 1));
   if (value instanceof Uint8Array) return undefined;
   if (value && typeof value === "object") return undefined;
   return value;
@@ -41,24 +57,24 @@ function stateOf(object: unknown): Map<unknown, unknown> | undefined {
   return state instanceof Map ? state : undefined;
 }
 
-function countParameters(root: unknown): number {
+function countParameters(root: unknown, budget: Budget): number {
   const seen = new Set<unknown>();
   let total = 0;
-  const visit = (value: unknown) => {
-    if (!value || typeof value !== "object" || seen.has(value)) return;
+  // Iterative: a deep pickle must hit the depth cap, not the call stack.
+  const pending: [unknown, number][] = [[root, 0]];
+  while (pending.length) {
+    const [value, depth] = pending.pop()!;
+    if (!value || typeof value !== "object" || seen.has(value)) continue;
     seen.add(value);
+    budget.visit(depth);
     if ((value as TensorStub).__tensor__) {
       if ((value as TensorStub).parameter) total += (value as TensorStub).size.reduce((a, b) => a * b, 1);
-      return;
+      continue;
     }
-    if (value instanceof Map) for (const item of value.values()) visit(item);
-    else if (Array.isArray(value)) for (const item of value) visit(item);
-    else if ("__class__" in value) {
-      visit((value as PyObject).state);
-      visit((value as PyObject).args);
-    }
-  };
-  visit(root);
+    if (value instanceof Map) for (const item of value.values()) pending.push([item, depth + 1]);
+    else if (Array.isArray(value)) for (const item of value) pending.push([item, depth + 1]);
+    else if ("__class__" in value) pending.push([(value as PyObject).state, depth + 1], [(value as PyObject).args, depth + 1]);
+  }
   return total;
 }
 
@@ -70,18 +86,21 @@ function numbers(value: unknown): Record<string, number> | undefined {
 }
 
 /** Reads a .pt checkpoint's metadata without Python: the zip, then data.pkl with a safe unpickler. */
-export function readCheckpoint(bytes: Uint8Array): CheckpointInfo {
-  const entries = zipEntries(bytes);
+export function readCheckpoint(input: Uint8Array | ByteSource, caps: InspectCaps = INSPECT_CAPS): CheckpointInfo {
+  const source = input instanceof Uint8Array ? bytesSource(input) : input;
+  const entries = zipEntries(source, caps);
   const pickle = entries.find((entry) => entry.name.endsWith("/data.pkl") || entry.name === "data.pkl");
   if (!pickle) throw new Error("not a PyTorch checkpoint: no data.pkl inside");
-  const root = unpickle(readEntry(bytes, pickle));
+  const root = unpickle(readEntry(source, pickle, caps), caps);
+  const budget = new Budget(caps);
+  const json = (value: unknown) => plain(value, budget);
   if (!(root instanceof Map)) throw new Error("not an Ultralytics checkpoint: the top level is not a dict");
 
   const model = root.get("model") ?? root.get("ema");
   const modelClass = (model as PyObject | undefined)?.__class__?.split(".").pop() ?? "";
   const modelState = stateOf(model);
-  const trainArgs = plain(root.get("train_args")) as Record<string, unknown> | undefined;
-  const yaml = plain(modelState?.get("yaml")) as Record<string, unknown> | undefined;
+  const trainArgs = json(root.get("train_args")) as Record<string, unknown> | undefined;
+  const yaml = json(modelState?.get("yaml")) as Record<string, unknown> | undefined;
   const names = modelState?.get("names");
   const classNames = names instanceof Map ? [...names].sort(([a], [b]) => Number(a) - Number(b)).map(([, name]) => String(name)) : Array.isArray(names) ? names.map(String) : undefined;
 
@@ -94,6 +113,7 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointInfo {
       const metrics: Record<string, number> = {};
       for (const [column, values] of results) {
         if (column === "epoch" || column === "time" || !Array.isArray(values)) continue;
+        budget.visit(1);
         const value = values[row];
         if (typeof value === "number" && Number.isFinite(value)) metrics[String(column)] = value;
       }
@@ -103,13 +123,13 @@ export function readCheckpoint(bytes: Uint8Array): CheckpointInfo {
     bestEpoch = trainResults.reduce((best, row) => (fitness(row) > fitness(best) ? row : best), trainResults[0]!)?.epoch;
   }
   const metrics = numbers(root.get("train_metrics"));
-  const imgsz = trainArgs?.imgsz ?? (modelState && (plain(modelState.get("args")) as Record<string, unknown> | undefined)?.imgsz);
+  const imgsz = trainArgs?.imgsz ?? (modelState && (json(modelState.get("args")) as Record<string, unknown> | undefined)?.imgsz);
   const yamlFile = typeof yaml?.yaml_file === "string" ? yaml.yaml_file : typeof trainArgs?.model === "string" ? trainArgs.model : undefined;
   return {
     task: (typeof trainArgs?.task === "string" ? trainArgs.task : undefined) ?? TASK_OF_CLASS[modelClass],
     classNames,
     imgsz: typeof imgsz === "number" ? imgsz : Array.isArray(imgsz) ? Math.max(...(imgsz as number[])) : undefined,
-    parameters: countParameters(model) || undefined,
+    parameters: countParameters(model, budget) || undefined,
     architecture: yamlFile?.replace(/\.(ya?ml|pt)$/, ""),
     trainArgs,
     metrics,

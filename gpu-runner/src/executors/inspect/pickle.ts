@@ -19,6 +19,8 @@ export interface TensorStub {
   parameter: boolean;
 }
 
+import { CapExceededError, INSPECT_CAPS, type InspectCaps } from "./caps";
+
 const MARK = Symbol("mark");
 
 function reduce(callable: unknown, args: unknown[]): unknown {
@@ -46,7 +48,17 @@ function reduce(callable: unknown, args: unknown[]): unknown {
   }
 }
 
-export function unpickle(bytes: Uint8Array): unknown {
+/** Unpickles within the caps; a file that ends mid-opcode is "broken", not a crash. */
+export function unpickle(bytes: Uint8Array, caps: InspectCaps = INSPECT_CAPS): unknown {
+  try {
+    return run(bytes, caps);
+  } catch (error) {
+    if (error instanceof RangeError) throw new Error("pickle: broken data (an operation reads past the end)");
+    throw error;
+  }
+}
+
+function run(bytes: Uint8Array, caps: InspectCaps): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const decoder = new TextDecoder();
   const stack: unknown[] = [];
@@ -61,11 +73,13 @@ export function unpickle(bytes: Uint8Array): unknown {
   };
   const readLine = (): string => {
     const end = bytes.indexOf(0x0a, i);
+    if (end < 0) throw new RangeError("no newline");
     const line = decoder.decode(bytes.subarray(i, end));
     i = end + 1;
     return line;
   };
   const text = (length: number): string => {
+    if (i + length > bytes.length) throw new RangeError("past the end");
     const value = decoder.decode(bytes.subarray(i, i + length));
     i += length;
     return value;
@@ -76,7 +90,9 @@ export function unpickle(bytes: Uint8Array): unknown {
   };
   const top = () => stack[stack.length - 1];
 
+  let ops = 0;
   while (i < bytes.length) {
+    if (++ops > caps.pickleOps) throw new CapExceededError("pickleOps", caps.pickleOps);
     const op = bytes[i++]!;
     switch (op) {
       case 0x80: i++; break; // PROTO

@@ -1,4 +1,6 @@
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
+import { CapExceededError, INSPECT_CAPS, type InspectCaps } from "./caps";
 
 export interface ZipEntry {
   name: string;
@@ -7,62 +9,104 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
+/** Random access to the archive's bytes: in memory, or a file read piece by piece (never whole). */
+export interface ByteSource {
+  size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
+/** A file on disk; close() when done. */
+export function fileSource(file: string): ByteSource & { close(): void } {
+  const fd = openSync(file, "r");
+  return {
+    size: fstatSync(fd).size,
+    read(offset, length) {
+      const buffer = Buffer.alloc(Math.max(0, Math.min(length, this.size - offset)));
+      readSync(fd, buffer, 0, buffer.length, offset);
+      return buffer;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** Reads that run past what the file holds: a truncated or forged archive, said so plainly. */
+function checked(source: ByteSource, offset: number, length: number): DataView {
+  if (offset < 0 || length < 0 || offset + length > source.size) throw new Error("broken zip archive: an offset points past the end of the file (truncated?)");
+  const bytes = source.read(offset, length);
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** The central directory of a zip archive (ZIP64 included): what a PyTorch checkpoint is. */
-export function zipEntries(bytes: Uint8Array): ZipEntry[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function zipEntries(source: ByteSource, caps: InspectCaps = INSPECT_CAPS): ZipEntry[] {
+  const tailStart = Math.max(0, source.size - 22 - 65_535);
+  const tail = checked(source, tailStart, source.size - tailStart);
   let eocd = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65_535); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) {
+  for (let i = tail.byteLength - 22; i >= 0; i--) {
+    if (tail.getUint32(i, true) === 0x06054b50) {
       eocd = i;
       break;
     }
   }
   if (eocd < 0) throw new Error("not a zip archive (no end of central directory)");
-  let count = view.getUint16(eocd + 10, true);
-  let offset = view.getUint32(eocd + 16, true);
+  let count = tail.getUint16(eocd + 10, true);
+  let offset = tail.getUint32(eocd + 16, true);
   if (offset === 0xffffffff || count === 0xffff) {
     const locator = eocd - 20;
-    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) throw new Error("broken ZIP64 archive");
-    const zip64 = Number(view.getBigUint64(locator + 8, true));
-    count = Number(view.getBigUint64(zip64 + 32, true));
-    offset = Number(view.getBigUint64(zip64 + 48, true));
+    if (locator < 0 || tail.getUint32(locator, true) !== 0x07064b50) throw new Error("broken ZIP64 archive");
+    const record = checked(source, Number(tail.getBigUint64(locator + 8, true)), 56);
+    count = Number(record.getBigUint64(32, true));
+    offset = Number(record.getBigUint64(48, true));
   }
+  if (count > caps.entries) throw new CapExceededError("entries", caps.entries);
+  const directory = checked(source, offset, tailStart + eocd - offset);
   const entries: ZipEntry[] = [];
   const decoder = new TextDecoder();
-  for (let i = 0; i < count; i++) {
-    if (view.getUint32(offset, true) !== 0x02014b50) throw new Error("broken zip central directory");
-    const method = view.getUint16(offset + 10, true);
-    let compressedSize = view.getUint32(offset + 20, true);
-    const nameLength = view.getUint16(offset + 28, true);
-    const extraLength = view.getUint16(offset + 30, true);
-    const commentLength = view.getUint16(offset + 32, true);
-    let localHeaderOffset = view.getUint32(offset + 42, true);
-    const name = decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength));
+  for (let i = 0, at = 0; i < count; i++) {
+    if (at + 46 > directory.byteLength || directory.getUint32(at, true) !== 0x02014b50) throw new Error("broken zip central directory");
+    const method = directory.getUint16(at + 10, true);
+    let compressedSize = directory.getUint32(at + 20, true);
+    const nameLength = directory.getUint16(at + 28, true);
+    const extraLength = directory.getUint16(at + 30, true);
+    const commentLength = directory.getUint16(at + 32, true);
+    let localHeaderOffset = directory.getUint32(at + 42, true);
+    if (at + 46 + nameLength + extraLength > directory.byteLength) throw new Error("broken zip central directory");
+    const name = decoder.decode(new Uint8Array(directory.buffer, directory.byteOffset + at + 46, nameLength));
     // ZIP64 extra field: sizes and offset that did not fit in 32 bits, in this order.
-    for (let e = offset + 46 + nameLength; e < offset + 46 + nameLength + extraLength; ) {
-      const id = view.getUint16(e, true);
-      const size = view.getUint16(e + 2, true);
+    for (let e = at + 46 + nameLength; e + 4 <= at + 46 + nameLength + extraLength; ) {
+      const id = directory.getUint16(e, true);
+      const size = directory.getUint16(e + 2, true);
       if (id === 0x0001) {
         let p = e + 4;
-        if (view.getUint32(offset + 24, true) === 0xffffffff) p += 8;
-        if (compressedSize === 0xffffffff) (compressedSize = Number(view.getBigUint64(p, true))), (p += 8);
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(view.getBigUint64(p, true));
+        if (directory.getUint32(at + 24, true) === 0xffffffff) p += 8;
+        if (compressedSize === 0xffffffff) (compressedSize = Number(directory.getBigUint64(p, true))), (p += 8);
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(directory.getBigUint64(p, true));
       }
       e += 4 + size;
     }
     entries.push({ name, method, compressedSize, localHeaderOffset });
-    offset += 46 + nameLength + extraLength + commentLength;
+    at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
 }
 
-export function readEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const at = entry.localHeaderOffset;
-  if (view.getUint32(at, true) !== 0x04034b50) throw new Error(`broken zip entry ${entry.name}`);
-  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
-  const data = bytes.subarray(start, start + entry.compressedSize);
-  if (entry.method === 0) return data;
-  if (entry.method === 8) return new Uint8Array(inflateRawSync(data));
-  throw new Error(`zip entry ${entry.name} uses compression method ${entry.method}`);
+/** One entry's bytes, inflated up to the cap (a zip bomb stops there). */
+export function readEntry(source: ByteSource, entry: ZipEntry, caps: InspectCaps = INSPECT_CAPS): Uint8Array {
+  const header = checked(source, entry.localHeaderOffset, 30);
+  if (header.getUint32(0, true) !== 0x04034b50) throw new Error(`broken zip entry ${entry.name}`);
+  const start = entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
+  if (entry.method === 0 && entry.compressedSize > caps.inflatedBytes) throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
+  const data = checked(source, start, entry.compressedSize);
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (entry.method === 0) return bytes;
+  if (entry.method !== 8) throw new Error(`zip entry ${entry.name} uses compression method ${entry.method}`);
+  try {
+    return new Uint8Array(inflateRawSync(bytes, { maxOutputLength: caps.inflatedBytes }));
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
+    throw new Error(`zip entry ${entry.name} does not inflate: ${(error as Error).message}`);
+  }
 }
