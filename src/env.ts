@@ -26,6 +26,10 @@ export interface Env {
   PUBLIC_BASE_URL?: string;
   /** Bytes per multipart part and the largest single PUT (default 64 MiB; R2 needs >= 5 MiB). */
   UPLOAD_PART_SIZE?: string;
+  /** Hosts ("host" or "host:port") user-given URLs may reach though not public: local setups only. */
+  OUTBOUND_ALLOW_HOSTS?: string;
+  /** DNS-over-HTTPS JSON endpoint that resolves user-given hosts (default Cloudflare's). */
+  OUTBOUND_DNS_URL?: string;
   BUCKET: R2Bucket;
   KEY_GATE: DurableObjectNamespace<KeyGate>;
   JOB_WAITER: DurableObjectNamespace<JobWaiter>;

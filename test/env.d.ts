@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends EdgeHubEnv {
       DATABASE_KIND: string;
+      /** host:port of the remote web double. */
+      REMOTE_WEB: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");

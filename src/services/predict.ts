@@ -2,6 +2,7 @@ import { isSignedIn, type Actor } from "../auth/actor";
 import type { Deps } from "../context";
 import { findModelWithOnnx, type ModelRef } from "../db/models";
 import { ApiError } from "../errors";
+import { guardedFetch } from "../net/guarded-fetch";
 import { newId } from "../ids";
 import { signTransfer, verifyTransfer } from "../storage/signed-url";
 import { enqueueJob } from "./jobs/dispatch";
@@ -14,12 +15,16 @@ import { ensureOnnxExport } from "./exports";
 export const PREDICT_MAX_BYTES = 100 * 1024 * 1024;
 const DEFAULT_WAIT_MS = 30_000;
 
+export type PredictImage = { data: Blob; name: string; contentType: string };
+
 export interface PredictRequest {
-  /** The picture as the request holds it (a form's File is stored without another copy). */
-  image: { data: Blob; name: string; contentType: string };
+  /** The picture as the request holds it (a form's File is stored without another copy), or its URL. */
+  image: PredictImage | { url: string };
   conf: number;
   iou: number;
   imgsz: number;
+  /** A predict token's model: the request may act on this model only. */
+  onlyModelId?: string;
 }
 
 export type PredictOutcome =
@@ -38,14 +43,17 @@ async function modelWithOnnx(deps: Deps, actor: Actor, ref: ModelRef) {
  */
 export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: PredictRequest): Promise<PredictOutcome> {
   const { view } = await modelWithOnnx(deps, actor, ref);
+  if (request.onlyModelId && request.onlyModelId !== view.model.id) throw new ApiError("FORBIDDEN", "This predict token is for another model");
   const onnx = view.onnx;
   if (!onnx) {
     if (!view.weights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
     const preparing = await ensureOnnxExport(deps, view);
     throw new ApiError("SERVICE_UNAVAILABLE", `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`, { "Retry-After": "15" });
   }
-  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), request.image.name);
-  await deps.bucket.put(imageKey, request.image.data, { httpMetadata: { contentType: request.image.contentType } });
+  // A URL is fetched only now: after authentication, the token check and the model lookup.
+  const image = "url" in request.image ? await fetchPicture(deps, request.image.url) : request.image;
+  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), image.name);
+  await deps.bucket.put(imageKey, image.data, { httpMetadata: { contentType: image.contentType } });
   const started = deps.now().getTime();
   const { job } = await enqueueJob(deps, {
     kind: "predict",
@@ -56,7 +64,7 @@ export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: 
     spec: {
       modelFileId: onnx.id,
       modelFile: onnx,
-      image: { objectKey: imageKey, name: request.image.name, sizeBytes: request.image.data.size },
+      image: { objectKey: imageKey, name: image.name, sizeBytes: image.data.size },
       conf: request.conf,
       iou: request.iou,
       imgsz: request.imgsz,
@@ -99,11 +107,20 @@ export async function issuePredictToken(deps: Deps, actor: Actor, ref: ModelRef)
   return { token, expiresAt: expiresAt.toISOString(), predictUrl: `${deps.baseUrl}/api/models/${view.model.id}/predict?token=${token}` };
 }
 
-/** The actor a predict token stands for, checked to be for this model. */
-export async function actorOfPredictToken(deps: Deps, token: string, modelId: string | undefined): Promise<Actor> {
+/** The actor a predict token stands for, and the one model it may predict with. */
+export async function actorOfPredictToken(deps: Deps, token: string): Promise<{ actor: Actor; modelId: string }> {
   const claims = await verifyTransfer(deps.env.SIGNING_SECRET, token, "predict");
-  if (modelId && claims.model !== modelId) throw new ApiError("FORBIDDEN", "This predict token is for another model");
-  return { kind: "session", userId: claims.user, workspaceId: claims.ws, username: claims.username };
+  if (typeof claims.model !== "string") throw new ApiError("UNAUTHORIZED", "Invalid predict token");
+  return { actor: { kind: "session", userId: claims.user, workspaceId: claims.ws, username: claims.username }, modelId: claims.model };
+}
+
+const SOURCE_TIMEOUT_MS = 10_000;
+
+/** A `source` URL's picture, through the guarded fetch (public addresses only, capped). */
+async function fetchPicture(deps: Deps, url: string): Promise<PredictImage> {
+  const fetched = await guardedFetch(deps.env, url, { field: "source", maxBytes: PREDICT_MAX_BYTES, timeoutMs: SOURCE_TIMEOUT_MS });
+  const name = fetched.url.pathname.split("/").pop()?.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100) || "source";
+  return { data: fetched.data, name, contentType: fetched.contentType };
 }
 
 /** True when the model has its ONNX file; otherwise its export is started (once). */

@@ -10,6 +10,7 @@ import { copyAssets } from "../../scripts/copy-assets";
 import { startDbProxy } from "../../scripts/lib/db-proxy";
 import { createScratchDatabase, startPglite } from "../../scripts/lib/local-postgres";
 import { applyMigrations } from "../../scripts/lib/migrate";
+import { startRemoteWeb } from "../doubles/remote-web";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ declare module "vitest" {
     databaseKind: string;
     /** The official contract's JSON, or "" when ../shared/spec is absent. */
     contractSpec: string;
+    /** host:port of the remote web double (test/doubles/remote-web.ts). */
+    remoteWeb: string;
   }
 }
 
@@ -30,10 +33,13 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", db.url);
   project.provide("dbProxy", `127.0.0.1:${proxy.port}`);
   project.provide("databaseKind", db.kind);
+  const remoteWeb = await startRemoteWeb();
+  project.provide("remoteWeb", remoteWeb.host);
   const specPath = path.resolve(import.meta.dirname, "../../../shared/spec/platform-openapi.json");
   project.provide("contractSpec", existsSync(specPath) ? readFileSync(specPath, "utf8") : "");
   console.log(`[test] database: ${db.kind} (${db.address}), proxy 127.0.0.1:${proxy.port}`);
   return async () => {
+    await remoteWeb.close();
     await proxy.close();
     await db.stop();
   };

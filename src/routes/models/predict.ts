@@ -9,7 +9,6 @@ import { ModelIdParams, OwnerProjectModelParams } from "./schemas";
 
 const IMAGE_TYPES = /^image\/(jpeg|png|webp|bmp|tiff|gif)$/;
 const VIDEO = /^video\/|\.(mp4|mov|avi|mkv|webm|m4v)$/i;
-const FETCH_TIMEOUT_MS = 10_000;
 
 /** The form fields besides the picture, as the docs and the contract name them. */
 export const PredictFields = z.object({
@@ -56,7 +55,7 @@ const spec = {
 export const predictRoute = createRoute({ ...spec, path: "/api/models/{owner}/{project}/{model}/predict", operationId: "post_api_models_owner_project_model_predict", request: { ...spec.request, params: OwnerProjectModelParams } });
 export const predictByIdRoute = createRoute({ ...spec, path: "/api/models/{modelId}/predict", operationId: "post_api_models_modelId_predict", request: { ...spec.request, params: ModelIdParams } });
 
-/** The picture from `file` or `source`; video and non-pictures are refused by type. */
+/** The picture from `file` or base64 `source`, or the URL to fetch it from once the model is found. */
 async function readPicture(form: FormData, source: string | undefined): Promise<PredictRequest["image"]> {
   const file = form.get("file") as File | string | null;
   if (file && typeof file === "object") {
@@ -66,7 +65,7 @@ async function readPicture(form: FormData, source: string | undefined): Promise<
     return { data: file, name: safeName(file.name), contentType: file.type || "application/octet-stream" };
   }
   if (!source) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: a picture file (or source) is required");
-  if (/^https?:\/\//i.test(source)) return fetchPicture(source);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return { url: source };
   const base64 = source.replace(/^data:[\w/+.-]+;base64,/, "");
   if (!/^[A-Za-z0-9+/=\s]+$/.test(base64)) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: must be an http(s) URL or base64");
   let bytes: Uint8Array;
@@ -77,19 +76,6 @@ async function readPicture(form: FormData, source: string | undefined): Promise<
   }
   if (!bytes.length) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: empty");
   return { data: new Blob([bytes]), name: "source", contentType: "application/octet-stream" };
-}
-
-async function fetchPicture(url: string): Promise<PredictRequest["image"]> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", `Invalid form: source: could not fetch ${url}`);
-  }
-  if (!response.ok) throw new ApiError("VALIDATION_ERROR", `Invalid form: source: ${url} answered ${response.status}`);
-  const data = await response.blob();
-  if (data.size > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `source is larger than ${PREDICT_MAX_BYTES} bytes`);
-  return { data, name: safeName(new URL(url).pathname.split("/").pop() ?? "source"), contentType: response.headers.get("content-type") ?? "application/octet-stream" };
 }
 
 function safeName(name: string): string {
@@ -109,11 +95,13 @@ async function answer(c: Context<AppEnv>, ref: ModelRef) {
   const fields = PredictFields.safeParse(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string")));
   if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
   const image = await readPicture(form, fields.data.source);
-  if (image.data.size > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
-  // The Predict tab's token stands for its user, for this model only.
+  if ("data" in image && image.data.size > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
+  // The Predict tab's token stands for its user, for its one model (checked on every path form).
   const token = c.req.query("token");
-  const actor = token ? await actorOfPredictToken(c.var.deps, token, "id" in ref ? ref.id : undefined) : c.var.actor;
-  const outcome = await predict(c.var.deps, actor, ref, { image, conf: fields.data.conf, iou: fields.data.iou, imgsz: fields.data.imgsz });
+  const tokenGrant = token ? await actorOfPredictToken(c.var.deps, token) : undefined;
+  const actor = tokenGrant?.actor ?? c.var.actor;
+  const request = { image, conf: fields.data.conf, iou: fields.data.iou, imgsz: fields.data.imgsz, onlyModelId: tokenGrant?.modelId };
+  const outcome = await predict(c.var.deps, actor, ref, request);
   if (outcome.kind === "queued") return c.json({ jobId: outcome.jobId, status: outcome.status, pollUrl: `${c.var.deps.baseUrl}/api/jobs/${outcome.jobId}` }, 202);
   return c.json({ images: outcome.images, metadata: outcome.metadata } as z.infer<typeof PredictResponse>, 200);
 }

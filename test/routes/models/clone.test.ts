@@ -47,8 +47,10 @@ describe("predict token and warmup (session only)", () => {
   it("issues a token whose predictUrl predicts with that model and no other credential", async () => {
     const t = await newTenant();
     const { modelId } = await newModel(t);
-    const { modelId: otherModel } = await newModel(t);
+    const otherSlug = `other-${Date.now().toString(36)}`;
+    const { modelId: otherModel } = await newModel(t, otherSlug);
     await uploadWeights(t.key, modelId, new Uint8Array([8, 1]), "best.onnx");
+    await uploadWeights(t.key, otherModel, new Uint8Array([8, 1]), "best.onnx");
     expect((await call("POST", `/api/models/${modelId}/predict/token`, { auth: t.key })).status).toBe(403);
     const issued = await body(await call("POST", `/api/models/${modelId}/predict/token`, { auth: t.session }));
     expect(issued.predictUrl).toContain(`/api/models/${modelId}/predict?token=`);
@@ -64,6 +66,10 @@ describe("predict token and warmup (session only)", () => {
     expect(answer.status).toBe(200);
     const wrongModel = await call("POST", `/api/models/${otherModel}/predict?token=${issued.token}`, { body: picture() });
     expect(wrongModel.status).toBe(403);
+    // The owner/slug path form is bound to the token's model too.
+    const bySlug = await call("POST", `/api/models/${t.username}/p-${otherSlug}/${otherSlug}/predict?token=${issued.token}`, { body: picture() });
+    expect(bySlug.status).toBe(403);
+    expect((await body(bySlug)).error).toMatch(/another model/);
     expect((await call("POST", `/api/models/${modelId}/predict?token=forged.token.here`, { body: picture() })).status).toBe(401);
   });
 
