@@ -16,17 +16,17 @@ import { slugify } from "./resource-edits";
 /**
  * A models upload names its target as assetId: a model (the file joins its files, as a new
  * revision when the name exists) or a project (a new model, named after the file, is made for it).
- * Checked when the URL is signed, so a bad target fails before any byte moves.
+ * Checked when the URL is signed, so a bad target fails before any byte moves, and again at
+ * completion (a member removed meanwhile cannot finish). Answers the workspace the file joins.
  */
-export async function checkModelUploadTarget(deps: Deps, actor: SignedInActor, assetId: string): Promise<void> {
+export async function checkModelUploadTarget(deps: Deps, actor: SignedInActor, assetId: string): Promise<string> {
   if (isId("model", assetId)) {
-    await getWritableModel(deps, actor, { id: assetId });
-    return;
+    return (await getWritableModel(deps, actor, { id: assetId })).model.workspaceId;
   }
   if (isId("project", assetId)) {
     const { view } = await getProject(deps, actor, { id: assetId });
     await assertWritable(deps, actor, view.project, "Project");
-    return;
+    return view.project.workspaceId;
   }
   throw new ApiError("VALIDATION_ERROR", "Invalid body: assetId: a models upload targets a model (mdl_...) or a project (prj_...)");
 }
@@ -44,7 +44,7 @@ export async function attachModelUpload(tx: Queryable, deps: Deps, upload: Uploa
     if (!project) throw new ApiError("NOT_FOUND", "The upload's project is gone");
     const model = await insertModel(tx, {
       id: newId("model"),
-      workspaceId: upload.workspaceId,
+      workspaceId: project.project.workspaceId,
       projectId: upload.assetId,
       slug,
       name: stem.slice(0, 100) || slug,

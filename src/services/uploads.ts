@@ -41,15 +41,16 @@ export function categoryOf(assetType: AssetType): StorageCategory {
  * signs one PUT URL, or one URL per part when the file is larger than one request may carry.
  */
 export async function createUploadSession(deps: Deps, actor: SignedInActor, input: SignedUploadRequest) {
-  if (input.assetType === "models") await checkModelUploadTarget(deps, actor, input.assetId);
+  // A model file belongs to (and counts against) its model's workspace, a team's included.
+  const workspaceId = input.assetType === "models" ? await checkModelUploadTarget(deps, actor, input.assetId) : actor.workspaceId;
   const partSize = partSizeOf(deps);
   const partCount = Math.ceil(input.totalBytes / partSize);
   if (partCount > MAX_PARTS) throw new ApiError("VALIDATION_ERROR", `Invalid body: totalBytes: at most ${MAX_PARTS * partSize} bytes per file`);
 
   const [workspace, usage, pending] = await Promise.all([
-    findWorkspace(deps.db, actor.workspaceId),
-    usageOf(deps.db, actor.workspaceId),
-    pendingUploadBytes(deps.db, actor.workspaceId, deps.now()),
+    findWorkspace(deps.db, workspaceId),
+    usageOf(deps.db, workspaceId),
+    pendingUploadBytes(deps.db, workspaceId, deps.now()),
   ]);
   if (!workspace) throw new ApiError("UNAUTHORIZED");
   const stored = usage.reduce((sum, row) => sum + row.bytes, 0);
@@ -59,14 +60,14 @@ export async function createUploadSession(deps: Deps, actor: SignedInActor, inpu
   }
 
   const id = newId("upload");
-  const key = uploadKey(actor.workspaceId, input.assetType, input.assetId, id, input.filename);
+  const key = uploadKey(workspaceId, input.assetType, input.assetId, id, input.filename);
   const multipart = partCount > 1;
   const expiresAt = new Date(deps.now().getTime() + (multipart ? MULTIPART_TTL_MS : SINGLE_TTL_MS));
   const mpu = multipart ? await deps.bucket.createMultipartUpload(key, { httpMetadata: { contentType: input.contentType } }) : null;
 
   await insertUpload(deps.db, {
     id,
-    workspaceId: actor.workspaceId,
+    workspaceId,
     userId: actor.userId,
     ...input,
     objectKey: key,
@@ -136,9 +137,12 @@ export async function storePart(deps: Deps, upload: UploadRow, partNumber: numbe
  * the workspace. A mismatch deletes the object and fails the session.
  */
 export async function completeUpload(deps: Deps, actor: SignedInActor, sessionId: string, checksum?: string) {
-  const upload = await findUpload(deps.db, sessionId);
-  if (!upload || upload.workspaceId !== actor.workspaceId) throw new ApiError("NOT_FOUND", "Upload session not found");
+  const upload = await ownUpload(deps, actor, sessionId);
   if (upload.status === "completed") return { size: upload.totalBytes, contentType: upload.contentType };
+  // The caller must still be allowed to write the target: a signed URL outlives a membership.
+  if (upload.assetType === "models" && (await checkModelUploadTarget(deps, actor, upload.assetId)) !== upload.workspaceId) {
+    throw new ApiError("CONFLICT", "The upload's target moved to another workspace; request a new signed URL");
+  }
   if (upload.status === "failed") throw new ApiError("CONFLICT", "Upload session failed; request a new signed URL");
   if (upload.expiresAt < deps.now()) throw new ApiError("GONE", "Upload session expired; request a new signed URL");
 
@@ -170,6 +174,13 @@ export async function completeUpload(deps: Deps, actor: SignedInActor, sessionId
   return { size: upload.totalBytes, contentType: upload.contentType };
 }
 
+/** An upload session is its uploader's alone, whichever workspace its file goes to. */
+async function ownUpload(deps: Deps, actor: SignedInActor, sessionId: string): Promise<UploadRow> {
+  const upload = await findUpload(deps.db, sessionId);
+  if (!upload || upload.userId !== actor.userId) throw new ApiError("NOT_FOUND", "Upload session not found");
+  return upload;
+}
+
 async function assembleParts(deps: Deps, upload: UploadRow): Promise<void> {
   const parts = await partsOf(deps.db, upload.id);
   const missing: number[] = [];
@@ -195,8 +206,7 @@ async function sha256OfObject(bucket: R2Bucket, key: string): Promise<string> {
 
 /** The session as its owner sees it, with a download URL once complete. */
 export async function describeUpload(deps: Deps, actor: SignedInActor, sessionId: string) {
-  const upload = await findUpload(deps.db, sessionId);
-  if (!upload || upload.workspaceId !== actor.workspaceId) throw new ApiError("NOT_FOUND", "Upload session not found");
+  const upload = await ownUpload(deps, actor, sessionId);
   const parts = upload.multipartUploadId ? await partsOf(deps.db, upload.id) : [];
   const downloadUrl =
     upload.status === "completed"
