@@ -14,10 +14,16 @@ export interface Env {
   SIGNING_SECRET: string;
   /** Dev/self-hosted sessions: HS256 secret of session JWTs. */
   SESSION_JWT_SECRET?: string;
-  /** Production sessions: JWKS of the identity provider (for example Cloudflare Access). */
+  /** Production sessions: JWKS of the identity provider (for example Cloudflare Access); needs SESSION_ISSUER and SESSION_AUDIENCE. */
   SESSION_JWKS_URL?: string;
   SESSION_ISSUER?: string;
   SESSION_AUDIENCE?: string;
+  /** The header that carries the client's address, set by the proxy in front (default cf-connecting-ip). */
+  CLIENT_IP_HEADER?: string;
+  /** "true" adds Server-Timing (auth, rate limit, db, total) and Timing-Allow-Origin to answers: local debugging only. */
+  DEBUG_TIMING?: string;
+  /** Origins, besides the API's own, whose pages may send cookie-authenticated writes (comma-separated). */
+  ALLOWED_ORIGINS?: string;
   /** The gpu-runner fleet's shared token for claiming jobs. */
   RUNNER_TOKEN?: string;
   /** Seconds a claim holds a job between heartbeats (default 60). */

@@ -1,3 +1,4 @@
+import type { KeyScope } from "./auth/scopes";
 import type { RateCategory } from "./ratelimit/limits";
 
 /**
@@ -17,6 +18,10 @@ export interface OperationRule {
   idempotent?: boolean;
   /** Streams its body (no JSON size cap). */
   streamsBody?: boolean;
+  /** The API key scope it needs; by default `read` for GET and `write` for anything else. */
+  scope?: KeyScope;
+  /** Its answer holds a secret shown once: an Idempotency-Key replay is refused, and the secret never stored. */
+  mintsSecret?: boolean;
 }
 
 /** The one table of every operation: access rule and rate-limit category, by operationId. */
@@ -27,8 +32,9 @@ export const OPERATIONS = {
   // account and keys
   get_api_account_summary: { access: "key", category: "default" },
   get_api_api_keys: { access: "key", category: "default" },
-  post_api_api_keys: { access: "key", category: "default", idempotent: true },
-  delete_api_api_keys: { access: "key", category: "default" },
+  get_api_api_keys_keyId: { access: "key", category: "default" },
+  post_api_api_keys: { access: "key", category: "default", idempotent: true, mintsSecret: true, scope: "admin" },
+  delete_api_api_keys: { access: "key", category: "default", scope: "admin" },
 
   // projects (owner/slug operations from the contract, id-path operations from the docs)
   get_api_projects: { access: "public", category: "default" },
@@ -72,9 +78,10 @@ export const OPERATIONS = {
   delete_api_models_owner_project_model: { access: "key", category: "default" },
   get_api_models_modelId_files: { access: "public", category: "download" },
   get_api_models_owner_project_model_files: { access: "public", category: "download" },
-  post_api_models_modelId_track_download: { access: "public", category: "default" },
-  post_api_models_modelId_predict: { access: "public", category: "predict", streamsBody: true },
-  post_api_models_owner_project_model_predict: { access: "public", category: "predict", streamsBody: true },
+  post_api_models_modelId_track_download: { access: "public", category: "default", scope: "read" },
+  // Inference changes nothing the caller owns: a read key may predict.
+  post_api_models_modelId_predict: { access: "public", category: "predict", streamsBody: true, scope: "read" },
+  post_api_models_owner_project_model_predict: { access: "public", category: "predict", streamsBody: true, scope: "read" },
   post_api_models_modelId_predict_token: { access: "session", category: "default" },
   post_api_models_modelId_predict_warmup: { access: "session", category: "default" },
   post_api_models_modelId_clone: { access: "session", category: "default", idempotent: true },
@@ -85,7 +92,7 @@ export const OPERATIONS = {
   post_api_exports: { access: "key", category: "export", idempotent: true },
   get_api_exports_exportId: { access: "key", category: "default" },
   delete_api_exports_exportId: { access: "key", category: "default" },
-  post_api_exports_exportId_track_download: { access: "key", category: "default" },
+  post_api_exports_exportId_track_download: { access: "key", category: "default", scope: "read" },
   get_api_models_owner_project_model_exports: { access: "public", category: "default" },
   post_api_models_owner_project_model_exports: { access: "key", category: "export", idempotent: true },
   get_api_models_owner_project_model_exports_exportId: { access: "key", category: "default" },
@@ -126,4 +133,9 @@ export function operationRule(operationId: string): OperationRule {
   const rule = (OPERATIONS as Record<string, OperationRule>)[operationId];
   if (!rule) throw new Error(`operation ${operationId} has no row in src/operations.ts`);
   return rule;
+}
+
+/** The scope an API key needs for an operation: its row's, else read for GET/HEAD and write for the rest. */
+export function requiredScope(rule: OperationRule, method: string): KeyScope {
+  return rule.scope ?? (["get", "head"].includes(method.toLowerCase()) ? "read" : "write");
 }

@@ -1,6 +1,8 @@
+import type { KeyScope } from "./scopes";
+
 /** Who is calling: the result of authentication, before any access decision. */
 export type Actor =
-  | { kind: "key"; keyId: string; userId: string; workspaceId: string; username: string }
+  | { kind: "key"; keyId: string; userId: string; workspaceId: string; username: string; scopes: KeyScope[] }
   | { kind: "session"; userId: string; workspaceId: string; username: string }
   | { kind: "anonymous"; ip: string };
 

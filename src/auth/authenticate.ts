@@ -2,11 +2,13 @@ import type { Env } from "../env";
 import type { RateCategory, RateDecision } from "../ratelimit/limits";
 import type { Credential } from "../ratelimit/key-gate";
 import { ApiError } from "../errors";
+import { rateLimitedError } from "../ratelimit/headers";
 import type { Actor } from "./actor";
 import { hashApiKey, isApiKeyFormat } from "./api-key";
 import { looksLikeJwt, verifySession } from "./session";
 
-export type PresentedCredential = { type: "key"; key: string } | { type: "session"; token: string } | null;
+/** `fromCookie`: the browser sent it by itself, so a write needs a same-origin check (CSRF). */
+export type PresentedCredential = { type: "key"; key: string } | { type: "session"; token: string; fromCookie?: boolean } | null;
 
 export const SESSION_COOKIE = "edgehub_session";
 
@@ -25,7 +27,43 @@ export function readCredential(headers: Headers): PresentedCredential {
   if (legacyKey) return { type: "key", key: legacyKey.trim() };
   const cookie = headers.get("cookie");
   const session = cookie && new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(cookie)?.[1];
-  return session ? { type: "session", token: session } : null;
+  return session ? { type: "session", token: session, fromCookie: true } : null;
+}
+
+/**
+ * What this isolate learned about key hashes lately: admitted (go straight to the key's gate) or
+ * unknown (401 without any call). A key not seen here is first charged to its caller's IP
+ * (keyLookup), before its gate exists: a flood of made-up keys stops at that limit and creates
+ * no per-key state.
+ */
+const seenKeys = new Map<string, { known: boolean; until: number }>();
+const SEEN_KEY_TTL_MS = 30_000;
+const SEEN_KEYS_KEPT = 10_000;
+
+function remember(keyHash: string, known: boolean, now: number): void {
+  if (seenKeys.size >= SEEN_KEYS_KEPT) seenKeys.delete(seenKeys.keys().next().value!);
+  seenKeys.set(keyHash, { known, until: now + SEEN_KEY_TTL_MS });
+}
+
+function seen(keyHash: string, now: number): boolean | undefined {
+  const entry = seenKeys.get(keyHash);
+  if (!entry) return undefined;
+  if (entry.until > now) return entry.known;
+  seenKeys.delete(keyHash);
+  return undefined;
+}
+
+/** Concurrent first requests with one key share one charge (a burst on a new key is one look-up). */
+const charging = new Map<string, Promise<RateDecision | null>>();
+
+function chargeLookup(env: Env, keyHash: string, ip: string, now: number): Promise<RateDecision | null> {
+  let pending = charging.get(keyHash);
+  if (!pending) {
+    pending = env.KEY_GATE.get(env.KEY_GATE.idFromName(`ip:${ip}`)).take("keyLookup", now);
+    charging.set(keyHash, pending);
+    void pending.finally(() => charging.delete(keyHash)).catch(() => {});
+  }
+  return pending;
 }
 
 export interface Admitted {
@@ -49,6 +87,12 @@ export async function admit(env: Env, credential: PresentedCredential, category:
   if (credential.type === "key") {
     if (!isApiKeyFormat(credential.key)) throw new ApiError("UNAUTHORIZED", "Invalid API key format: expected ul_ followed by 40 hex characters");
     const keyHash = await hashApiKey(credential.key);
+    const known = seen(keyHash, now);
+    if (known === false) throw new ApiError("UNAUTHORIZED", "Invalid or revoked API key");
+    if (known === undefined) {
+      const lookup = await chargeLookup(env, keyHash, ip, now);
+      if (lookup && !lookup.allowed) throw rateLimitedError(lookup, now, "API key look-ups from this address");
+    }
     gateName = keyGateName(keyHash);
     request = { kind: "key", keyHash };
   } else {
@@ -60,12 +104,13 @@ export async function admit(env: Env, credential: PresentedCredential, category:
 
   const gate = env.KEY_GATE.get(env.KEY_GATE.idFromName(gateName));
   const { principal, decision } = await gate.admit(request, category, now);
+  if (request.kind === "key") remember(request.keyHash, Boolean(principal), now);
   if (!principal) {
     throw new ApiError("UNAUTHORIZED", credential.type === "key" ? "Invalid or revoked API key" : "Unknown session user");
   }
   const actor: Actor =
     credential.type === "key" && principal.keyId
-      ? { kind: "key", keyId: principal.keyId, userId: principal.userId, workspaceId: principal.workspaceId, username: principal.username }
+      ? { kind: "key", keyId: principal.keyId, userId: principal.userId, workspaceId: principal.workspaceId, username: principal.username, scopes: principal.scopes ?? ["admin"] }
       : { kind: "session", userId: principal.userId, workspaceId: principal.workspaceId, username: principal.username };
   return { actor, decision };
 }

@@ -34,6 +34,11 @@ export function listedOwner(actor: Actor, owner: string | undefined): string {
   return listed;
 }
 
+/** Editors and above see a resource's internals (a runner's raw error output, for one). */
+export function canEdit(role: Role | null): boolean {
+  return role !== null && RANK[role] >= RANK.editor;
+}
+
 /** Private resources are NOT_FOUND to outsiders, never FORBIDDEN: their existence is private too. */
 export async function assertReadable(deps: Deps, actor: Actor, resource: Owned, what: string): Promise<Role | null> {
   const role = await roleIn(deps, actor, resource.workspaceId);

@@ -17,9 +17,17 @@ export function looksLikeJwt(token: string): boolean {
   return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
 }
 
-/** Verifies a session token; null when it is invalid, expired or no session method is configured. */
+/** Why the session settings cannot be used, or undefined when they can. */
+export function sessionConfigProblem(env: Env): string | undefined {
+  if (env.SESSION_JWKS_URL && (!env.SESSION_ISSUER || !env.SESSION_AUDIENCE)) {
+    return "SESSION_JWKS_URL is set without SESSION_ISSUER and SESSION_AUDIENCE: any token that provider signs for any application would be accepted";
+  }
+  return undefined;
+}
+
+/** Verifies a session token (expiry required); null when it is invalid, expired or no session method is configured. */
 export async function verifySession(env: Env, token: string): Promise<SessionClaims | null> {
-  const options = { issuer: env.SESSION_ISSUER || undefined, audience: env.SESSION_AUDIENCE || undefined };
+  const options = { issuer: env.SESSION_ISSUER || undefined, audience: env.SESSION_AUDIENCE || undefined, requiredClaims: ["exp"] };
   try {
     let payload: JWTPayload;
     if (env.SESSION_JWKS_URL) {

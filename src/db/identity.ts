@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { hashApiKey, keyDisplayPrefix } from "../auth/api-key";
 import { newId } from "../ids";
+import type { KeyScope } from "../auth/scopes";
 import type { Database, Queryable } from "./client";
 import { apiKeys, memberships, users, workspaces } from "./schema";
 
@@ -23,8 +24,18 @@ export async function membershipRole(db: Queryable, workspaceId: string, userId:
 }
 
 /** The row that stores an API key: its SHA-256 and display prefix, never the key. */
-export async function newApiKeyRow(key: string, owner: { workspaceId: string; userId: string; name: string; id?: string }) {
-  return { id: owner.id ?? newId("apiKey"), workspaceId: owner.workspaceId, userId: owner.userId, name: owner.name, keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) };
+export async function newApiKeyRow(key: string, owner: { workspaceId: string; userId: string; name: string; id?: string; scopes?: KeyScope[] }) {
+  const row = { id: owner.id ?? newId("apiKey"), workspaceId: owner.workspaceId, userId: owner.userId, name: owner.name, keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) };
+  return owner.scopes ? { ...row, scopes: owner.scopes } : row;
+}
+
+/** One live key of the workspace, with its scopes. */
+export async function findActiveKey(db: Queryable, workspaceId: string, keyId: string) {
+  const [row] = await db
+    .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt, scopes: apiKeys.scopes })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)));
+  return row;
 }
 
 export async function listActiveKeys(db: Queryable, workspaceId: string) {

@@ -1,8 +1,9 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { endTime, startTime } from "hono/timing";
 import { admit, readCredential } from "../auth/authenticate";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
+import { scopeAllows, type KeyScope } from "../auth/scopes";
 import type { OperationRule } from "../operations";
 import { rateLimitedError, rateLimitHeaders } from "../ratelimit/headers";
 import { safeEqual } from "../services/jobs/signing";
@@ -19,9 +20,27 @@ function assertRunner(token: string | undefined, authorization: string | undefin
  * request against its rate-limit category. Missing or bad credentials are 401; a valid
  * credential of the wrong kind is 403.
  */
-export function gate(rule: OperationRule): MiddlewareHandler<AppEnv> {
+/**
+ * A browser sends its cookie with any site's form: a cookie-authenticated write must come from a
+ * page of the API's own origin (or one named in ALLOWED_ORIGINS). Browsers send Origin on writes.
+ */
+function assertSameOrigin(c: Context<AppEnv>): void {
+  if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return;
+  const origin = c.req.header("origin");
+  const allowed = [new URL(c.req.url).origin, c.env.PUBLIC_BASE_URL && new URL(c.env.PUBLIC_BASE_URL).origin, ...(c.env.ALLOWED_ORIGINS ?? "").split(",").map((item) => item.trim())];
+  if (!origin || !allowed.includes(origin)) {
+    throw new ApiError("FORBIDDEN", "A cookie-authenticated write must come from the API's own origin (the Origin header did not match)");
+  }
+}
+
+/** The client's address, from the one header the operator's proxy sets (CLIENT_IP_HEADER). */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header(c.env.CLIENT_IP_HEADER || "cf-connecting-ip") ?? "unknown";
+}
+
+export function gate(rule: OperationRule, scope: KeyScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const ip = c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
+    const ip = clientIp(c);
     if (rule.access === "signed") {
       c.set("actor", { kind: "anonymous", ip });
       return next();
@@ -34,6 +53,7 @@ export function gate(rule: OperationRule): MiddlewareHandler<AppEnv> {
 
     startTime(c, "auth");
     const credential = readCredential(c.req.raw.headers);
+    if (credential?.type === "session" && credential.fromCookie) assertSameOrigin(c);
     if (!credential && rule.access !== "public") {
       endTime(c, "auth");
       throw new ApiError("UNAUTHORIZED", rule.access === "session" ? "A browser session is required" : "API key required: send 'Authorization: Bearer <API key>'");
@@ -47,6 +67,9 @@ export function gate(rule: OperationRule): MiddlewareHandler<AppEnv> {
 
     if (rule.access === "session" && actor.kind === "key") {
       throw new ApiError("FORBIDDEN", "This route requires a browser session and does not accept API keys");
+    }
+    if (actor.kind === "key" && !scopeAllows(actor.scopes, scope)) {
+      throw new ApiError("FORBIDDEN", `This API key's scopes (${actor.scopes.join(", ")}) do not allow this operation: it needs ${scope}`);
     }
     if (decision) {
       if (!decision.allowed) throw rateLimitedError(decision, now);

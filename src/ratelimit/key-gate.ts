@@ -3,6 +3,7 @@ import { and, eq, isNull, or } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { apiKeys, users, workspaces } from "../db/schema";
 import type { Env } from "../env";
+import type { KeyScope } from "../auth/scopes";
 import { RATE_LIMITS, type RateCategory, type RateDecision } from "./limits";
 
 /** Who a credential belongs to, as cached by its gate. */
@@ -12,6 +13,8 @@ export interface Principal {
   username: string;
   /** Set for API keys. */
   keyId?: string;
+  /** API keys only; absent in identities cached before scopes existed (admin). */
+  scopes?: KeyScope[];
 }
 
 /** The credential a gate is named after: an API key hash, a session subject, or a client IP. */
@@ -47,14 +50,13 @@ export class KeyGate extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(
-      "create table if not exists principal (id integer primary key check (id = 1), json text, fetched_at integer not null, revoked integer not null)",
-    );
     ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.get<number[]>(WINDOW_KEYS);
       for (const [key, hits] of stored) this.windows.set(key.slice("hits:".length), hits);
     });
-    const row = this.sql.exec<{ json: string | null; fetched_at: number; revoked: number }>("select json, fetched_at, revoked from principal").toArray()[0];
+    // The table exists only once a valid credential was stored: an unknown key leaves nothing behind.
+    const hasTable = this.sql.exec("select 1 from sqlite_master where name = 'principal'").toArray().length > 0;
+    const row = hasTable ? this.sql.exec<{ json: string | null; fetched_at: number; revoked: number }>("select json, fetched_at, revoked from principal").toArray()[0] : undefined;
     if (row) this.cached = { principal: row.json ? (JSON.parse(row.json) as Principal) : null, fetchedAt: row.fetched_at, revoked: row.revoked === 1 };
   }
 
@@ -95,7 +97,12 @@ export class KeyGate extends DurableObject<Env> {
   /** Called when the key is revoked: every later request fails here, on every isolate. */
   revoke(): void {
     this.cached = { principal: null, fetchedAt: Date.now(), revoked: true };
-    this.sql.exec("insert or replace into principal (id, json, fetched_at, revoked) values (1, null, ?, 1)", this.cached.fetchedAt);
+    this.store(null, this.cached.fetchedAt, true);
+  }
+
+  private store(principal: Principal | null, fetchedAt: number, revoked: boolean): void {
+    this.sql.exec("create table if not exists principal (id integer primary key check (id = 1), json text, fetched_at integer not null, revoked integer not null)");
+    this.sql.exec("insert or replace into principal (id, json, fetched_at, revoked) values (1, ?, ?, ?)", principal ? JSON.stringify(principal) : null, fetchedAt, revoked ? 1 : 0);
   }
 
   private async principal(credential: Exclude<Credential, { kind: "ip" }>, now: number): Promise<Principal | null> {
@@ -107,11 +114,8 @@ export class KeyGate extends DurableObject<Env> {
     const principal = await this.loading;
     if (this.cached?.revoked) return null; // revoked while we were reading
     this.cached = { principal, fetchedAt: now, revoked: false };
-    this.sql.exec(
-      "insert or replace into principal (id, json, fetched_at, revoked) values (1, ?, ?, 0)",
-      principal ? JSON.stringify(principal) : null,
-      now,
-    );
+    // Unknown credentials are remembered in memory only, for the TTL: no storage for a guess.
+    if (principal) this.store(principal, now, false);
     return principal;
   }
 
@@ -120,7 +124,7 @@ export class KeyGate extends DurableObject<Env> {
     try {
       if (credential.kind === "key") {
         const [row] = await handle.db
-          .select({ keyId: apiKeys.id, userId: apiKeys.userId, workspaceId: apiKeys.workspaceId, username: workspaces.username })
+          .select({ keyId: apiKeys.id, userId: apiKeys.userId, workspaceId: apiKeys.workspaceId, username: workspaces.username, scopes: apiKeys.scopes })
           .from(apiKeys)
           .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
           .where(and(eq(apiKeys.keyHash, credential.keyHash), isNull(apiKeys.revokedAt)))

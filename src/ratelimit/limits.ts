@@ -6,6 +6,8 @@ export const RATE_LIMITS = {
   predict: { limit: 20, windowMs: 60_000 },
   export: { limit: 20, windowMs: 60_000 },
   download: { limit: 30, windowMs: 60_000 },
+  /** Per client IP: database look-ups of API keys no gate knows yet (unknown keys cost this, valid ones once a minute). */
+  keyLookup: { limit: 100, windowMs: 60_000 },
 } as const;
 
 /** `dedicated` endpoints and signed-URL transfers are not limited per key. */

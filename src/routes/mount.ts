@@ -5,7 +5,7 @@ import { ApiError } from "../errors";
 import { gate } from "../middleware/gate";
 import { idempotency } from "../middleware/idempotency";
 import { nulFree } from "../middleware/nul-free";
-import { operationRule } from "../operations";
+import { operationRule, requiredScope } from "../operations";
 
 /** JSON bodies above this are refused before parsing (metadata may hold 500,000 characters). */
 export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
@@ -25,10 +25,10 @@ export function mount<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R,
   const rule = operationRule(route.operationId ?? `${route.method} ${route.path}`);
   const readsJsonBody = !rule.streamsBody && options.validateBody !== false;
   const middleware = [
-    gate(rule),
+    gate(rule, requiredScope(rule, route.method)),
     ...(rule.streamsBody ? [] : [jsonBodyLimit]),
     nulFree({ body: readsJsonBody }),
-    ...(rule.idempotent ? [idempotency] : []),
+    ...(rule.idempotent ? [idempotency(rule)] : []),
   ];
   // Routed on a shape-constrained path, documented under the clean one.
   // validateBody false: the handler reads the raw body itself (a signature covers its bytes).

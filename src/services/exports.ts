@@ -79,17 +79,17 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
 }
 
 export async function listModelExports(deps: Deps, actor: Actor, ref: ModelRef, params: { status?: JobStatus; limit: number }) {
-  const { view } = await getModel(deps, actor, ref);
-  return { view, exports: await listExports(deps.db, { modelId: view.model.id, ...params }) };
+  const { view, isEditor } = await getModel(deps, actor, ref);
+  return { view, isEditor, exports: await listExports(deps.db, { modelId: view.model.id, ...params }) };
 }
 
 /** An export the actor may read, checked to belong to the model when the path names one. */
 export async function getExport(deps: Deps, actor: Actor, exportId: string, ref?: ModelRef) {
   const found = await findExport(deps.db, exportId);
   if (!found && !ref) throw new ApiError("NOT_FOUND", "Export not found");
-  const { view } = await getModel(deps, actor, ref ?? { id: found!.export.modelId });
+  const { view, isEditor } = await getModel(deps, actor, ref ?? { id: found!.export.modelId });
   if (!found || found.export.modelId !== view.model.id) throw new ApiError("NOT_FOUND", "Export not found");
-  return { view, exportView: found };
+  return { view, isEditor, exportView: found };
 }
 
 /** A queued or running export is cancelled (its runner stops); a finished one is deleted with its file. */

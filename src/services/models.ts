@@ -1,5 +1,5 @@
 import { isSignedIn, type Actor } from "../auth/actor";
-import { assertReadable, assertWritable } from "../auth/policy";
+import { assertReadable, assertWritable, canEdit } from "../auth/policy";
 import type { Deps } from "../context";
 import type { Queryable } from "../db/client";
 import {
@@ -65,15 +65,15 @@ export function effectiveVisibility(view: Pick<ModelView, "model" | "project">):
 }
 
 /** Loads a live model the actor may read. A model is public only if its project is too; else NOT_FOUND to outsiders. */
-export async function getModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<{ view: ModelView; isOwner: boolean }> {
+export async function getModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<{ view: ModelView; isOwner: boolean; isEditor: boolean }> {
   return readableModel(deps, actor, await findModel(deps.db, ref, viewerId(actor)));
 }
 
 /** The read check of getModel, for a model loaded with more than its view (findModelWithOnnx). */
-export async function readableModel<View extends ModelView>(deps: Deps, actor: Actor, view: View | undefined): Promise<{ view: View; isOwner: boolean }> {
+export async function readableModel<View extends ModelView>(deps: Deps, actor: Actor, view: View | undefined): Promise<{ view: View; isOwner: boolean; isEditor: boolean }> {
   if (!view) throw new ApiError("NOT_FOUND", "Model not found");
   const role = await assertReadable(deps, actor, { workspaceId: view.model.workspaceId, visibility: effectiveVisibility(view) }, "Model");
-  return { view, isOwner: role === "owner" || role === "admin" };
+  return { view, isOwner: role === "owner" || role === "admin", isEditor: canEdit(role) };
 }
 
 /** Whose stars a model view shows. */

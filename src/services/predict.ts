@@ -42,7 +42,7 @@ async function modelWithOnnx(deps: Deps, actor: Actor, ref: ModelRef) {
  * no ONNX file gets its ONNX export started on first use and reused afterwards.
  */
 export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: PredictRequest): Promise<PredictOutcome> {
-  const { view } = await modelWithOnnx(deps, actor, ref);
+  const { view, isEditor } = await modelWithOnnx(deps, actor, ref);
   if (request.onlyModelId && request.onlyModelId !== view.model.id) throw new ApiError("FORBIDDEN", "This predict token is for another model");
   const onnx = view.onnx;
   if (!onnx) {
@@ -76,8 +76,10 @@ export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: 
   if (!outcome) return { kind: "queued", jobId: job.id, status: job.waitingReason ? "queued" : "running" };
   deps.waitUntil(deps.bucket.delete(imageKey));
   if (outcome.status !== "completed") {
-    if (/decode the picture/i.test(outcome.error)) throw new ApiError("VALIDATION_ERROR", outcome.error);
-    throw new ApiError("SERVICE_UNAVAILABLE", `Prediction failed: ${outcome.error}`);
+    // The runner's own words (paths, library messages) only for those who may edit the model.
+    const detail = isEditor ? `: ${outcome.error}` : "";
+    if (/decode the picture/i.test(outcome.error)) throw new ApiError("VALIDATION_ERROR", isEditor ? outcome.error : "Could not decode the picture");
+    throw new ApiError("SERVICE_UNAVAILABLE", `Prediction failed on the runner (job ${job.id})${detail}`);
   }
   const result = outcome.result as { images?: { speed?: Record<string, number> }[]; metadata?: Record<string, unknown> };
   const images = result.images ?? [];

@@ -20,158 +20,161 @@ const specText = inject("contractSpec");
 const spec = specText ? (JSON.parse(specText) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> }) : null;
 const SPEC_ID = "https://edgehub.test/platform-openapi.json";
 
-type Case = { name: string; send: (t: Tenant, other: Tenant) => Promise<Response> };
+/** A request and the status it must answer (which the contract must also list). */
+type Case = { name: string; status: number; send: (t: Tenant, other: Tenant) => Promise<Response> };
 
 /** Valid and invalid requests per contract operation. */
 const CASES: Record<string, Case[]> = {
   get_api_account_summary: [
-    { name: "valid", send: (t) => call("GET", "/api/account/summary", { auth: t.key }) },
-    { name: "no key", send: () => call("GET", "/api/account/summary") },
+    { name: "valid", status: 200, send: (t) => call("GET", "/api/account/summary", { auth: t.key }) },
+    { name: "no key", status: 401, send: () => call("GET", "/api/account/summary") },
   ],
   get_api_api_keys: [
-    { name: "valid", send: (t) => call("GET", "/api/api-keys", { auth: t.key }) },
-    { name: "no key", send: () => call("GET", "/api/api-keys") },
+    { name: "valid", status: 200, send: (t) => call("GET", "/api/api-keys", { auth: t.key }) },
+    { name: "no key", status: 401, send: () => call("GET", "/api/api-keys") },
   ],
   post_api_projects: [
-    { name: "valid", send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "c-new", name: "New" } }) },
-    { name: "invalid slug", send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "Bad Slug", name: "x" } }) },
-    { name: "foreign owner", send: (t, o) => call("POST", "/api/projects", { auth: t.key, json: { project: "x", name: "x", owner: o.username } }) },
+    { name: "valid", status: 201, send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "c-new", name: "New" } }) },
+    { name: "invalid slug", status: 400, send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "Bad Slug", name: "x" } }) },
+    { name: "foreign owner", status: 403, send: (t, o) => call("POST", "/api/projects", { auth: t.key, json: { project: "x", name: "x", owner: o.username } }) },
   ],
   get_api_projects_owner: [
-    { name: "valid", send: (t) => call("GET", `/api/projects/${t.username}?limit=5`, { auth: t.key }) },
-    { name: "bad limit", send: (t) => call("GET", `/api/projects/${t.username}?limit=0`, { auth: t.key }) },
-    { name: "unknown owner", send: (t) => call("GET", "/api/projects/nobody-at-all", { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/projects/${t.username}?limit=5`, { auth: t.key }) },
+    { name: "bad limit", status: 400, send: (t) => call("GET", `/api/projects/${t.username}?limit=0`, { auth: t.key }) },
+    { name: "unknown owner", status: 404, send: (t) => call("GET", "/api/projects/nobody-at-all", { auth: t.key }) },
   ],
   get_api_projects_owner_project: [
-    { name: "valid", send: (t) => call("GET", `/api/projects/${t.username}/c-base`, { auth: t.key }) },
-    { name: "outsider", send: (t, o) => call("GET", `/api/projects/${t.username}/c-base`, { auth: o.key }) },
-    { name: "invalid owner", send: (t) => call("GET", "/api/projects/Xy/c-base", { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/projects/${t.username}/c-base`, { auth: t.key }) },
+    { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/projects/${t.username}/c-base`, { auth: o.key }) },
+    { name: "invalid owner", status: 400, send: (t) => call("GET", "/api/projects/Xy/c-base", { auth: t.key }) },
   ],
   patch_api_projects_owner_project: [
-    { name: "valid", send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { description: "d" } }) },
-    { name: "star", send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { starred: true } }) },
-    { name: "bad body", send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { visibility: "secret" } }) },
-    { name: "outsider", send: (t, o) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: o.key, json: { name: "x" } }) },
+    { name: "valid", status: 200, send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { description: "d" } }) },
+    { name: "star", status: 200, send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { starred: true } }) },
+    { name: "bad body", status: 400, send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { visibility: "secret" } }) },
+    { name: "outsider", status: 404, send: (t, o) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: o.key, json: { name: "x" } }) },
   ],
   post_api_projects_owner_project_clone: [
-    { name: "valid (session)", send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.session, json: {} }) },
-    { name: "api key", send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.key, json: {} }) },
-    { name: "missing", send: (t) => call("POST", `/api/projects/${t.username}/nope/clone`, { auth: t.session, json: {} }) },
+    { name: "valid (session)", status: 201, send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.session, json: {} }) },
+    { name: "api key", status: 403, send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.key, json: {} }) },
+    { name: "missing", status: 404, send: (t) => call("POST", `/api/projects/${t.username}/nope/clone`, { auth: t.session, json: {} }) },
   ],
   delete_api_projects_owner_project: [
-    { name: "valid", send: (t) => call("DELETE", `/api/projects/${t.username}/c-doomed`, { auth: t.key }) },
-    { name: "missing", send: (t) => call("DELETE", `/api/projects/${t.username}/nope`, { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("DELETE", `/api/projects/${t.username}/c-doomed`, { auth: t.key }) },
+    { name: "missing", status: 404, send: (t) => call("DELETE", `/api/projects/${t.username}/nope`, { auth: t.key }) },
   ],
   post_api_datasets: [
-    { name: "valid", send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-new-data", name: "New data", classNames: ["a"] } }) },
-    { name: "invalid license", send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", license: "BSD-3-Clause" } }) },
-    { name: "foreign owner", send: (t, o) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", owner: o.username } }) },
+    { name: "valid", status: 201, send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-new-data", name: "New data", classNames: ["a"] } }) },
+    { name: "invalid license", status: 400, send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", license: "BSD-3-Clause" } }) },
+    { name: "foreign owner", status: 403, send: (t, o) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", owner: o.username } }) },
   ],
   get_api_datasets_owner: [
-    { name: "valid", send: (t) => call("GET", `/api/datasets/${t.username}?limit=5`, { auth: t.key }) },
-    { name: "anonymous", send: (t) => call("GET", `/api/datasets/${t.username}`) },
-    { name: "bad limit", send: (t) => call("GET", `/api/datasets/${t.username}?limit=0`, { auth: t.key }) },
-    { name: "unknown owner", send: () => call("GET", "/api/datasets/nobody-at-all") },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}?limit=5`, { auth: t.key }) },
+    { name: "anonymous", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}`) },
+    { name: "bad limit", status: 400, send: (t) => call("GET", `/api/datasets/${t.username}?limit=0`, { auth: t.key }) },
+    { name: "unknown owner", status: 404, send: () => call("GET", "/api/datasets/nobody-at-all") },
   ],
   get_api_datasets_owner_dataset: [
-    { name: "valid", send: (t) => call("GET", `/api/datasets/${t.username}/c-data`, { auth: t.key }) },
-    { name: "outsider, private", send: (t, o) => call("GET", `/api/datasets/${t.username}/c-private-data`, { auth: o.key }) },
-    { name: "invalid name", send: (t) => call("GET", `/api/datasets/${t.username}/Bad_Name`, { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}/c-data`, { auth: t.key }) },
+    { name: "outsider, private", status: 404, send: (t, o) => call("GET", `/api/datasets/${t.username}/c-private-data`, { auth: o.key }) },
+    { name: "invalid name", status: 400, send: (t) => call("GET", `/api/datasets/${t.username}/Bad_Name`, { auth: t.key }) },
   ],
   patch_api_datasets_owner_dataset: [
-    { name: "valid", send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { tags: ["x"], classColors: { a: "#00ff00" } } }) },
-    { name: "star", send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { starred: true } }) },
-    { name: "bad body", send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { format: "voc" } }) },
-    { name: "outsider", send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { name: "x" } }) },
+    { name: "valid", status: 200, send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { tags: ["x"], classColors: { a: "#00ff00" } } }) },
+    { name: "star", status: 200, send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { starred: true } }) },
+    { name: "bad body", status: 400, send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { format: "voc" } }) },
+    // c-data is public: an outsider may read it, so changing it is FORBIDDEN, not NOT_FOUND.
+    { name: "outsider", status: 403, send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { name: "x" } }) },
   ],
   delete_api_datasets_owner_dataset: [
-    { name: "valid", send: (t) => call("DELETE", `/api/datasets/${t.username}/c-doomed-data`, { auth: t.key }) },
-    { name: "missing", send: (t) => call("DELETE", `/api/datasets/${t.username}/nope`, { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("DELETE", `/api/datasets/${t.username}/c-doomed-data`, { auth: t.key }) },
+    { name: "missing", status: 404, send: (t) => call("DELETE", `/api/datasets/${t.username}/nope`, { auth: t.key }) },
   ],
   get_api_datasets_owner_dataset_models: [
-    { name: "valid", send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`, { auth: t.key }) },
-    { name: "anonymous", send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`) },
-    { name: "missing", send: (t) => call("GET", `/api/datasets/${t.username}/nope/models`, { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`, { auth: t.key }) },
+    { name: "anonymous", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`) },
+    { name: "missing", status: 404, send: (t) => call("GET", `/api/datasets/${t.username}/nope/models`, { auth: t.key }) },
   ],
   get_api_trash: [
-    { name: "valid", send: (t) => call("GET", "/api/trash", { auth: t.key }) },
-    { name: "bad type", send: (t) => call("GET", "/api/trash?type=folder", { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", "/api/trash", { auth: t.key }) },
+    { name: "bad type", status: 400, send: (t) => call("GET", "/api/trash?type=folder", { auth: t.key }) },
   ],
   post_api_trash: [
-    { name: "valid", send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: t.trashedId!, type: "project" } }) },
-    { name: "missing", send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
-    { name: "bad body", send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: 1 } }) },
+    { name: "valid", status: 200, send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: t.trashedId!, type: "project" } }) },
+    { name: "missing", status: 404, send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
+    { name: "bad body", status: 400, send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: 1 } }) },
   ],
   delete_api_trash: [
-    { name: "valid", send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: t.purgeId!, type: "project" } }) },
-    { name: "missing", send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
+    { name: "valid", status: 200, send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: t.purgeId!, type: "project" } }) },
+    { name: "missing", status: 404, send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
   ],
   post_api_upload_signed_url: [
-    { name: "valid", send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: t.modelId!, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 } }) },
-    { name: "bad dataset name", send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "datasets", assetId: "d1", filename: "x.jpg", contentType: "application/zip", totalBytes: 10 } }) },
+    { name: "valid", status: 200, send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: t.modelId!, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 } }) },
+    { name: "bad dataset name", status: 400, send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "datasets", assetId: "d1", filename: "x.jpg", contentType: "application/zip", totalBytes: 10 } }) },
   ],
   post_api_upload_complete: [
-    { name: "valid", send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: t.uploadId! } }) },
-    { name: "unknown session", send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: "upl_none" } }) },
+    { name: "valid", status: 200, send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: t.uploadId! } }) },
+    { name: "unknown session", status: 404, send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: "upl_none" } }) },
   ],
   get_api_storage: [
-    { name: "valid", send: (t) => call("GET", "/api/storage?details=true", { auth: t.key }) },
-    { name: "bad query", send: (t) => call("GET", "/api/storage?details=yes", { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", "/api/storage?details=true", { auth: t.key }) },
+    { name: "bad query", status: 400, send: (t) => call("GET", "/api/storage?details=yes", { auth: t.key }) },
   ],
   post_api_models: [
-    { name: "valid", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-new", name: "New" } }) },
-    { name: "taken", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }) },
-    { name: "bad task", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "x", task: "dance" } }) },
-    { name: "unknown project", send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "nope", model: "x" } }) },
-    { name: "no key", send: () => call("POST", "/api/models", { json: { project: "c-base", model: "x" } }) },
+    { name: "valid", status: 201, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-new", name: "New" } }) },
+    { name: "taken", status: 409, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }) },
+    { name: "bad task", status: 400, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "x", task: "dance" } }) },
+    { name: "unknown project", status: 404, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "nope", model: "x" } }) },
+    { name: "no key", status: 401, send: () => call("POST", "/api/models", { json: { project: "c-base", model: "x" } }) },
   ],
   get_api_models_owner_project: [
-    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base`, { auth: t.key }) },
-    { name: "bad limit", send: (t) => call("GET", `/api/models/${t.username}/c-base?limit=101`, { auth: t.key }) },
-    { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base`, { auth: o.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base`, { auth: t.key }) },
+    { name: "bad limit", status: 400, send: (t) => call("GET", `/api/models/${t.username}/c-base?limit=101`, { auth: t.key }) },
+    { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/models/${t.username}/c-base`, { auth: o.key }) },
   ],
   get_api_models_owner_project_model: [
-    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: t.key }) },
-    { name: "inspected", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key }) },
-    { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: o.key }) },
-    { name: "bad name", send: (t) => call("GET", `/api/models/${t.username}/c-base/Bad_Name`, { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: t.key }) },
+    { name: "inspected", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key }) },
+    { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: o.key }) },
+    { name: "bad name", status: 400, send: (t) => call("GET", `/api/models/${t.username}/c-base/Bad_Name`, { auth: t.key }) },
   ],
   patch_api_models_owner_project_model: [
-    { name: "valid", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { description: "d" } }) },
-    { name: "star", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { starred: true } }) },
-    { name: "bad body", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { status: "exploded" } }) },
-    { name: "taken name", send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { model: "c-rich" } }) },
+    { name: "valid", status: 200, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { description: "d" } }) },
+    { name: "star", status: 200, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { starred: true } }) },
+    { name: "bad body", status: 400, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { status: "exploded" } }) },
+    { name: "taken name", status: 409, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { model: "c-rich" } }) },
   ],
   delete_api_models_owner_project_model: [
-    { name: "valid", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-doomed-model`, { auth: t.key }) },
-    { name: "missing", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/nope`, { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-doomed-model`, { auth: t.key }) },
+    { name: "missing", status: 404, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/nope`, { auth: t.key }) },
   ],
   post_api_models_owner_project_model_exports: [
-    { name: "valid", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "onnx", args: { imgsz: 320 } } }) },
-    { name: "engine without gpu", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "engine" } }) },
+    { name: "valid", status: 201, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "onnx", args: { imgsz: 320 } } }) },
+    { name: "engine without gpu", status: 400, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "engine" } }) },
     // A TensorRT export without credits is 402, as training/start is in the contract (its export operation lists no 402): tested in test/routes/exports.
-    { name: "no weights", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/exports`, { auth: t.key, json: { format: "onnx" } }) },
-    { name: "outsider", send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: o.key, json: { format: "onnx" } }) },
+    { name: "no weights", status: 409, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/exports`, { auth: t.key, json: { format: "onnx" } }) },
+    { name: "outsider", status: 404, send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: o.key, json: { format: "onnx" } }) },
   ],
   get_api_models_owner_project_model_exports: [
-    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key }) },
-    { name: "by status", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=completed&limit=5`, { auth: t.key }) },
-    { name: "bad status", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=done`, { auth: t.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key }) },
+    { name: "by status", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=completed&limit=5`, { auth: t.key }) },
+    { name: "bad status", status: 400, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=done`, { auth: t.key }) },
   ],
   get_api_models_owner_project_model_exports_exportId: [
-    { name: "completed", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
-    { name: "queued", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
-    { name: "other model", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich/exports/${t.exportId}`, { auth: t.key }) },
-    { name: "bad id", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/nope`, { auth: t.key }) },
+    { name: "completed", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
+    { name: "queued", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
+    { name: "other model", status: 404, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich/exports/${t.exportId}`, { auth: t.key }) },
+    { name: "bad id", status: 404, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/nope`, { auth: t.key }) },
   ],
   delete_api_models_owner_project_model_exports_exportId: [
-    { name: "cancel", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
-    { name: "delete", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
-    { name: "gone", send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
+    { name: "cancel", status: 200, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
+    { name: "delete", status: 200, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.doomedExportId}`, { auth: t.key }) },
+    { name: "gone", status: 404, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.doomedExportId}`, { auth: t.key }) },
   ],
   post_api_models_owner_project_model_predict: [
     {
       name: "valid",
+      status: 200,
       send: async (t) => {
         const [response] = await Promise.all([
           call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: picture() }),
@@ -180,19 +183,19 @@ const CASES: Record<string, Case[]> = {
         return response;
       },
     },
-    { name: "no file", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: new FormData() }) },
-    { name: "no weights yet", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/predict`, { auth: t.key, body: picture() }) },
-    { name: "outsider", send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: o.key, body: picture() }) },
+    { name: "no file", status: 400, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: new FormData() }) },
+    { name: "no weights yet", status: 503, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/predict`, { auth: t.key, body: picture() }) },
+    { name: "outsider", status: 404, send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: o.key, body: picture() }) },
   ],
   post_api_models_owner_project_model_clone: [
-    { name: "valid (session)", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: { project: "c-base", model: "c-clone" } }) },
-    { name: "api key", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.key, json: { project: "c-base" } }) },
-    { name: "no project", send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: {} }) },
-    { name: "outsider", send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: o.session, json: { project: "c-base" } }) },
+    { name: "valid (session)", status: 201, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: { project: "c-base", model: "c-clone" } }) },
+    { name: "api key", status: 403, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.key, json: { project: "c-base" } }) },
+    { name: "no project", status: 400, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: {} }) },
+    { name: "outsider", status: 404, send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: o.session, json: { project: "c-base" } }) },
   ],
   get_api_models_owner_project_model_files: [
-    { name: "valid", send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }) },
-    { name: "outsider", send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }) },
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }) },
+    { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }) },
   ],
 };
 
@@ -201,6 +204,7 @@ declare module "../helpers" {
     trashedId?: string;
     modelId?: string;
     exportId?: string;
+    doomedExportId?: string;
     queuedExportId?: string;
     purgeId?: string;
     uploadId?: string;
@@ -253,11 +257,15 @@ describe.skipIf(!spec)("the official contract", () => {
     await uploadWeights(t.key, t.modelId!, new Uint8Array(32));
     await uploadWeights(t.key, t.modelId!, new Uint8Array(8), "best.onnx");
     t.exportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "torchscript" } }))).id;
+    t.doomedExportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "openvino" } }))).id;
     t.queuedExportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "ncnn" } }))).id;
-    const jobId = (await body(await call("GET", `/api/exports/${t.exportId}`, { auth: t.key }))).export.jobId;
-    const { claim: c } = await claim(jobId, (await heartbeat()).runnerId);
-    await report(c!, { type: "started" });
-    await report(c!, { type: "completed", outputs: [await uploadOutput(c!, "model.torchscript", new Uint8Array(8))] });
+    const { runnerId } = await heartbeat();
+    for (const exportId of [t.exportId, t.doomedExportId]) {
+      const jobId = (await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.jobId;
+      const { claim: c } = await claim(jobId, runnerId);
+      await report(c!, { type: "started" });
+      await report(c!, { type: "completed", outputs: [await uploadOutput(c!, "model.out", new Uint8Array(8))] });
+    }
 
     for (const operationId of served) {
       const operation = operations.get(operationId)!;
@@ -265,6 +273,7 @@ describe.skipIf(!spec)("the official contract", () => {
         const label = `${operationId} (${testCase.name})`;
         const response = await testCase.send(t, other);
         const status = String(response.status);
+        expect.soft(response.status, `${label}: status`).toBe(testCase.status);
         const documented = operation.responses[status];
         expect.soft(documented, `${label}: status ${status} is not in the contract`).toBeDefined();
         if (!documented) continue;

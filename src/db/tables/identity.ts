@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { KEY_SCOPES } from "../../auth/scopes";
 import { at, createdAt, updatedAt } from "./columns";
 
 /** Where an owner's data is stored. */
@@ -49,6 +50,8 @@ export const apiKeys = pgTable(
     /** SHA-256 hex of the full key; the key itself is never stored. */
     keyHash: text("key_hash").notNull(),
     keyPrefix: text("key_prefix").notNull(),
+    /** What the key may do (src/auth/scopes.ts); keys made before scopes existed are admin. */
+    scopes: text("scopes", { enum: KEY_SCOPES }).array().notNull().default(sql`'{admin}'::text[]`),
     createdAt: createdAt(),
     revokedAt: at("revoked_at"),
   },

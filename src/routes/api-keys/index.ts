@@ -5,7 +5,8 @@ import { errorResponses } from "../../errors";
 import { createKey, deleteKey, listKeys } from "../../services/api-keys";
 import { json, jsonBody } from "../common/schemas";
 import { mount } from "../mount";
-import { ApiKeyCreate, CreatedApiKey, ListApiKeysResponse, toApiKeyInfo } from "./schemas";
+import { getApiKeyRoute, handleGetApiKey } from "./get";
+import { ApiKeyCreate, CreatedApiKey, ListApiKeysResponse, toApiKeyDetail, toApiKeyInfo } from "./schemas";
 
 export const listApiKeysRoute = createRoute({
   method: "get",
@@ -23,9 +24,10 @@ export const createApiKeyRoute = createRoute({
   operationId: "post_api_api_keys",
   tags: ["Account"],
   summary: "Create an API key",
-  description: "Creates a key (`ul_` + 40 hex). The key is in this answer only; EdgeHub stores its SHA-256 hash.",
+  description:
+    "Creates a key (`ul_` + 40 hex). The key is in this answer only; EdgeHub stores its SHA-256 hash. Needs a session or an admin key. A retry under the same Idempotency-Key answers 409 (the key is never stored to replay).",
   request: { body: jsonBody(ApiKeyCreate) },
-  responses: { 201: json(CreatedApiKey, "The new key"), ...errorResponses(400, 401, 429) },
+  responses: { 201: json(CreatedApiKey, "The new key"), ...errorResponses(400, 401, 403, 409, 429) },
 });
 
 export const deleteApiKeyRoute = createRoute({
@@ -34,9 +36,9 @@ export const deleteApiKeyRoute = createRoute({
   operationId: "delete_api_api_keys",
   tags: ["Account"],
   summary: "Revoke an API key",
-  description: "Revokes the key at once, on every edge location.",
+  description: "Revokes the key at once, on every edge location. Needs a session or an admin key.",
   request: { query: z.object({ keyId: z.string().min(1).max(64).openapi({ description: "API key ID to revoke" }) }) },
-  responses: { 200: json(z.object({ success: z.literal(true) }), "Key revoked"), ...errorResponses(400, 401, 404, 429) },
+  responses: { 200: json(z.object({ success: z.literal(true) }), "Key revoked"), ...errorResponses(400, 401, 403, 404, 429) },
 });
 
 const handleList: AppHandler<typeof listApiKeysRoute> = async (c) => {
@@ -45,8 +47,8 @@ const handleList: AppHandler<typeof listApiKeysRoute> = async (c) => {
 };
 
 const handleCreate: AppHandler<typeof createApiKeyRoute> = async (c) => {
-  const created = await createKey(c.var.deps, c.var.actor as SignedInActor, c.req.valid("json").name);
-  return c.json({ ...toApiKeyInfo(created), key: created.key }, 201);
+  const created = await createKey(c.var.deps, c.var.actor as SignedInActor, c.req.valid("json"));
+  return c.json({ ...toApiKeyDetail(created), key: created.key }, 201);
 };
 
 const handleDelete: AppHandler<typeof deleteApiKeyRoute> = async (c) => {
@@ -57,5 +59,6 @@ const handleDelete: AppHandler<typeof deleteApiKeyRoute> = async (c) => {
 export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, listApiKeysRoute, handleList);
   mount(app, createApiKeyRoute, handleCreate);
+  mount(app, getApiKeyRoute, handleGetApiKey);
   mount(app, deleteApiKeyRoute, handleDelete);
 }

@@ -80,13 +80,13 @@ export const trackExportDownloadRoute = createRoute({
 
 const handleList: AppHandler<typeof listExportsRoute> = async (c) => {
   const { modelId, ...params } = c.req.valid("query");
-  const { view, exports } = await listModelExports(c.var.deps, c.var.actor, { id: modelId }, params);
-  return c.json({ exports: await Promise.all(exports.map(async (e) => toExport(e, await exportDownloadUrl(c.var.deps, e), true))), region: view.region }, 200);
+  const { view, exports, isEditor } = await listModelExports(c.var.deps, c.var.actor, { id: modelId }, params);
+  return c.json({ exports: await Promise.all(exports.map(async (e) => toExport(e, await exportDownloadUrl(c.var.deps, e), true, isEditor))), region: view.region }, 200);
 };
 const handleListOfModel: AppHandler<typeof listModelExportsRoute> = async (c) => {
   const { owner, project, model } = c.req.valid("param");
-  const { view, exports } = await listModelExports(c.var.deps, c.var.actor, { owner, project, slug: model }, c.req.valid("query"));
-  return c.json({ exports: await Promise.all(exports.map(async (e) => toExport(e, await exportDownloadUrl(c.var.deps, e)))), region: view.region }, 200);
+  const { view, exports, isEditor } = await listModelExports(c.var.deps, c.var.actor, { owner, project, slug: model }, c.req.valid("query"));
+  return c.json({ exports: await Promise.all(exports.map(async (e) => toExport(e, await exportDownloadUrl(c.var.deps, e), false, isEditor))), region: view.region }, 200);
 };
 const handleCreate: AppHandler<typeof createExportRoute> = async (c) => {
   const { modelId, ...request } = c.req.valid("json");
@@ -99,13 +99,13 @@ const handleCreateForModel: AppHandler<typeof createModelExportRoute> = async (c
   return c.json(toCreatedExport(exportView, view.region), 201);
 };
 const handleGet: AppHandler<typeof getExportRoute> = async (c) => {
-  const { exportView } = await getExport(c.var.deps, c.var.actor, c.req.valid("param").exportId);
-  return c.json({ export: toExport(exportView, await exportDownloadUrl(c.var.deps, exportView), true) }, 200);
+  const { exportView, isEditor } = await getExport(c.var.deps, c.var.actor, c.req.valid("param").exportId);
+  return c.json({ export: toExport(exportView, await exportDownloadUrl(c.var.deps, exportView), true, isEditor) }, 200);
 };
 const handleGetOfModel: AppHandler<typeof getModelExportRoute> = async (c) => {
   const { owner, project, model, exportId } = c.req.valid("param");
-  const { exportView } = await getExport(c.var.deps, c.var.actor, exportId, { owner, project, slug: model });
-  return c.json({ export: toExport(exportView, await exportDownloadUrl(c.var.deps, exportView)) }, 200);
+  const { exportView, isEditor } = await getExport(c.var.deps, c.var.actor, exportId, { owner, project, slug: model });
+  return c.json({ export: toExport(exportView, await exportDownloadUrl(c.var.deps, exportView), false, isEditor) }, 200);
 };
 const handleDelete: AppHandler<typeof deleteExportRoute> = async (c) =>
   c.json({ success: true as const, action: await deleteExport(c.var.deps, c.var.actor, c.req.valid("param").exportId) }, 200);

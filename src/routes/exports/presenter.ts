@@ -4,8 +4,14 @@ import type { Region } from "../../db/schema";
 /** The contract calls TF Lite `litert`; the docs' `tflite` is stored as asked and shown by the contract's name. */
 const CONTRACT_FORMAT: Record<string, string> = { tflite: "litert" };
 
-/** The one presenter of an export: the contract's Export; `extras` adds EdgeHub's fields on id paths. */
-export function toExport(view: ExportView, downloadUrl: string | undefined, extras = false) {
+/** What a reader who may not edit the model sees of a failure: the runner's own words stay private. */
+export const EXPORT_FAILED = "The export failed on the runner";
+
+/**
+ * The one presenter of an export: the contract's Export; `extras` adds EdgeHub's fields on id
+ * paths; `editor`: the reader may edit the model, and sees the runner's error text.
+ */
+export function toExport(view: ExportView, downloadUrl: string | undefined, extras = false, editor = false) {
   const e = view.export;
   const job = view.job;
   return {
@@ -17,7 +23,7 @@ export function toExport(view: ExportView, downloadUrl: string | undefined, extr
     ...(e.objectKey
       ? { file: { ...(e.sizeBytes !== null ? { size: e.sizeBytes } : {}), ...(downloadUrl ? { downloadUrl } : {}), ...(e.downloadFilename ? { downloadFilename: e.downloadFilename } : {}) } }
       : {}),
-    ...(job.error ? { error: { message: job.error.message, timestamp: job.error.timestamp } } : {}),
+    ...(job.error ? { error: { message: editor ? job.error.message : EXPORT_FAILED, timestamp: job.error.timestamp } } : {}),
     ...(job.startedAt ? { startedAt: job.startedAt.toISOString() } : {}),
     ...(job.finishedAt && job.status === "completed" ? { completedAt: job.finishedAt.toISOString() } : {}),
     createdAt: e.createdAt.toISOString(),

@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { openDownload } from "../../services/downloads";
+import { servedFileHeaders } from "../../storage/served-file";
 import { verifyTransfer } from "../../storage/signed-url";
 import { mount } from "../mount";
 
@@ -27,7 +28,7 @@ const handleDownload: AppHandler<typeof downloadRoute> = async (c) => {
   object.writeHttpMetadata(headers);
   headers.set("ETag", object.httpEtag);
   headers.set("Accept-Ranges", "bytes");
-  headers.set("Content-Disposition", `attachment; filename="${claims.name.replace(/["\\]/g, "_")}"`);
+  servedFileHeaders(headers, "attachment", claims.name);
   if (!("body" in object)) return new Response(null, { status: 304, headers });
   if (object.range && c.req.header("range")) {
     const r = object.range as { offset?: number; length?: number };

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
 import { ApiError, errorResponses } from "../../errors";
 import { ICON_MAX_BYTES, readProjectIcon, removeProjectIcon, setProjectIcon } from "../../services/project-icons";
+import { servedFileHeaders } from "../../storage/served-file";
 import { json } from "../common/schemas";
 import { ProjectIdParams } from "./schemas";
 
@@ -62,7 +63,6 @@ export const handleDeleteProjectIcon: AppHandler<typeof deleteProjectIconRoute> 
 
 export const handleGetProjectIcon: AppHandler<typeof getProjectIconRoute> = async (c) => {
   const object = await readProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId });
-  return new Response(object.body, {
-    headers: { "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream", "Cache-Control": "private, max-age=300", ETag: object.httpEtag },
-  }) as never;
+  const headers = new Headers({ "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream", "Cache-Control": "private, max-age=300", ETag: object.httpEtag });
+  return new Response(object.body, { headers: servedFileHeaders(headers, "inline", "icon") }) as never;
 };
