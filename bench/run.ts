@@ -3,7 +3,7 @@
  * bench Worker measures in the same run, then a large upload through signed multipart URLs
  * beside the same parts streamed into R2 with no auth, and `cp` of the file.
  *   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_UPLOAD_MB (default 1024),
- *   BENCH_ONLY=requests|uploads|jobs runs one part; BENCH_JOBS (default 200) no-op jobs per dispatch run.
+ *   BENCH_ONLY=requests|uploads|jobs|sandbox runs one part (npm run bench:sandbox: the sandbox alone, no stack); BENCH_JOBS (default 200) no-op jobs per dispatch run.
  * The job part (bench/jobs.ts) wants the dev stack started with EDGEHUB_RUNNER=0.
  */
 import { spawn } from "node:child_process";
@@ -21,6 +21,7 @@ import type { Database } from "../src/db/client";
 import { projectDetailQuery } from "../src/db/projects";
 import { apiKeys } from "../src/db/schema";
 import { benchJobs } from "./jobs";
+import { benchSandbox } from "./sandbox";
 import { interleave, median, percentile, run, type Sample, type Target } from "./lib/load";
 import { pool, putRange, sampleMemory } from "./lib/upload";
 
@@ -265,7 +266,7 @@ async function main() {
   try {
     await waitFor(`${floor}/json`);
     console.log(`EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`);
-    const rows = ONLY === "uploads" || ONLY === "jobs" ? [] : await benchRequests();
+    const rows = ONLY === "uploads" || ONLY === "jobs" || ONLY === "sandbox" ? [] : await benchRequests();
     const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
     console.log("\n| route | p50 ms | p99 ms | req/s c=10 | errors | Server-Timing p50 (ms) |\n|---|---|---|---|---|---|");
     for (const row of rows) {
@@ -301,6 +302,7 @@ async function main() {
       }
     }
     const jobs = ONLY === undefined || ONLY === "jobs" ? await benchJobs({ baseUrl: dev.baseUrl, runnerToken: devEnv.RUNNER_TOKEN! }, makeKeys) : undefined;
+    if (ONLY === undefined || ONLY === "sandbox") await benchSandbox();
     const out = path.join(root, `.edgehub/bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(out, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, rows, uploads, jobs }, null, 2));
     console.log(`\nraw results: ${path.relative(root, out)}`);

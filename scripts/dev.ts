@@ -107,6 +107,9 @@ async function main() {
       `RUNNER_TOKEN=${secrets.runnerToken}`,
       `PUBLIC_BASE_URL=${baseUrl}`,
       `DB_HTTP_QUERIES=${process.env.DB_HTTP_QUERIES ?? (db.kind === "pglite" ? "false" : "true")}`,
+      // Server-Timing on answers (the bench reads it); a deployment leaves it off.
+      `DEBUG_TIMING=${process.env.DEBUG_TIMING ?? "true"}`,
+      ...(process.env.OUTBOUND_ALLOW_HOSTS ? [`OUTBOUND_ALLOW_HOSTS=${process.env.OUTBOUND_ALLOW_HOSTS}`] : []),
     ].join("\n") + "\n",
     { mode: 0o600 },
   );
