@@ -2,8 +2,10 @@ import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { sessionConfigProblem } from "../../src/auth/session";
+import { memberships } from "../../src/db/schema";
 import { EXPORT_FAILED } from "../../src/routes/exports/presenter";
-import { BASE, body, call, newTenant } from "../helpers";
+import { JOB_FAILED } from "../../src/services/jobs/reads";
+import { BASE, body, call, newTenant, withDb } from "../helpers";
 import { claim, heartbeat, report, uploadWeights } from "../runner-protocol";
 
 const secret = new TextEncoder().encode(env.SESSION_JWT_SECRET!);
@@ -93,5 +95,10 @@ describe("errors from the runner", () => {
       expect(JSON.stringify(seen)).not.toContain("/srv/runner");
     }
     expect((await body(await call("GET", path, { auth: t.key }))).exports[0].error.message).toBe(raw);
+    // The job itself: its workspace's viewers see that it failed, its editors why.
+    const viewer = await newTenant("viewer");
+    await withDb((db) => db.insert(memberships).values({ workspaceId: t.workspaceId, userId: viewer.userId, role: "viewer" }));
+    expect((await body(await call("GET", `/api/jobs/${queued.jobId}`, { auth: viewer.session }))).job.error.message).toBe(JOB_FAILED);
+    expect((await body(await call("GET", `/api/jobs/${queued.jobId}`, { auth: t.key }))).job.error.message).toBe(raw);
   });
 });
