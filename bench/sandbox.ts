@@ -14,7 +14,13 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { sandboxFromEnv } from "../gpu-runner/src/config";
-import { bwrapWorks, runSandboxed, sandboxEnv, type SandboxMode, type SandboxSettings } from "../gpu-runner/src/sandbox";
+import {
+  bwrapWorks,
+  runSandboxed,
+  sandboxEnv,
+  type SandboxMode,
+  type SandboxSettings,
+} from "../gpu-runner/src/sandbox";
 import { checkpointWith, deepPickle, memoChainPickle, zipBomb } from "../gpu-runner/test/hostile-files";
 import { median } from "./lib/load";
 
@@ -39,15 +45,29 @@ function plainSpawn(settings: SandboxSettings, command: string, args: string[], 
   });
 }
 
-async function timeOnce(way: Way, settings: SandboxSettings, command: string, args: string[], jobDir: string): Promise<number> {
+async function timeOnce(
+  way: Way,
+  settings: SandboxSettings,
+  command: string,
+  args: string[],
+  jobDir: string,
+): Promise<number> {
   const started = performance.now();
-  const code = way === "spawn" ? await plainSpawn(settings, command, args, jobDir) : (await runSandboxed({ ...settings, mode: way }, { command, args, jobDir })).code;
+  const code =
+    way === "spawn"
+      ? await plainSpawn(settings, command, args, jobDir)
+      : (await runSandboxed({ ...settings, mode: way }, { command, args, jobDir })).code;
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} (${way}) exited with ${code}`);
   return performance.now() - started;
 }
 
 /** Interleaved runs of each way; medians in ms. */
-async function compare(ways: Way[], runs: number, settings: SandboxSettings, make: (jobDir: string) => { command: string; args: string[] }) {
+async function compare(
+  ways: Way[],
+  runs: number,
+  settings: SandboxSettings,
+  make: (jobDir: string) => { command: string; args: string[] },
+) {
   const samples = new Map<Way, number[]>(ways.map((way) => [way, []]));
   const scratch = mkdtempSync(path.join(os.tmpdir(), "edgehub-bench-sandbox-"));
   try {
@@ -69,29 +89,61 @@ async function compare(ways: Way[], runs: number, settings: SandboxSettings, mak
 function report(title: string, medians: Map<Way, number>) {
   const base = medians.get("spawn")!;
   console.log(`\n${title}\n| way | p50 ms | added ms | ratio |\n|---|---|---|---|`);
-  for (const [way, value] of medians) console.log(`| ${way === "spawn" ? "plain spawn" : `sandbox ${way}`} | ${value.toFixed(1)} | ${(value - base).toFixed(1)} | ${(value / base).toFixed(3)}x |`);
+  for (const [way, value] of medians)
+    console.log(
+      `| ${way === "spawn" ? "plain spawn" : `sandbox ${way}`} | ${value.toFixed(1)} | ${(value - base).toFixed(1)} | ${(value / base).toFixed(3)}x |`,
+    );
 }
 
 function inspectChild(file: string): { seconds: number; peakMb: number; answer: string } {
   const tsx = createRequire(import.meta.url).resolve("tsx/cli");
   const child = path.join(root, "gpu-runner/src/executors/inspect/child.ts");
-  const result = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, tsx, child, file], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=512" } });
+  const result = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, tsx, child, file], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=512" },
+  });
   const [seconds, kb] = result.stderr.trim().split("\n").pop()!.split(" ").map(Number);
   const line = result.stdout.split("\n").find((l) => l.startsWith("inspect-result ")) ?? "";
   const parsed = line ? JSON.parse(line.slice("inspect-result ".length)) : {};
-  return { seconds: seconds!, peakMb: kb! / 1024, answer: parsed.info ? `read: ${parsed.info.task}, ${parsed.info.parameters} parameters` : String(parsed.error ?? "no answer") };
+  return {
+    seconds: seconds!,
+    peakMb: kb! / 1024,
+    answer: parsed.info
+      ? `read: ${parsed.info.task}, ${parsed.info.parameters} parameters`
+      : String(parsed.error ?? "no answer"),
+  };
 }
 
 export async function benchSandbox() {
   const settings = sandboxFromEnv({ ...process.env, RUNNER_SANDBOX: "plain" });
   const ways: Way[] = ["spawn", "plain", ...(bwrapWorks() ? (["bwrap"] as const) : [])];
-  console.log(`\nSandbox cost (${ways.join(", ")}; ${NOOP_RUNS} no-op and ${EXPORT_RUNS} export runs, interleaved, medians)`);
-  report("(a) a no-op CLI job (/bin/true)", await compare(ways, NOOP_RUNS, settings, () => ({ command: "/bin/true", args: [] })));
-  const exportWhat = process.env.BENCH_YOLO ? `the real yolo (${YOLO})` : "the yolo double (no Python here: set BENCH_YOLO)";
-  report(`(b) an ONNX export of the fixture checkpoint with ${exportWhat}`, await compare(ways, EXPORT_RUNS, settings, (jobDir) => {
-    copyFileSync(FIXTURE, path.join(jobDir, "model.pt"));
-    return { command: YOLO, args: ["export", `model=${path.join(jobDir, "model.pt")}`, "format=onnx", "imgsz=256", "simplify=False", "device=cpu"] };
-  }));
+  console.log(
+    `\nSandbox cost (${ways.join(", ")}; ${NOOP_RUNS} no-op and ${EXPORT_RUNS} export runs, interleaved, medians)`,
+  );
+  report(
+    "(a) a no-op CLI job (/bin/true)",
+    await compare(ways, NOOP_RUNS, settings, () => ({ command: "/bin/true", args: [] })),
+  );
+  const exportWhat = process.env.BENCH_YOLO
+    ? `the real yolo (${YOLO})`
+    : "the yolo double (no Python here: set BENCH_YOLO)";
+  report(
+    `(b) an ONNX export of the fixture checkpoint with ${exportWhat}`,
+    await compare(ways, EXPORT_RUNS, settings, (jobDir) => {
+      copyFileSync(FIXTURE, path.join(jobDir, "model.pt"));
+      return {
+        command: YOLO,
+        args: [
+          "export",
+          `model=${path.join(jobDir, "model.pt")}`,
+          "format=onnx",
+          "imgsz=256",
+          "simplify=False",
+          "device=cpu",
+        ],
+      };
+    }),
+  );
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), "edgehub-bench-inspect-"));
   const files: [string, string][] = [
@@ -104,13 +156,19 @@ export async function benchSandbox() {
   writeFileSync(files[2]![1], checkpointWith(memoChainPickle()));
   writeFileSync(files[3]![1], checkpointWith(deepPickle()));
   const runnerBefore = process.memoryUsage().rss;
-  console.log("\n(c) the inspect parser child (median of 3)\n| file | wall s | child peak RSS MB | answer |\n|---|---|---|---|");
+  console.log(
+    "\n(c) the inspect parser child (median of 3)\n| file | wall s | child peak RSS MB | answer |\n|---|---|---|---|",
+  );
   for (const [name, file] of files) {
     if (!existsSync(file)) continue;
     const runs = [inspectChild(file), inspectChild(file), inspectChild(file)];
-    console.log(`| ${name} | ${median(runs.map((r) => r.seconds)).toFixed(2)} | ${median(runs.map((r) => r.peakMb)).toFixed(0)} | ${runs[0]!.answer.slice(0, 90)} |`);
+    console.log(
+      `| ${name} | ${median(runs.map((r) => r.seconds)).toFixed(2)} | ${median(runs.map((r) => r.peakMb)).toFixed(0)} | ${runs[0]!.answer.slice(0, 90)} |`,
+    );
   }
-  console.log(`runner process RSS: ${(runnerBefore / 1048576).toFixed(0)} MB before, ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB after`);
+  console.log(
+    `runner process RSS: ${(runnerBefore / 1048576).toFixed(0)} MB before, ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB after`,
+  );
   rmSync(scratch, { recursive: true, force: true });
 }
 

@@ -47,7 +47,8 @@ export class Runner {
   async start(): Promise<void> {
     await this.announce();
     this.heartbeatTimer = setInterval(() => void this.announce().catch((error) => this.log(`heartbeat failed: ${error.message}`)), HEARTBEAT_MS);
-    this.log(`pulling ${this.config.queues.join(", ")} with ${this.config.concurrency} slot(s)${this.config.gpuType ? ` on ${this.config.gpuType}` : ""}`);
+    this.log(`pulling ${this.config.queues.join(", ")} with ${this.config.concurrency} slot(s)${this.config.gpuType ? ` on ${this.config.gpuType}` : ""}, sandbox ${this.config.sandbox.mode}`);
+    if (this.config.sandbox.mode === "plain") this.log("the plain sandbox hides no files from jobs: install bubblewrap, or run each job in a container (README, \"The sandbox\")");
     this.loops = [...this.config.queues.map((queue) => this.poll(queue)), this.watch()];
   }
 

@@ -62,7 +62,11 @@ const KILL_GRACE_MS = 3_000;
 const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/opt"];
 
 /** The environment a child sees: fixed safe values, a few runner variables by name, the job's own. */
-export function sandboxEnv(settings: SandboxSettings, run: Pick<SandboxRun, "jobDir" | "env" | "command">, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function sandboxEnv(
+  settings: SandboxSettings,
+  run: Pick<SandboxRun, "jobDir" | "env" | "command">,
+  from: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {
     PATH: `${path.dirname(run.command)}:${SAFE_PATH}`,
     HOME: run.jobDir,
@@ -90,7 +94,7 @@ export function installPrefixes(command: string): string[] {
   add(command);
   try {
     const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(readFileSync(command).subarray(0, 256).toString("utf8"));
-    if (shebang?.[1]) add(shebang[1].endsWith("/env") && shebang[2] ? which(shebang[2]) ?? shebang[1] : shebang[1]);
+    if (shebang?.[1]) add(shebang[1].endsWith("/env") && shebang[2] ? (which(shebang[2]) ?? shebang[1]) : shebang[1]);
   } catch {
     // unreadable: nothing to add
   }
@@ -111,20 +115,37 @@ function which(name: string): string | undefined {
 
 /** True when bubblewrap is installed and may make namespaces here. */
 export function bwrapWorks(): boolean {
-  const probe = spawnSync("bwrap", ["--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"], { stdio: "ignore", timeout: 5_000 });
+  const probe = spawnSync(
+    "bwrap",
+    ["--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
+    { stdio: "ignore", timeout: 5_000 },
+  );
   return probe.status === 0;
 }
 
 /** The rlimits, applied by the shell that then becomes the command. */
 function limited(settings: SandboxSettings, command: string, args: string[]): string[] {
   // SIGXCPU at the soft CPU limit (reported as such), SIGKILL a few seconds later at the hard one.
-  const limits = [`ulimit -t ${settings.cpuSeconds + 5}`, `ulimit -S -t ${settings.cpuSeconds}`, `ulimit -f ${settings.fileMb * 2048}`];
+  const limits = [
+    `ulimit -t ${settings.cpuSeconds + 5}`,
+    `ulimit -S -t ${settings.cpuSeconds}`,
+    `ulimit -f ${settings.fileMb * 2048}`,
+  ];
   if (settings.memoryMb > 0) limits.push(`ulimit -v ${settings.memoryMb * 1024}`);
   return ["/bin/sh", "-c", `${limits.join(" && ")} && exec "$0" "$@"`, command, ...args];
 }
 
 function bwrapArgs(run: SandboxRun): string[] {
-  const args = ["--die-with-parent", "--new-session", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534"];
+  const args = [
+    "--die-with-parent",
+    "--new-session",
+    "--unshare-all",
+    "--unshare-user",
+    "--uid",
+    "65534",
+    "--gid",
+    "65534",
+  ];
   if (run.network) args.push("--share-net");
   for (const dir of SYSTEM_DIRS) args.push("--ro-bind-try", dir, dir);
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run");
@@ -138,9 +159,18 @@ export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promis
   mkdirSync(path.join(run.jobDir, "tmp"), { recursive: true });
   const inner = limited(settings, run.command, run.args);
   const [program, ...args] = settings.mode === "bwrap" ? ["bwrap", ...bwrapArgs(run), ...inner] : inner;
-  const ids = settings.mode === "plain" && settings.uid !== undefined ? { uid: settings.uid, gid: settings.gid ?? settings.uid } : {};
+  const ids =
+    settings.mode === "plain" && settings.uid !== undefined
+      ? { uid: settings.uid, gid: settings.gid ?? settings.uid }
+      : {};
   return new Promise((resolve, reject) => {
-    const child = spawn(program!, args, { cwd: run.jobDir, env: sandboxEnv(settings, run), detached: true, stdio: ["ignore", "pipe", "pipe"], ...ids });
+    const child = spawn(program!, args, {
+      cwd: run.jobDir,
+      env: sandboxEnv(settings, run),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...ids,
+    });
     const lines: string[] = [];
     let stoppedBy: SandboxExit["stoppedBy"];
     let partial = "";

@@ -31,39 +31,38 @@ export function readCredential(headers: Headers): PresentedCredential {
 }
 
 /**
- * What this isolate learned about key hashes lately: admitted (go straight to the key's gate) or
- * unknown (401 without any call). A key not seen here is first charged to its caller's IP
- * (keyLookup), before its gate exists: a flood of made-up keys stops at that limit and creates
- * no per-key state.
+ * What this isolate learned about key hashes lately: admitted (straight to the key's gate),
+ * unknown (401 without any call), or charged (a first request is on its way: a burst on one new
+ * key costs one look-up). A key not seen here is first charged to its caller's IP (keyLookup),
+ * before its gate exists: a flood of made-up keys stops at that limit and creates no per-key state.
  */
-const seenKeys = new Map<string, { known: boolean; until: number }>();
-const SEEN_KEY_TTL_MS = 30_000;
+type Seen = "known" | "unknown" | "charged";
+const seenKeys = new Map<string, { seen: Seen; until: number }>();
+const SEEN_TTL_MS: Record<Seen, number> = { known: 30_000, unknown: 30_000, charged: 5_000 };
 const SEEN_KEYS_KEPT = 10_000;
 
-function remember(keyHash: string, known: boolean, now: number): void {
+function remember(keyHash: string, seen: Seen | undefined, now: number): void {
+  if (!seen) return void seenKeys.delete(keyHash);
   if (seenKeys.size >= SEEN_KEYS_KEPT) seenKeys.delete(seenKeys.keys().next().value!);
-  seenKeys.set(keyHash, { known, until: now + SEEN_KEY_TTL_MS });
+  seenKeys.set(keyHash, { seen, until: now + SEEN_TTL_MS[seen] });
 }
 
-function seen(keyHash: string, now: number): boolean | undefined {
+function seenBefore(keyHash: string, now: number): Seen | undefined {
   const entry = seenKeys.get(keyHash);
   if (!entry) return undefined;
-  if (entry.until > now) return entry.known;
+  if (entry.until > now) return entry.seen;
   seenKeys.delete(keyHash);
   return undefined;
 }
 
-/** Concurrent first requests with one key share one charge (a burst on a new key is one look-up). */
-const charging = new Map<string, Promise<RateDecision | null>>();
-
-function chargeLookup(env: Env, keyHash: string, ip: string, now: number): Promise<RateDecision | null> {
-  let pending = charging.get(keyHash);
-  if (!pending) {
-    pending = env.KEY_GATE.get(env.KEY_GATE.idFromName(`ip:${ip}`)).take("keyLookup", now);
-    charging.set(keyHash, pending);
-    void pending.finally(() => charging.delete(keyHash)).catch(() => {});
+/** Charges one key look-up to the caller's address; throws 429 when it has none left. */
+async function chargeLookup(env: Env, keyHash: string, ip: string, now: number): Promise<void> {
+  remember(keyHash, "charged", now);
+  const lookup = await env.KEY_GATE.get(env.KEY_GATE.idFromName(`ip:${ip}`)).take("keyLookup", now);
+  if (lookup && !lookup.allowed) {
+    remember(keyHash, undefined, now);
+    throw rateLimitedError(lookup, now, "API key look-ups from this address");
   }
-  return pending;
 }
 
 export interface Admitted {
@@ -87,12 +86,9 @@ export async function admit(env: Env, credential: PresentedCredential, category:
   if (credential.type === "key") {
     if (!isApiKeyFormat(credential.key)) throw new ApiError("UNAUTHORIZED", "Invalid API key format: expected ul_ followed by 40 hex characters");
     const keyHash = await hashApiKey(credential.key);
-    const known = seen(keyHash, now);
-    if (known === false) throw new ApiError("UNAUTHORIZED", "Invalid or revoked API key");
-    if (known === undefined) {
-      const lookup = await chargeLookup(env, keyHash, ip, now);
-      if (lookup && !lookup.allowed) throw rateLimitedError(lookup, now, "API key look-ups from this address");
-    }
+    const seen = seenBefore(keyHash, now);
+    if (seen === "unknown") throw new ApiError("UNAUTHORIZED", "Invalid or revoked API key");
+    if (seen === undefined) await chargeLookup(env, keyHash, ip, now);
     gateName = keyGateName(keyHash);
     request = { kind: "key", keyHash };
   } else {
@@ -104,7 +100,7 @@ export async function admit(env: Env, credential: PresentedCredential, category:
 
   const gate = env.KEY_GATE.get(env.KEY_GATE.idFromName(gateName));
   const { principal, decision } = await gate.admit(request, category, now);
-  if (request.kind === "key") remember(request.keyHash, Boolean(principal), now);
+  if (request.kind === "key") remember(request.keyHash, principal ? "known" : "unknown", now);
   if (!principal) {
     throw new ApiError("UNAUTHORIZED", credential.type === "key" ? "Invalid or revoked API key" : "Unknown session user");
   }

@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { endTime, startTime } from "hono/timing";
 import { admit, readCredential } from "../auth/authenticate";
 import type { AppEnv } from "../context";
-import { ApiError } from "../errors";
 import { scopeAllows, type KeyScope } from "../auth/scopes";
+import { ApiError } from "../errors";
 import type { OperationRule } from "../operations";
 import { rateLimitedError, rateLimitHeaders } from "../ratelimit/headers";
 import { safeEqual } from "../services/jobs/signing";
@@ -16,20 +16,19 @@ function assertRunner(token: string | undefined, authorization: string | undefin
 }
 
 /**
- * In front of every operation: authenticate, apply the operation's access rule, count the
- * request against its rate-limit category. Missing or bad credentials are 401; a valid
- * credential of the wrong kind is 403.
- */
-/**
  * A browser sends its cookie with any site's form: a cookie-authenticated write must come from a
  * page of the API's own origin (or one named in ALLOWED_ORIGINS). Browsers send Origin on writes.
  */
 function assertSameOrigin(c: Context<AppEnv>): void {
   if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return;
   const origin = c.req.header("origin");
-  const allowed = [new URL(c.req.url).origin, c.env.PUBLIC_BASE_URL && new URL(c.env.PUBLIC_BASE_URL).origin, ...(c.env.ALLOWED_ORIGINS ?? "").split(",").map((item) => item.trim())];
+  const allowed = [
+    new URL(c.req.url).origin,
+    c.env.PUBLIC_BASE_URL && new URL(c.env.PUBLIC_BASE_URL).origin,
+    ...(c.env.ALLOWED_ORIGINS ?? "").split(",").map((item) => item.trim()),
+  ];
   if (!origin || !allowed.includes(origin)) {
-    throw new ApiError("FORBIDDEN", "A cookie-authenticated write must come from the API's own origin (the Origin header did not match)");
+    throw new ApiError("FORBIDDEN", "A cookie-authenticated write must come from the API's own origin (Origin did not match)");
   }
 }
 
@@ -38,6 +37,11 @@ export function clientIp(c: Context<AppEnv>): string {
   return c.req.header(c.env.CLIENT_IP_HEADER || "cf-connecting-ip") ?? "unknown";
 }
 
+/**
+ * In front of every operation: authenticate, apply the operation's access rule, count the
+ * request against its rate-limit category. Missing or bad credentials are 401; a valid
+ * credential of the wrong kind is 403.
+ */
 export function gate(rule: OperationRule, scope: KeyScope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ip = clientIp(c);
@@ -53,7 +57,6 @@ export function gate(rule: OperationRule, scope: KeyScope): MiddlewareHandler<Ap
 
     startTime(c, "auth");
     const credential = readCredential(c.req.raw.headers);
-    if (credential?.type === "session" && credential.fromCookie) assertSameOrigin(c);
     if (!credential && rule.access !== "public") {
       endTime(c, "auth");
       throw new ApiError("UNAUTHORIZED", rule.access === "session" ? "A browser session is required" : "API key required: send 'Authorization: Bearer <API key>'");
@@ -65,11 +68,13 @@ export function gate(rule: OperationRule, scope: KeyScope): MiddlewareHandler<Ap
     const { actor, decision } = await admit(c.env, credential, rule.category, ip, now).finally(() => endTime(c, "ratelimit"));
     c.set("actor", actor);
 
+    if (credential?.type === "session" && credential.fromCookie) assertSameOrigin(c);
     if (rule.access === "session" && actor.kind === "key") {
       throw new ApiError("FORBIDDEN", "This route requires a browser session and does not accept API keys");
     }
     if (actor.kind === "key" && !scopeAllows(actor.scopes, scope)) {
-      throw new ApiError("FORBIDDEN", `This API key's scopes (${actor.scopes.join(", ")}) do not allow this operation: it needs ${scope}`);
+      const has = actor.scopes.join(", ");
+      throw new ApiError("FORBIDDEN", `This API key's scopes (${has}) do not allow this operation: it needs ${scope}`);
     }
     if (decision) {
       if (!decision.allowed) throw rateLimitedError(decision, now);

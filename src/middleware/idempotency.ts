@@ -22,7 +22,8 @@ export const idempotency = (rule: OperationRule): MiddlewareHandler<AppEnv> => a
   const reservation = await reserve(db, scope, key, `${c.req.method} ${c.req.path}\n${body}`);
   if (reservation.kind === "replay") {
     if (rule.mintsSecret) {
-      throw new ApiError("CONFLICT", `A request with this Idempotency-Key already created ${reservation.body}; its secret was shown once and is not stored`);
+      const made = reservation.body;
+      throw new ApiError("CONFLICT", `A request with this Idempotency-Key already created ${made}; its secret was shown once and is not stored`);
     }
     return new Response(reservation.body, {
       status: reservation.status,
@@ -41,7 +42,8 @@ export const idempotency = (rule: OperationRule): MiddlewareHandler<AppEnv> => a
     await release(db, scope, key);
     return;
   }
-  await remember(db, scope, key, c.res.status, rule.mintsSecret ? createdName(await c.res.clone().json()) : await c.res.clone().text());
+  const answer = rule.mintsSecret ? createdName(await c.res.clone().json()) : await c.res.clone().text();
+  await remember(db, scope, key, c.res.status, answer);
 };
 
 /** What a secret-minting answer made, without the secret: "API key key_... (name)". */

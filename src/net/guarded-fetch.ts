@@ -33,7 +33,8 @@ export interface FetchedBody {
 /** Fetches a user-given URL within the guard's rules; throws VALIDATION_ERROR or PAYLOAD_TOO_LARGE. */
 export async function guardedFetch(env: Env, raw: string, options: GuardedFetchOptions): Promise<FetchedBody> {
   const signal = AbortSignal.timeout(options.timeoutMs);
-  const refuse = (why = "could not fetch the source") => new ApiError("VALIDATION_ERROR", `Invalid form: ${options.field}: ${why}`);
+  const refuse = (why = "could not fetch the source") =>
+    new ApiError("VALIDATION_ERROR", `Invalid form: ${options.field}: ${why}`);
   let url = parseUrl(raw, refuse);
   for (let hop = 0; ; hop++) {
     await assertReachable(env, url, refuse, signal);
@@ -71,7 +72,12 @@ function parseUrl(raw: string, refuse: (why?: string) => ApiError): URL {
 }
 
 /** Refuses a host that is, or resolves to, a non-public address (unless the operator allowed it). */
-async function assertReachable(env: Env, url: URL, refuse: (why?: string) => ApiError, signal: AbortSignal): Promise<void> {
+async function assertReachable(
+  env: Env,
+  url: URL,
+  refuse: (why?: string) => ApiError,
+  signal: AbortSignal,
+): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (allowedHosts(env).some((allowed) => allowed === host || allowed === url.host)) return;
   const literal = isPublicAddress(host);
@@ -86,7 +92,10 @@ async function assertReachable(env: Env, url: URL, refuse: (why?: string) => Api
 }
 
 function allowedHosts(env: Env): string[] {
-  return (env.OUTBOUND_ALLOW_HOSTS ?? "").split(",").map((host) => host.trim().toLowerCase()).filter(Boolean);
+  return (env.OUTBOUND_ALLOW_HOSTS ?? "")
+    .split(",")
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** A and AAAA records by DNS over HTTPS (the JSON API Cloudflare and Google serve). */
@@ -94,16 +103,25 @@ async function resolve(env: Env, host: string, signal: AbortSignal): Promise<str
   const base = env.OUTBOUND_DNS_URL || DEFAULT_DNS_URL;
   const answers = await Promise.all(
     ["A", "AAAA"].map(async (type) => {
-      const response = await fetch(`${base}?name=${encodeURIComponent(host)}&type=${type}`, { headers: { Accept: "application/dns-json" }, signal });
+      const response = await fetch(`${base}?name=${encodeURIComponent(host)}&type=${type}`, {
+        headers: { Accept: "application/dns-json" },
+        signal,
+      });
       if (!response.ok) throw new Error(`DNS ${response.status}`);
       const body = (await response.json()) as { Answer?: { type: number; data: string }[] };
-      return (body.Answer ?? []).filter((record) => record.type === 1 || record.type === 28).map((record) => record.data);
+      return (body.Answer ?? [])
+        .filter((record) => record.type === 1 || record.type === 28)
+        .map((record) => record.data);
     }),
   );
   return answers.flat();
 }
 
-async function readCapped(response: Response, options: GuardedFetchOptions, refuse: (why?: string) => ApiError): Promise<Blob> {
+async function readCapped(
+  response: Response,
+  options: GuardedFetchOptions,
+  refuse: (why?: string) => ApiError,
+): Promise<Blob> {
   const tooLarge = () => new ApiError("PAYLOAD_TOO_LARGE", `${options.field} is larger than ${options.maxBytes} bytes`);
   if (Number(response.headers.get("content-length") ?? 0) > options.maxBytes) {
     await response.body!.cancel();

@@ -61,7 +61,7 @@ export function parseIPv6(text: string): bigint | undefined {
 
 function inV4(address: number, [base, bits]: [string, number]): boolean {
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((address & mask) >>> 0) === ((parseIPv4(base)! & mask) >>> 0);
+  return (address & mask) >>> 0 === (parseIPv4(base)! & mask) >>> 0;
 }
 
 function inV6(address: bigint, [base, bits]: [string, number]): boolean {
@@ -71,7 +71,8 @@ function inV6(address: bigint, [base, bits]: [string, number]): boolean {
 
 /** The IPv4 address an IPv6 one carries: mapped (::ffff:0:0/96), NAT64 (64:ff9b::/96), 6to4 (2002::/16). */
 function embeddedV4(address: bigint): number | undefined {
-  if (address >> 32n === 0xffffn || address >> 32n === 0x0064ff9b0000000000000000n) return Number(address & 0xffffffffn);
+  if (address >> 32n === 0xffffn || address >> 32n === 0x0064ff9b0000000000000000n)
+    return Number(address & 0xffffffffn);
   if (address >> 112n === 0x2002n) return Number((address >> 80n) & 0xffffffffn);
   if (address >> 32n === 0n) return Number(address & 0xffffffffn); // IPv4-compatible (deprecated)
   return undefined;

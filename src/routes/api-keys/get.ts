@@ -12,7 +12,8 @@ export const getApiKeyRoute = createRoute({
   operationId: "get_api_api_keys_keyId",
   tags: ["Account"],
   summary: "Get an API key",
-  description: "EdgeHub: one active key's metadata and scopes (never the key). The contract's list stays without scopes.",
+  description:
+    "EdgeHub: one active key's metadata and scopes (never the key). The contract's list stays without scopes.",
   request: { params: z.object({ keyId: z.string().min(1).max(64).openapi({ description: "API key ID" }) }) },
   responses: { 200: json(ApiKeyDetail, "The key's metadata"), ...errorResponses(401, 404, 429) },
 });

@@ -17,7 +17,14 @@ const NODE_MODULES = TSX_CLI.slice(0, TSX_CLI.lastIndexOf("/node_modules/") + "/
  * gigabytes of address space for WebAssembly (tsx's lexer) that it never uses.
  */
 export function inspectLimits(settings: SandboxSettings): SandboxSettings & { heapMb: number } {
-  return { ...settings, heapMb: 512, memoryMb: 0, cpuSeconds: Math.min(settings.cpuSeconds, 120), wallSeconds: Math.min(settings.wallSeconds, 180), fileMb: 1 };
+  return {
+    ...settings,
+    heapMb: 512,
+    memoryMb: 0,
+    cpuSeconds: Math.min(settings.cpuSeconds, 120),
+    wallSeconds: Math.min(settings.wallSeconds, 180),
+    fileMb: 1,
+  };
 }
 
 /**
@@ -42,11 +49,19 @@ export const inspectExecutor: Executor = async ({ claim, api, log, workDir, conf
   const answer = parseAnswer(exit.lines);
   if (answer?.info) {
     const info = answer.info;
-    log(`${weights.name}: ${info.task ?? "unknown task"}, ${info.classNames?.length ?? 0} classes, ${info.parameters ?? 0} parameters, ultralytics ${info.version ?? "?"}`);
+    log(
+      `${weights.name}: ${info.task ?? "unknown task"}, ${info.classNames?.length ?? 0} classes, ${info.parameters ?? 0} parameters, ultralytics ${info.version ?? "?"}`,
+    );
     return { result: { ...info } };
   }
-  const reason = answer?.error ?? describeStop(limits, exit) ?? heapExhausted(exit.lines, limits.heapMb) ?? `the parser exited with ${exit.signal ?? `code ${exit.code}`}`;
-  throw Object.assign(new Error(`could not read ${weights.name}: ${reason}`), { code: answer?.code ?? "INSPECT_FAILED" });
+  const reason =
+    answer?.error ??
+    describeStop(limits, exit) ??
+    heapExhausted(exit.lines, limits.heapMb) ??
+    `the parser exited with ${exit.signal ?? `code ${exit.code}`}`;
+  throw Object.assign(new Error(`could not read ${weights.name}: ${reason}`), {
+    code: answer?.code ?? "INSPECT_FAILED",
+  });
 };
 
 function parseAnswer(lines: string[]): { info?: CheckpointInfo; error?: string; code?: string } | undefined {
@@ -55,5 +70,7 @@ function parseAnswer(lines: string[]): { info?: CheckpointInfo; error?: string; 
 }
 
 function heapExhausted(lines: string[], heapMb: number): string | undefined {
-  return lines.some((line) => /heap out of memory|Allocation failed/i.test(line)) ? `ran out of memory under the parser's heap cap (${heapMb} MB)` : undefined;
+  return lines.some((line) => /heap out of memory|Allocation failed/i.test(line))
+    ? `ran out of memory under the parser's heap cap (${heapMb} MB)`
+    : undefined;
 }

@@ -35,7 +35,8 @@ export function fileSource(file: string): ByteSource & { close(): void } {
 
 /** Reads that run past what the file holds: a truncated or forged archive, said so plainly. */
 function checked(source: ByteSource, offset: number, length: number): DataView {
-  if (offset < 0 || length < 0 || offset + length > source.size) throw new Error("broken zip archive: an offset points past the end of the file (truncated?)");
+  if (offset < 0 || length < 0 || offset + length > source.size)
+    throw new Error("broken zip archive: an offset points past the end of the file (truncated?)");
   const bytes = source.read(offset, length);
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -66,7 +67,8 @@ export function zipEntries(source: ByteSource, caps: InspectCaps = INSPECT_CAPS)
   const entries: ZipEntry[] = [];
   const decoder = new TextDecoder();
   for (let i = 0, at = 0; i < count; i++) {
-    if (at + 46 > directory.byteLength || directory.getUint32(at, true) !== 0x02014b50) throw new Error("broken zip central directory");
+    if (at + 46 > directory.byteLength || directory.getUint32(at, true) !== 0x02014b50)
+      throw new Error("broken zip central directory");
     const method = directory.getUint16(at + 10, true);
     let compressedSize = directory.getUint32(at + 20, true);
     const nameLength = directory.getUint16(at + 28, true);
@@ -82,7 +84,7 @@ export function zipEntries(source: ByteSource, caps: InspectCaps = INSPECT_CAPS)
       if (id === 0x0001) {
         let p = e + 4;
         if (directory.getUint32(at + 24, true) === 0xffffffff) p += 8;
-        if (compressedSize === 0xffffffff) (compressedSize = Number(directory.getBigUint64(p, true))), (p += 8);
+        if (compressedSize === 0xffffffff) ((compressedSize = Number(directory.getBigUint64(p, true))), (p += 8));
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(directory.getBigUint64(p, true));
       }
       e += 4 + size;
@@ -98,7 +100,8 @@ export function readEntry(source: ByteSource, entry: ZipEntry, caps: InspectCaps
   const header = checked(source, entry.localHeaderOffset, 30);
   if (header.getUint32(0, true) !== 0x04034b50) throw new Error(`broken zip entry ${entry.name}`);
   const start = entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
-  if (entry.method === 0 && entry.compressedSize > caps.inflatedBytes) throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
+  if (entry.method === 0 && entry.compressedSize > caps.inflatedBytes)
+    throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
   const data = checked(source, start, entry.compressedSize);
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (entry.method === 0) return bytes;
@@ -106,7 +109,8 @@ export function readEntry(source: ByteSource, entry: ZipEntry, caps: InspectCaps
   try {
     return new Uint8Array(inflateRawSync(bytes, { maxOutputLength: caps.inflatedBytes }));
   } catch (error) {
-    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError)
+      throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
     throw new Error(`zip entry ${entry.name} does not inflate: ${(error as Error).message}`);
   }
 }
