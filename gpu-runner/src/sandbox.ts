@@ -12,7 +12,7 @@
  * rlimits, process group, and (with SANDBOX_UID) another user; it hides no files.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { chownSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 export type SandboxMode = "bwrap" | "plain";
@@ -58,6 +58,8 @@ export interface SandboxExit {
 const FIXED_PASS_ENV = ["LANG", "LC_ALL", "TZ", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"];
 const SAFE_PATH = "/usr/local/bin:/usr/bin:/bin";
 const KILL_GRACE_MS = 3_000;
+/** The longest line kept from a child's output (an inspect answer is one line of JSON). */
+const MAX_LINE_CHARS = 4 * 1024 * 1024;
 /** System folders bwrap shows read-only: programs and libraries, never the runner's home or work root. */
 const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/opt"];
 
@@ -157,6 +159,10 @@ function bwrapArgs(run: SandboxRun): string[] {
 /** Runs the command in the sandbox; resolves with how it ended (the caller decides what failed). */
 export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promise<SandboxExit> {
   mkdirSync(path.join(run.jobDir, "tmp"), { recursive: true });
+  // Plain mode as another user: the job folder must be that user's to write.
+  if (settings.mode === "plain" && settings.uid !== undefined) {
+    for (const dir of [run.jobDir, path.join(run.jobDir, "tmp")]) chownSync(dir, settings.uid, settings.gid ?? settings.uid);
+  }
   const inner = limited(settings, run.command, run.args);
   const [program, ...args] = settings.mode === "bwrap" ? ["bwrap", ...bwrapArgs(run), ...inner] : inner;
   const ids =
@@ -177,6 +183,8 @@ export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promis
     const take = (chunk: Buffer) => {
       const pieces = (partial + chunk.toString("utf8")).split(/\r?\n|\r/);
       partial = pieces.pop() ?? "";
+      // Output without newlines must not grow without bound either.
+      if (partial.length > MAX_LINE_CHARS) pieces.push(partial.slice(0, MAX_LINE_CHARS)), (partial = "");
       for (const line of pieces) if (line.trim()) emit(line);
     };
     const emit = (line: string) => {

@@ -47,7 +47,7 @@ export async function guardedFetch(env: Env, raw: string, options: GuardedFetchO
     if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
       await response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw refuse(`more than ${MAX_REDIRECTS} redirects`);
-      url = parseUrl(new URL(response.headers.get("location")!, url).href, refuse);
+      url = parseUrl(response.headers.get("location")!, refuse, url);
       continue;
     }
     if (!response.ok || !response.body) {
@@ -59,10 +59,11 @@ export async function guardedFetch(env: Env, raw: string, options: GuardedFetchO
   }
 }
 
-function parseUrl(raw: string, refuse: (why?: string) => ApiError): URL {
+/** The URL (a redirect's Location relative to `base`), if it is one the guard fetches at all. */
+function parseUrl(raw: string, refuse: (why?: string) => ApiError, base?: URL): URL {
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(raw, base);
   } catch {
     throw refuse("not a valid URL");
   }

@@ -73,7 +73,9 @@ describe("POST /api/models/{id}/predict with a source URL", () => {
     const toMetadata = remote(`/redirect?to=${encodeURIComponent("http://169.254.169.254/latest/meta-data/")}`);
     let chain = remote("/picture.png");
     for (let hop = 0; hop < 4; hop++) chain = remote(`/redirect?to=${encodeURIComponent(chain)}`);
-    for (const [source, message] of [[toLoopback, /not public/], [toMetadata, /not public/], [chain, /more than 3 redirects/]] as const) {
+    const broken = remote(`/redirect?to=${encodeURIComponent("http://[::1")}`);
+    const cases = [[toLoopback, /not public/], [toMetadata, /not public/], [chain, /more than 3 redirects/], [broken, /not a valid URL/]] as const;
+    for (const [source, message] of cases) {
       const response = await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: sourceForm(source) });
       expect(response.status).toBe(400);
       expect((await body(response)).error).toMatch(message);
