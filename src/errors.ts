@@ -30,6 +30,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message?: string,
     headers: Record<string, string> = {},
+    /** Machine-readable facts for programs (a conflict's `reason` for the runner): never secrets. */
+    readonly details?: Record<string, string>,
   ) {
     super(message ?? ERRORS[code].message);
     this.status = ERRORS[code].status;
@@ -41,13 +43,17 @@ export const ErrorBody = z
   .object({
     error: z.string().openapi({ description: "What went wrong", example: "Project not found" }),
     code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]).openapi({ description: "Stable error code" }),
+    details: z
+      .record(z.string(), z.string())
+      .optional()
+      .openapi({ description: "Machine-readable facts, such as a runner-facing conflict's `reason`" }),
   })
   .openapi("Error");
 
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export function errorBody(error: ApiError): ErrorBody {
-  return { error: error.message, code: error.code };
+  return { error: error.message, code: error.code, ...(error.details ? { details: error.details } : {}) };
 }
 
 /** Maps an HTTP status (from Hono's own HTTPExceptions) to the error table. */

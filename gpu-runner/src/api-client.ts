@@ -2,35 +2,32 @@ import { createHmac, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { Claim, CONFLICT_REASONS, SignedOutput, type ConflictReason, type JobOutput } from "../../src/protocol/jobs";
 import type { QueueName } from "./config";
 
-export interface Claim {
-  job: { id: string; kind: string; attempt: number; maxAttempts: number; modelId: string | null; gpuType: string | null; spec: Record<string, unknown> };
-  leaseId: string;
-  leaseExpiresAt: string;
-  webhookUrl: string;
-  webhookSecret: string;
-  outputsUrl: string;
-  inputs: Record<string, { name: string; size: number; url: string }>;
-}
-
-export interface UploadedOutput {
-  name: string;
-  key: string;
-  size: number;
-  contentType: string;
-}
-
-/** What the API signs for one output file: one PUT URL, or one per part for a large file. */
-type SignedOutput =
-  | { key: string; uploadUrl: string }
-  | { key: string; uploadId: string; partSize: number; parts: { partNumber: number; size: number; uploadUrl: string }[] };
+export type { Claim };
+/** A file an attempt uploaded, as its `completed` event reports it. */
+export type UploadedOutput = JobOutput;
 
 /** Tries per part of a large output before the upload fails. */
 const PART_ATTEMPTS = 3;
 
 /** The API answered 409: the job is finished, cancelled, or another attempt holds it. Stop and ack. */
-export class JobGoneError extends Error {}
+export class JobGoneError extends Error {
+  constructor(
+    message: string,
+    readonly reason?: ConflictReason,
+  ) {
+    super(message);
+  }
+}
+
+/** A 409's message and its machine-readable reason (`details.reason`). */
+async function conflictOf(response: Response): Promise<{ message: string; reason?: ConflictReason }> {
+  const body = (await response.json().catch(() => ({}))) as { error?: string; details?: { reason?: string } };
+  const reason = CONFLICT_REASONS.find((known) => known === body.details?.reason);
+  return { message: body.error ?? "conflict", reason };
+}
 
 /** The runner's side of the job protocol: heartbeats, claims, signed callbacks, output uploads. */
 export class ApiClient {
@@ -53,12 +50,13 @@ export class ApiClient {
     return (await response.json()) as { generations: Record<string, number>; woke: boolean };
   }
 
-  /** Undefined when the job cannot be claimed (finished, or held by another runner). */
-  async claim(jobId: string, runnerId: string): Promise<{ claim?: Claim; reason?: string }> {
+  /** No claim when the job cannot be taken: `reason` says why (a 404 is a job that is gone). */
+  async claim(jobId: string, runnerId: string): Promise<{ claim?: Claim; reason?: ConflictReason; message?: string }> {
     const response = await fetch(`${this.apiUrl}/internal/jobs/${jobId}/claim`, this.runnerInit({ runnerId }));
-    if (response.status === 409 || response.status === 404) return { reason: ((await response.json().catch(() => ({}))) as { error?: string }).error ?? String(response.status) };
+    if (response.status === 404) return { reason: "finished", message: "the job is gone" };
+    if (response.status === 409) return conflictOf(response);
     if (!response.ok) throw new Error(`claim ${jobId}: ${response.status} ${await response.text()}`);
-    return { claim: (await response.json()) as Claim };
+    return { claim: Claim.parse(await response.json()) };
   }
 
   /** One signed callback. 409 means: stop working on this job. */
@@ -71,7 +69,10 @@ export class ApiClient {
       headers: { "Content-Type": "application/json", "X-EdgeHub-Timestamp": String(timestamp), "X-EdgeHub-Signature": signature },
       body,
     });
-    if (response.status === 409) throw new JobGoneError(((await response.json().catch(() => ({}))) as { error?: string }).error ?? "job is gone");
+    if (response.status === 409) {
+      const { message, reason } = await conflictOf(response);
+      throw new JobGoneError(message, reason);
+    }
     if (!response.ok) throw new Error(`callback ${event.type}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { status: string; leaseExpiresAt?: string };
   }
@@ -80,7 +81,7 @@ export class ApiClient {
   async uploadOutput(claim: Claim, name: string, source: Uint8Array | string, contentType = "application/octet-stream"): Promise<UploadedOutput> {
     const size = typeof source === "string" ? statSync(source).size : source.byteLength;
     const outputs = claim.outputsUrl.replace(this.apiUrl, "");
-    const signed = await this.runnerPost<SignedOutput>(outputs, { leaseId: claim.leaseId, name, size, contentType });
+    const signed = SignedOutput.parse(await this.runnerPost(outputs, { leaseId: claim.leaseId, name, size, contentType }));
     if ("uploadUrl" in signed) {
       await this.put(signed.uploadUrl, source, 0, size, contentType, name);
       return { name, key: signed.key, size, contentType };
@@ -107,7 +108,10 @@ export class ApiClient {
   private async put(url: string, source: Uint8Array | string, start: number, size: number, contentType: string, what: string): Promise<unknown> {
     const body = typeof source === "string" ? (Readable.toWeb(createReadStream(source, { start, end: start + size - 1 })) as ReadableStream) : source.subarray(start, start + size);
     const response = await fetch(url, { method: "PUT", headers: { "Content-Type": contentType, "Content-Length": String(size) }, body, duplex: "half" } as RequestInit);
-    if (response.status === 409) throw new JobGoneError("the attempt no longer holds the job");
+    if (response.status === 409) {
+      const { message, reason } = await conflictOf(response);
+      throw new JobGoneError(message, reason);
+    }
     if (!response.ok) throw new Error(`upload ${what}: ${response.status} ${await response.text()}`);
     return response.json();
   }
@@ -139,7 +143,10 @@ export class ApiClient {
 
   private async runnerPost<T>(pathname: string, payload: unknown): Promise<T> {
     const response = await fetch(`${this.apiUrl}${pathname}`, this.runnerInit(payload));
-    if (response.status === 409) throw new JobGoneError(((await response.json().catch(() => ({}))) as { error?: string }).error ?? "conflict");
+    if (response.status === 409) {
+      const { message, reason } = await conflictOf(response);
+      throw new JobGoneError(message, reason);
+    }
     if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }

@@ -2,9 +2,11 @@ import os from "node:os";
 import path from "node:path";
 import { bwrapWorks, type SandboxSettings } from "./sandbox";
 
-/** The API's job queues (src/db/tables/jobs.ts JOB_QUEUES). */
-export const QUEUE_NAMES = ["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+import { JOB_QUEUES, type JobQueue } from "../../src/protocol/jobs";
+
+/** The API's job queues, from the protocol both sides share. */
+export const QUEUE_NAMES = JOB_QUEUES;
+export type QueueName = JobQueue;
 
 /** Everything a runner is told, from its environment (see the README's "GPU runners"). */
 export interface RunnerConfig {

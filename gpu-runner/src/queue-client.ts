@@ -1,10 +1,12 @@
+import type { QueueMessageBody } from "../../src/protocol/jobs";
 import type { QueueName } from "./config";
 
 export interface QueueMessage {
   id: string;
   leaseId: string;
   attempts: number;
-  body: { jobId?: string; kind?: string; format?: string };
+  /** The protocol's QueueMessageBody, as far as the message holds one (a stray message may not). */
+  body: Partial<QueueMessageBody>;
 }
 
 /**

@@ -153,12 +153,12 @@ export class Runner {
       // Not ours to run (no CLI, no GPU for this format): leave it, unclaimed, to a runner that can.
       return this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 2 }]);
     }
-    const { claim, reason } = await this.api.claim(jobId, this.runnerId!);
+    const { claim, reason, message: why } = await this.api.claim(jobId, this.runnerId!);
     if (!claim) {
-      // Finished or cancelled: drop the message. Held by a live runner: look again later.
-      const held = /holds its lease|took it first/.test(reason ?? "");
-      this.log(`${jobId}: not claimed (${reason})`);
-      return held ? this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: Math.ceil(this.leaseMs / 1000) }]) : this.queue.ack(queue, [message.leaseId]);
+      this.log(`${jobId}: not claimed (${reason ?? "no reason given"}: ${why})`);
+      // Held by a live runner: look again once its lease could have lapsed. Anything else: drop it.
+      if (reason === "lease-held") return this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: Math.ceil(this.leaseMs / 1000) }]);
+      return this.queue.ack(queue, [message.leaseId]);
     }
     const abort = new AbortController();
     const done = this.execute(claim, abort);

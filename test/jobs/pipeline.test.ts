@@ -25,7 +25,7 @@ describe("claims", () => {
     const results = await Promise.all([claim(jobId, a.runnerId), claim(jobId, b.runnerId)]);
     expect(results.map((r) => r.response.status).sort()).toEqual([200, 409]);
     const loser = results.find((r) => r.response.status === 409)!;
-    expect(await body(loser.response)).toMatchObject({ code: "CONFLICT" });
+    expect(await body(loser.response)).toMatchObject({ code: "CONFLICT", details: { reason: "lease-held" } });
   });
 
   it("refuses runner routes without the fleet token", async () => {
@@ -52,6 +52,7 @@ describe("claims", () => {
     // The dead runner's late callbacks are refused: its attempt no longer holds the job.
     const late = await report(one!, { type: "heartbeat" });
     expect(late.status).toBe(409);
+    expect((await body(late)).details).toEqual({ reason: "superseded" });
 
     await report(two!, { type: "started" });
     for (const [step, loss] of [[0, 0.8], [1, 0.6], [2, 0.5]] as const) await report(two!, { type: "metrics", step, metrics: { loss } });
@@ -64,7 +65,9 @@ describe("claims", () => {
     expect((await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.status).toBe("completed");
     // A terminal job never reopens, even when its lease time has passed.
     await lapse(jobId);
-    expect((await claim(jobId, second)).response.status).toBe(409);
+    const reopened = (await claim(jobId, second)).response;
+    expect(reopened.status).toBe(409);
+    expect((await body(reopened)).details).toEqual({ reason: "finished" });
   });
 
   it("fails a job after its last attempt", async () => {
@@ -123,7 +126,7 @@ describe("callbacks", () => {
     expect(await body(await call("DELETE", `/api/exports/${exportId}`, { auth: t.key }))).toEqual({ success: true, action: "cancelled" });
     const next = await report(c!, { type: "progress", progress: { percent: 50 } });
     expect(next.status).toBe(409);
-    expect((await body(next)).error).toMatch(/cancelled/);
+    expect(await body(next)).toMatchObject({ error: expect.stringMatching(/cancelled/), details: { reason: "cancelled" } });
     expect((await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.status).toBe("cancelled");
   });
 

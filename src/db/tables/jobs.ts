@@ -2,22 +2,21 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { at, createdAt, updatedAt } from "./columns";
 import { workspaces } from "./identity";
+import { JOB_QUEUES, JOB_STATUSES, type JobQueue } from "../../protocol/jobs";
 import { models } from "./models";
 
 export const JOB_KINDS = ["export", "predict", "inspect", "train", "ingest"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export const JOB_STATUSES = ["queued", "starting", "running", "completed", "failed", "cancelled"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
 /**
- * The queues runners pull from, by capability class, so a runner pulls only what it can run:
- * predict-jobs (inference: every runner), cpu-jobs (inspect, ingest: every runner), cli-jobs
- * (CPU work of the Ultralytics CLI: exports; runners with the CLI) and gpu-jobs (training,
- * TensorRT: runners with a GPU and the CLI).
+ * Statuses and queues belong to the runner protocol (src/protocol/jobs.ts). The queues runners
+ * pull from go by capability class, so a runner pulls only what it can run: predict-jobs
+ * (inference: every runner), cpu-jobs (inspect, ingest: every runner), cli-jobs (CPU work of the
+ * Ultralytics CLI: exports; runners with the CLI) and gpu-jobs (training, TensorRT: runners with
+ * a GPU and the CLI).
  */
-export const JOB_QUEUES = ["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"] as const;
-export type JobQueue = (typeof JOB_QUEUES)[number];
+export { JOB_QUEUES, JOB_STATUSES, type JobQueue } from "../../protocol/jobs";
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export type JobError = { message: string; code?: string; timestamp: string };
 

@@ -5,25 +5,14 @@ import { ApiError } from "../../errors";
 import { wakeWaiter } from "./job-waiter";
 import { releaseCredits, settleCredits } from "../credits";
 import { leaseMs } from "./dispatch";
-import { checkOutputs, kindOf, type JobOutput } from "./kinds";
+import type { JobCallback } from "../../protocol/jobs";
+import { checkOutputs, kindOf } from "./kinds";
 import { jobSecret, safeEqual, signCallback } from "./signing";
-import { sourcesOf, transition } from "./state-machine";
+import { jobConflict, sourcesOf, transition } from "./state-machine";
 
 /** Callbacks older or newer than this are refused: a captured request cannot be replayed later. */
 export const CALLBACK_SKEW_SECONDS = 300;
 
-type Base = { eventId: string; attempt: number; leaseId: string };
-export type JobCallback = Base &
-  (
-    | { type: "started" }
-    | { type: "heartbeat" }
-    | { type: "released" }
-    | { type: "progress"; progress: Record<string, unknown> }
-    | { type: "metrics"; step: number; metrics: Record<string, number> }
-    | { type: "log"; lines: { seq: number; line: string }[] }
-    | { type: "completed"; outputs: JobOutput[]; result: Record<string, unknown>; gpuSeconds?: number }
-    | { type: "failed"; error: { message: string; code?: string }; gpuSeconds?: number }
-  );
 
 /** Checks the timestamp and HMAC of a callback against the job's secret, before its body is trusted. */
 export async function verifyCallback(deps: Deps, jobId: string, headers: { timestamp?: string; signature?: string }, rawBody: string): Promise<JobRow> {
@@ -45,7 +34,7 @@ export async function verifyCallback(deps: Deps, jobId: string, headers: { times
  */
 export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback) {
   if (event.attempt !== job.attempt || event.leaseId !== job.leaseId) {
-    throw new ApiError("CONFLICT", `Attempt ${event.attempt} no longer holds this job (now attempt ${job.attempt}, ${job.status})`);
+    throw jobConflict("superseded", `Attempt ${event.attempt} no longer holds this job (now attempt ${job.attempt}, ${job.status})`);
   }
   if (event.type === "completed") await checkOutputs(deps, job, event.outputs);
   const now = deps.now();
@@ -54,7 +43,7 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
   const applied = await deps.db.transaction(async (tx) => {
     const fresh = await recordEvent(tx, { jobId: job.id, eventId: event.eventId, attempt: event.attempt, type: event.type, payload: summaryOf(event) });
     if (!fresh) return { duplicate: true, status: job.status };
-    if (job.status === "cancelled") throw new ApiError("CONFLICT", "The job was cancelled: stop working on it");
+    if (job.status === "cancelled") throw jobConflict("cancelled", "The job was cancelled: stop working on it");
     const guard = { leaseId: job.leaseId! };
 
     switch (event.type) {
@@ -76,13 +65,13 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
         if (event.type === "metrics") await upsertMetrics(tx, { jobId: job.id, step: event.step, attempt: event.attempt, metrics: event.metrics });
         if (event.type === "log") await appendLogs(tx, event.lines.map((line) => ({ jobId: job.id, attempt: event.attempt, seq: line.seq, line: line.line })));
         const moved = await moveJob(tx, job.id, { ...guard, from: ["starting", "running"] }, { ...lease, ...(event.type === "progress" ? { progress: event.progress } : {}) });
-        if (!moved) throw new ApiError("CONFLICT", "The job is no longer running");
+        if (!moved) throw jobConflict("finished", "The job is no longer running");
         return { duplicate: false, status: moved.status, leaseExpiresAt: moved.leaseExpiresAt!.toISOString() };
       }
       case "completed": {
         const to = transition(job.status, "complete");
         const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("complete") }, { status: to, result: event.result, finishedAt: now, gpuSeconds: event.gpuSeconds ?? null, leaseExpiresAt: null });
-        if (!moved) throw new ApiError("CONFLICT", "The job is no longer running");
+        if (!moved) throw jobConflict("finished", "The job is no longer running");
         await keepJobOutputs(tx, job.id, event.outputs.map((output) => output.key));
         await kindOf(job.kind).complete(tx, deps, moved, { outputs: event.outputs, result: event.result });
         if (job.queue === "gpu-jobs") await settleCredits(tx, job, event.gpuSeconds ?? 0);
@@ -92,7 +81,7 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
         const to = transition(job.status, "fail");
         const error = { message: event.error.message.slice(0, 4000), ...(event.error.code ? { code: event.error.code } : {}), timestamp: now.toISOString() };
         const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("fail") }, { status: to, error, finishedAt: now, leaseExpiresAt: null });
-        if (!moved) throw new ApiError("CONFLICT", "The job is no longer running");
+        if (!moved) throw jobConflict("finished", "The job is no longer running");
         await releaseCredits(tx, job);
         return { duplicate: false, status: to };
       }
@@ -135,7 +124,7 @@ export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
   transition(job.status, "cancel");
   const cancelled = await deps.db.transaction(async (tx) => {
     const moved = await moveJob(tx, job.id, { from: sourcesOf("cancel") }, { status: "cancelled", finishedAt: deps.now() });
-    if (!moved) throw new ApiError("CONFLICT", "The job already finished");
+    if (!moved) throw jobConflict("finished", "The job already finished");
     await releaseCredits(tx, job);
     return moved;
   });

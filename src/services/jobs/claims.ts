@@ -7,7 +7,7 @@ import { giveUpJob } from "./callbacks";
 import { forgetLiveRunners, leaseMs } from "./dispatch";
 import { kindOf } from "./kinds";
 import { jobSecret } from "./signing";
-import { sourcesOf, transition } from "./state-machine";
+import { jobConflict, sourcesOf, transition } from "./state-machine";
 
 export interface RunnerHello {
   runnerId?: string;
@@ -62,8 +62,8 @@ async function refuseClaim(deps: Deps, jobId: string, now: Date): Promise<never>
   transition(job.status, "claim", { leaseLapsed: job.leaseExpiresAt !== null && job.leaseExpiresAt < now });
   if (job.attempt >= job.maxAttempts) {
     await giveUpJob(deps, job);
-    throw new ApiError("CONFLICT", `Cannot claim job: out of attempts (${job.attempt} of ${job.maxAttempts})`);
+    throw jobConflict("finished", `Cannot claim job: out of attempts (${job.attempt} of ${job.maxAttempts})`);
   }
-  throw new ApiError("CONFLICT", "Cannot claim job: another runner took it first");
+  throw jobConflict("lease-held", "Cannot claim job: another runner took it first");
 }
 

@@ -1,3 +1,4 @@
+import type { QueueMessageBody } from "../../protocol/jobs";
 import type { Deps } from "../../context";
 import type { Database } from "../../db/client";
 import { insertJob, liveRunners, moveJob, type JobRow, type NewJob, type RunnerRow } from "../../db/jobs";
@@ -53,7 +54,8 @@ export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "ki
     // The kind (and format) let a runner leave a job it cannot run to one that can, unclaimed.
     const format = typeof job.spec.format === "string" ? job.spec.format : undefined;
     // JSON so that HTTP pull consumers can read it.
-    await queue.send({ jobId: job.id, kind: job.kind, ...(format ? { format } : {}) }, { contentType: "json" });
+    const body: QueueMessageBody = { jobId: job.id, kind: job.kind, ...(format ? { format } : {}) };
+    await queue.send(body, { contentType: "json" });
     // Idle runners of this queue pull at once rather than at their next poll (a hint; off the answer's path).
     deps.waitUntil(signalQueued(deps.env, job.queue).catch(() => {}));
   } catch (error) {

@@ -12,12 +12,8 @@ import { datasetOfTrainArgs } from "../datasets";
 
 const INPUT_URL_TTL_MS = 6 * 60 * 60 * 1000;
 
-export interface JobOutput {
-  name: string;
-  key: string;
-  size: number;
-  contentType: string;
-}
+import type { JobOutput } from "../../protocol/jobs";
+export type { JobOutput };
 
 export interface CompletedResult {
   outputs: JobOutput[];

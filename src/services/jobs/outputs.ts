@@ -3,6 +3,7 @@ import { forgetJobOutputs, recordJobOutput, settledJobOutputs } from "../../db/j
 import { findJob, type JobRow } from "../../db/jobs";
 import { newId } from "../../ids";
 import { ApiError } from "../../errors";
+import { jobConflict } from "./state-machine";
 import { jobOutputKey } from "../../storage/keys";
 import { signTransfer, type TransferClaims } from "../../storage/signed-url";
 import { MAX_PARTS, partSizeOf, planParts, storeObject, storeObjectPart } from "../uploads";
@@ -24,8 +25,8 @@ export type SignedOutput =
 export async function heldJob(deps: Deps, jobId: string, leaseId: string): Promise<JobRow> {
   const job = await findJob(deps.db, jobId);
   if (!job) throw new ApiError("NOT_FOUND", "Job not found");
-  if (job.leaseId !== leaseId) throw new ApiError("CONFLICT", "This lease no longer holds the job: another attempt took it over");
-  if (job.status !== "starting" && job.status !== "running") throw new ApiError("CONFLICT", `The job is ${job.status}`);
+  if (job.leaseId !== leaseId) throw jobConflict("superseded", "This lease no longer holds the job: another attempt took it over");
+  if (job.status !== "starting" && job.status !== "running") throw jobConflict(job.status === "cancelled" ? "cancelled" : "finished", `The job is ${job.status}`);
   return job;
 }
 
@@ -60,7 +61,7 @@ async function jobForOutput(deps: Deps, claims: { job: string; attempt: number }
   const job = await findJob(deps.db, jobId);
   if (!job) throw new ApiError("NOT_FOUND", "Job not found");
   if (job.attempt !== claims.attempt || (job.status !== "starting" && job.status !== "running")) {
-    throw new ApiError("CONFLICT", "This output URL belongs to an attempt that no longer holds the job");
+    throw jobConflict("superseded", "This output URL belongs to an attempt that no longer holds the job");
   }
   return job;
 }

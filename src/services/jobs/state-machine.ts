@@ -1,5 +1,11 @@
 import type { JobStatus } from "../../db/schema";
 import { ApiError } from "../../errors";
+import type { ConflictReason } from "../../protocol/jobs";
+
+/** A 409 a runner acts on by its `details.reason` (src/protocol/jobs.ts), not its words. */
+export function jobConflict(reason: ConflictReason, message: string): ApiError {
+  return new ApiError("CONFLICT", message, {}, { reason });
+}
 
 /**
  * The one job state machine, for every kind of job:
@@ -40,7 +46,8 @@ export function transition(status: JobStatus, event: JobEvent, context: { leaseL
   const allowed = rule.from.includes(status) && !(event === "claim" && status !== "queued" && !context.leaseLapsed);
   if (!allowed) {
     const why = isTerminal(status) ? `the job is already ${status}` : event === "claim" ? "another runner holds its lease" : `it is ${status}`;
-    throw new ApiError("CONFLICT", `Cannot ${event} job: ${why}`);
+    const reason = status === "cancelled" ? "cancelled" : isTerminal(status) ? "finished" : event === "claim" ? "lease-held" : "superseded";
+    throw jobConflict(reason, `Cannot ${event} job: ${why}`);
   }
   return rule.to;
 }
