@@ -19,9 +19,18 @@ export default defineConfig({
           cloudflareTest(async ({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { ...TEST_SECRETS, UPLOAD_PART_SIZE: String(5 * 1024 * 1024), PREDICT_WAIT_MS: "4000", DATABASE_URL: inject("databaseUrl"), DB_WS_PROXY: inject("dbProxy"), DATABASE_KIND: inject("databaseKind"), REMOTE_WEB: inject("remoteWeb"),
+              bindings: {
+                ...TEST_SECRETS,
+                UPLOAD_PART_SIZE: String(5 * 1024 * 1024),
+                PREDICT_WAIT_MS: "4000",
+                DATABASE_URL: inject("databaseUrl"),
+                DB_WS_PROXY: inject("dbProxy"),
+                DATABASE_KIND: inject("databaseKind"),
+                REMOTE_WEB: inject("remoteWeb"),
                 // The remote web double is on loopback: let the guarded fetch reach it, and resolve through it.
-                OUTBOUND_ALLOW_HOSTS: inject("remoteWeb"), OUTBOUND_DNS_URL: `http://${inject("remoteWeb")}/dns-query` },
+                OUTBOUND_ALLOW_HOSTS: inject("remoteWeb"),
+                OUTBOUND_DNS_URL: `http://${inject("remoteWeb")}/dns-query`,
+              },
             },
           })),
         ],

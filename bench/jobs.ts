@@ -30,15 +30,33 @@ interface Dev {
 
 function runnerConfig(dev: Dev, name: string, pollIntervalMs = 20): RunnerConfig {
   return {
-    name, apiUrl: dev.baseUrl, runnerToken: dev.runnerToken, queuePullUrl: `${dev.baseUrl}/internal/queues`, queueToken: dev.runnerToken,
-    queueIds: { "gpu-jobs": "gpu-jobs", "cli-jobs": "cli-jobs", "cpu-jobs": "cpu-jobs", "predict-jobs": "predict-jobs" }, queues: ["cli-jobs", "cpu-jobs", "predict-jobs"],
-    concurrency: 1, workDir: `/tmp/edgehub-bench-${name}`, visibilityTimeoutMs: 60_000, pollIntervalMs, shutdownGraceMs: 2000,
+    name,
+    apiUrl: dev.baseUrl,
+    runnerToken: dev.runnerToken,
+    queuePullUrl: `${dev.baseUrl}/internal/queues`,
+    queueToken: dev.runnerToken,
+    queueIds: {
+      "gpu-jobs": "gpu-jobs",
+      "cli-jobs": "cli-jobs",
+      "cpu-jobs": "cpu-jobs",
+      "predict-jobs": "predict-jobs",
+    },
+    queues: ["cli-jobs", "cpu-jobs", "predict-jobs"],
+    concurrency: 1,
+    workDir: `/tmp/edgehub-bench-${name}`,
+    visibilityTimeoutMs: 60_000,
+    pollIntervalMs,
+    shutdownGraceMs: 2000,
     sandbox: sandboxFromEnv(process.env),
   };
 }
 
 async function post(dev: Dev, key: string, pathname: string, json: unknown) {
-  const response = await fetch(`${dev.baseUrl}${pathname}`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify(json) });
+  const response = await fetch(`${dev.baseUrl}${pathname}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: JSON.stringify(json),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -46,8 +64,18 @@ async function modelWithWeights(dev: Dev, key: string, file: string, name: strin
   const project = await post(dev, key, "/api/projects", { project: `bench-jobs-${Date.now().toString(36)}-${name}` });
   const model = await post(dev, key, "/api/models", { projectId: project.body.id, model: name });
   const bytes = readFileSync(file);
-  const session = await post(dev, key, "/api/upload/signed-url", { assetType: "models", assetId: model.body.id, filename: path.basename(file), contentType: "application/octet-stream", totalBytes: bytes.length });
-  await fetch(session.body.uploadUrl, { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: bytes });
+  const session = await post(dev, key, "/api/upload/signed-url", {
+    assetType: "models",
+    assetId: model.body.id,
+    filename: path.basename(file),
+    contentType: "application/octet-stream",
+    totalBytes: bytes.length,
+  });
+  await fetch(session.body.uploadUrl, {
+    method: "PUT",
+    headers: { "Content-Type": "application/octet-stream" },
+    body: bytes,
+  });
   await post(dev, key, "/api/upload/complete", { sessionId: session.body.sessionId });
   return model.body.id;
 }
@@ -62,8 +90,19 @@ async function dispatch(dev: Dev, keys: string[], runnerCount: number, concurren
   const completed = new Map<string, number>();
   const answered = new Map<string, number>();
   // No work, but a real completion: an export completes with its (here one-byte) file.
-  const noop: Executor = async ({ claim, uploadOutput }) => ({ outputs: [await uploadOutput("model.onnx", new Uint8Array([0]))] });
-  const runners = Array.from({ length: runnerCount }, (_, i) => new Runner(runnerConfig(dev, `bench-${runnerCount}-${i}`, pollIntervalMs), { export: noop, inspect: async () => ({}) }, ["onnx"], () => {}));
+  const noop: Executor = async ({ uploadOutput }) => ({
+    outputs: [await uploadOutput("model.onnx", new Uint8Array([0]))],
+  });
+  const runners = Array.from(
+    { length: runnerCount },
+    (_, i) =>
+      new Runner(
+        runnerConfig(dev, `bench-${runnerCount}-${i}`, pollIntervalMs),
+        { export: noop, inspect: async () => ({}) },
+        ["onnx"],
+        () => {},
+      ),
+  );
   for (const runner of runners) {
     const claim = runner.api.claim.bind(runner.api);
     runner.api.claim = async (jobId, runnerId) => {
@@ -78,7 +117,8 @@ async function dispatch(dev: Dev, keys: string[], runnerCount: number, concurren
     const report = runner.api.report.bind(runner.api);
     runner.api.report = async (c, event) => {
       const answer = await report(c, event);
-      if (event.type === "completed" && c.job.kind === "export") completed.set(String(c.job.spec.exportId), performance.now());
+      if (event.type === "completed" && c.job.kind === "export")
+        completed.set(String(c.job.spec.exportId), performance.now());
       return answer;
     };
     await runner.start();
@@ -93,7 +133,8 @@ async function dispatch(dev: Dev, keys: string[], runnerCount: number, concurren
         const key = keys[Math.floor(i / 18) % keys.length]!;
         const sent = performance.now();
         const answer = await post(dev, key, "/api/exports", { modelId, format: "onnx", args: { imgsz: 32 + i } });
-        if (answer.status !== 201) throw new Error(`POST /api/exports: ${answer.status} ${JSON.stringify(answer.body)}`);
+        if (answer.status !== 201)
+          throw new Error(`POST /api/exports: ${answer.status} ${JSON.stringify(answer.body)}`);
         posted.set(answer.body.id, sent);
         answered.set(answer.body.id, performance.now());
         // One at a time: each job is posted to an idle pipeline (the previous one finished), so
@@ -106,7 +147,8 @@ async function dispatch(dev: Dev, keys: string[], runnerCount: number, concurren
     }),
   );
   const createdAt = performance.now();
-  while (completed.size < JOBS && performance.now() - createdAt < 120_000) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (completed.size < JOBS && performance.now() - createdAt < 120_000)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   const end = performance.now();
   await Promise.all(runners.map((runner) => runner.stop()));
   const latencies = [...posted].filter(([id]) => claimed.has(id)).map(([id, sent]) => claimed.get(id)! - sent);
@@ -153,17 +195,31 @@ async function predictStages() {
       if (i >= 5) runs.push({ ...speed, bare: bareMs, decode });
     }
     const m = (key: keyof (typeof runs)[number]) => median(runs.map((run) => run[key]));
-    rows.push({ picture, decode: m("decode"), preprocess: m("preprocess"), inference: m("inference"), postprocess: m("postprocess"), bareSessionRun: m("bare") });
+    rows.push({
+      picture,
+      decode: m("decode"),
+      preprocess: m("preprocess"),
+      inference: m("inference"),
+      postprocess: m("postprocess"),
+      bareSessionRun: m("bare"),
+    });
   }
   await predictor.close();
-  const anchor = existsSync(path.join(FIXTURES, "speed.json")) ? JSON.parse(readFileSync(path.join(FIXTURES, "speed.json"), "utf8")) : null;
+  const anchor = existsSync(path.join(FIXTURES, "speed.json"))
+    ? JSON.parse(readFileSync(path.join(FIXTURES, "speed.json"), "utf8"))
+    : null;
   return { rows, anchor };
 }
 
 /** (d): POST .../predict on a warm model through the API and an in-process runner. */
 async function predictEndToEnd(dev: Dev, keys: string[]) {
   const modelId = await modelWithWeights(dev, keys[0]!, path.join(FIXTURES, "model.onnx"), "predict");
-  const runner = new Runner(runnerConfig(dev, "bench-predict"), { predict: predictExecutor, inspect: async () => ({}) }, [], () => {});
+  const runner = new Runner(
+    runnerConfig(dev, "bench-predict"),
+    { predict: predictExecutor, inspect: async () => ({}) },
+    [],
+    () => {},
+  );
   await runner.start();
   const bytes = readFileSync(path.join(FIXTURES, "images/landscape_640x480.png"));
   const latencies: number[] = [];
@@ -173,7 +229,11 @@ async function predictEndToEnd(dev: Dev, keys: string[]) {
     form.append("file", new File([bytes], "landscape.png", { type: "image/png" }));
     const key = keys[1 + Math.floor(i / 18)]!; // predict allows 20/min per key
     const start = performance.now();
-    const response = await fetch(`${dev.baseUrl}/api/models/${modelId}/predict`, { method: "POST", headers: { Authorization: `Bearer ${key}` }, body: form });
+    const response = await fetch(`${dev.baseUrl}/api/models/${modelId}/predict`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}` },
+      body: form,
+    });
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`predict answered ${response.status}`);
     if (i >= 3) latencies.push(performance.now() - start);
@@ -193,17 +253,30 @@ export async function benchJobs(dev: Dev, makeKeys: (count: number) => Promise<s
   const hinted = await dispatch(dev, keys.slice(perRun, 2 * perRun), 1, 1, 1000);
   const fleet = await dispatch(dev, keys.slice(2 * perRun, 3 * perRun), 4, 8);
   const fmt = (n: number) => n.toFixed(1);
-  console.log("\n| run | POST /api/exports -> claim p50 ms | p99 ms | of which: the POST p50 | answer -> claim sent p50 | the claim p50 | created jobs/s | claimed jobs/s | completed jobs/s | completed |\n|---|---|---|---|---|---|---|---|---|---|");
-  const label = (row: typeof single) => (row === fleet ? "(b) burst, 4 runners" : `(a) one at a time, 1 runner polling every ${row.pollIntervalMs} ms`);
-  for (const row of [single, hinted, fleet]) console.log(`| ${label(row)} | ${fmt(row.dispatchP50)} | ${fmt(row.dispatchP99)} | ${fmt(row.postP50)} | ${fmt(row.toPullP50)} | ${fmt(row.claimP50)} | ${fmt(row.createdPerSecond)} | ${fmt(row.claimedPerSecond)} | ${fmt(row.completedPerSecond)} | ${row.completed}/${row.jobs} |`);
+  console.log(
+    "\n| run | POST /api/exports -> claim p50 ms | p99 ms | of which: the POST p50 | answer -> claim sent p50 | the claim p50 | created jobs/s | claimed jobs/s | completed jobs/s | completed |\n|---|---|---|---|---|---|---|---|---|---|",
+  );
+  const label = (row: typeof single) =>
+    row === fleet ? "(b) burst, 4 runners" : `(a) one at a time, 1 runner polling every ${row.pollIntervalMs} ms`;
+  for (const row of [single, hinted, fleet])
+    console.log(
+      `| ${label(row)} | ${fmt(row.dispatchP50)} | ${fmt(row.dispatchP99)} | ${fmt(row.postP50)} | ${fmt(row.toPullP50)} | ${fmt(row.claimP50)} | ${fmt(row.createdPerSecond)} | ${fmt(row.claimedPerSecond)} | ${fmt(row.completedPerSecond)} | ${row.completed}/${row.jobs} |`,
+    );
 
   const stages = await predictStages();
-  console.log("\n| picture | decode ms | preprocess ms | inference ms | postprocess ms | bare session.run ms | inference / bare |\n|---|---|---|---|---|---|---|");
-  for (const row of stages.rows) console.log(`| ${row.picture} | ${fmt(row.decode)} | ${fmt(row.preprocess)} | ${fmt(row.inference)} | ${fmt(row.postprocess)} | ${fmt(row.bareSessionRun)} | ${(row.inference / row.bareSessionRun).toFixed(3)} |`);
+  console.log(
+    "\n| picture | decode ms | preprocess ms | inference ms | postprocess ms | bare session.run ms | inference / bare |\n|---|---|---|---|---|---|---|",
+  );
+  for (const row of stages.rows)
+    console.log(
+      `| ${row.picture} | ${fmt(row.decode)} | ${fmt(row.preprocess)} | ${fmt(row.inference)} | ${fmt(row.postprocess)} | ${fmt(row.bareSessionRun)} | ${(row.inference / row.bareSessionRun).toFixed(3)} |`,
+    );
   if (stages.anchor) printBesideUltralytics(stages.rows, stages.anchor);
 
   const e2e = await predictEndToEnd(dev, keys);
-  console.log(`\nPOST /api/models/{id}/predict, warm model, landscape_640x480.png: p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms over ${e2e.requests} requests`);
+  console.log(
+    `\nPOST /api/models/{id}/predict, warm model, landscape_640x480.png: p50 ${fmt(e2e.p50)} ms, p99 ${fmt(e2e.p99)} ms over ${e2e.requests} requests`,
+  );
   return { dispatch: [single, hinted, fleet], stages, predict: e2e };
 }
 
@@ -213,10 +286,15 @@ export async function benchJobs(dev: Dev, makeKeys: (count: number) => Promise<s
  * the runner's preprocess beside Ultralytics' preprocess transcribed (bench/reference) and timed
  * now, on this machine.
  */
-function printBesideUltralytics(rows: Awaited<ReturnType<typeof predictStages>>["rows"], anchor: { median_ms: Record<string, Record<string, { preprocess?: number; postprocess?: number }>> }) {
+function printBesideUltralytics(
+  rows: Awaited<ReturnType<typeof predictStages>>["rows"],
+  anchor: { median_ms: Record<string, Record<string, { preprocess?: number; postprocess?: number }>> },
+) {
   const fmt = (n: number) => n.toFixed(2);
   const measured = transcribedPreprocess(rows.map((row) => row.picture));
-  console.log("\n| picture | pre + post ms | Ultralytics pre + post ms (recorded) | ratio | pre ms | Ultralytics pre ms, transcribed, this run | ratio |\n|---|---|---|---|---|---|---|");
+  console.log(
+    "\n| picture | pre + post ms | Ultralytics pre + post ms (recorded) | ratio | pre ms | Ultralytics pre ms, transcribed, this run | ratio |\n|---|---|---|---|---|---|---|",
+  );
   for (const row of rows) {
     const theirs = anchor.median_ms[row.picture]?.["ultralytics conf=0.25"];
     if (!theirs?.preprocess || !theirs.postprocess) continue;
@@ -224,9 +302,13 @@ function printBesideUltralytics(rows: Awaited<ReturnType<typeof predictStages>>[
     const recorded = theirs.preprocess + theirs.postprocess;
     const now = measured?.[row.picture]?.preprocess;
     const side = now ? `| ${fmt(now)} | ${fmt(row.preprocess / now)} |` : "| (set BENCH_PYTHON) | |";
-    console.log(`| ${row.picture} | ${fmt(ours)} | ${fmt(recorded)} | ${fmt(ours / recorded)} | ${fmt(row.preprocess)} ${side}`);
+    console.log(
+      `| ${row.picture} | ${fmt(ours)} | ${fmt(recorded)} | ${fmt(ours / recorded)} | ${fmt(row.preprocess)} ${side}`,
+    );
   }
-  console.log("Ultralytics' figures: ../shared/fixtures/yolo/speed.json (its README has the table); target: ratio <= 1");
+  console.log(
+    "Ultralytics' figures: ../shared/fixtures/yolo/speed.json (its README has the table); target: ratio <= 1",
+  );
 }
 
 function transcribedPreprocess(pictures: string[]): Record<string, { preprocess: number }> | undefined {
@@ -234,7 +316,10 @@ function transcribedPreprocess(pictures: string[]): Record<string, { preprocess:
   if (!python) return undefined;
   const script = path.resolve(import.meta.dirname, "reference/ultralytics_preprocess.py");
   try {
-    return JSON.parse(execFileSync(python, [script, ...pictures], { cwd: FIXTURES, encoding: "utf8" })) as Record<string, { preprocess: number }>;
+    return JSON.parse(execFileSync(python, [script, ...pictures], { cwd: FIXTURES, encoding: "utf8" })) as Record<
+      string,
+      { preprocess: number }
+    >;
   } catch (error) {
     console.log(`BENCH_PYTHON could not time the transcribed preprocess: ${(error as Error).message.split("\n")[0]}`);
     return undefined;

@@ -34,9 +34,19 @@ const FLOOR_PORT = 8790;
 /** Requests per key or client IP before rotating: under the 100/min limit, so limits never interfere. */
 const PER_IDENTITY = 90;
 
-const dev = JSON.parse(readFileSync(path.join(root, ".edgehub/dev.json"), "utf8")) as { baseUrl: string; apiKey: string; userId: string; username: string };
+const dev = JSON.parse(readFileSync(path.join(root, ".edgehub/dev.json"), "utf8")) as {
+  baseUrl: string;
+  apiKey: string;
+  userId: string;
+  username: string;
+};
 const envFile = path.join(root, ".edgehub/dev.env");
-const devEnv = Object.fromEntries(readFileSync(envFile, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+const devEnv = Object.fromEntries(
+  readFileSync(envFile, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+);
 const floor = `http://127.0.0.1:${FLOOR_PORT}`;
 
 async function waitFor(url: string) {
@@ -52,8 +62,28 @@ async function waitFor(url: string) {
 function startFloorWorker() {
   const child = spawn(
     path.join(root, "node_modules/.bin/wrangler"),
-    ["dev", "-c", "bench/floor-worker/wrangler.toml", "--ip", "127.0.0.1", "--port", String(FLOOR_PORT), "--env-file", envFile, "--persist-to", path.join(root, ".edgehub/bench-wrangler"), "--log-level", "error", "--show-interactive-dev-session=false"],
-    { cwd: root, detached: true, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
+    [
+      "dev",
+      "-c",
+      "bench/floor-worker/wrangler.toml",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(FLOOR_PORT),
+      "--env-file",
+      envFile,
+      "--persist-to",
+      path.join(root, ".edgehub/bench-wrangler"),
+      "--log-level",
+      "error",
+      "--show-interactive-dev-session=false",
+    ],
+    {
+      cwd: root,
+      detached: true,
+      stdio: "ignore",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
   );
   return () => {
     // SIGINT is what wrangler handles by stopping its workerd; sweep any survivor too.
@@ -67,9 +97,13 @@ async function makeKeys(count: number): Promise<string[]> {
   const client = new pg.Client({ connectionString: devEnv.DATABASE_URL });
   await client.connect();
   const db = drizzle(client);
-  const [{ workspace_id: workspaceId }] = (await client.query("select personal_workspace_id as workspace_id from users where id = $1", [dev.userId])).rows;
+  const [{ workspace_id: workspaceId }] = (
+    await client.query("select personal_workspace_id as workspace_id from users where id = $1", [dev.userId])
+  ).rows;
   const keys = Array.from({ length: count }, () => generateApiKey());
-  const rows = await Promise.all(keys.map((key) => newApiKeyRow(key, { workspaceId, userId: dev.userId, name: "bench" })));
+  const rows = await Promise.all(
+    keys.map((key) => newApiKeyRow(key, { workspaceId, userId: dev.userId, name: "bench" })),
+  );
   for (let i = 0; i < rows.length; i += 200) await db.insert(apiKeys).values(rows.slice(i, i + 200));
   await client.end();
   return keys;
@@ -87,7 +121,8 @@ interface Row {
 
 function summarize(name: string, latency: Sample[], throughput: Sample[]): Row {
   const timing: Record<string, number> = {};
-  for (const metric of Object.keys(latency[0]?.serverTiming ?? {})) timing[metric] = median(latency.map((s) => median(s.serverTiming[metric] ?? [])));
+  for (const metric of Object.keys(latency[0]?.serverTiming ?? {}))
+    timing[metric] = median(latency.map((s) => median(s.serverTiming[metric] ?? [])));
   return {
     name,
     p50: median(latency.map((s) => percentile(s.latenciesMs, 50))),
@@ -100,7 +135,11 @@ function summarize(name: string, latency: Sample[], throughput: Sample[]): Row {
 
 async function benchRequests() {
   const { id: projectId } = (await (
-    await fetch(`${dev.baseUrl}/api/projects`, { method: "POST", headers: { Authorization: `Bearer ${dev.apiKey}`, "Content-Type": "application/json" }, body: JSON.stringify({ project: `bench-${Date.now()}` }) })
+    await fetch(`${dev.baseUrl}/api/projects`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${dev.apiKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ project: `bench-${Date.now()}` }),
+    })
   ).json()) as { id: string };
 
   // Each key and each client IP serves PER_IDENTITY consecutive requests of the whole run, then is
@@ -126,15 +165,30 @@ async function benchRequests() {
   await fetch(`${floor}/read-statement`, { method: "POST", body: JSON.stringify({ sql: statement.sql, params }) });
 
   // Warm every key's gate once, so the run measures the steady state (identity cached).
-  await pool(8, keys.map((key) => () => fetch(`${dev.baseUrl}/api/health`, { headers: { Authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer())));
+  await pool(
+    8,
+    keys.map(
+      (key) => () =>
+        fetch(`${dev.baseUrl}/api/health`, { headers: { Authorization: `Bearer ${key}` } }).then((r) =>
+          r.arrayBuffer(),
+        ),
+    ),
+  );
 
   const targets: Record<string, () => Target> = {
     "API GET /api/projects/{id} (key)": () => ({ url: `${dev.baseUrl}/api/projects/${projectId}`, headers: keyed() }),
-    "API GET trained project /api/projects/{id} (20 models x 300 epochs, key)": () => ({ url: `${dev.baseUrl}/api/projects/${trainedProjectId}`, headers: keyed() }),
+    "API GET trained project /api/projects/{id} (20 models x 300 epochs, key)": () => ({
+      url: `${dev.baseUrl}/api/projects/${trainedProjectId}`,
+      headers: keyed(),
+    }),
     "API GET /api/projects?limit=20 (key)": () => ({ url: `${dev.baseUrl}/api/projects?limit=20`, headers: keyed() }),
     "API GET /api/health (anonymous)": () => ({ url: `${dev.baseUrl}/api/health`, headers: anonymous() }),
     // Authenticated and counted by the limiter, then refused by validation before any database work.
-    "API gate only: ?limit=0 (key, 400)": () => ({ url: `${dev.baseUrl}/api/projects?limit=0`, headers: keyed(), expectStatus: 400 }),
+    "API gate only: ?limit=0 (key, 400)": () => ({
+      url: `${dev.baseUrl}/api/projects?limit=0`,
+      headers: keyed(),
+      expectStatus: 400,
+    }),
     "floor: Hono JSON": () => ({ url: `${floor}/json` }),
     "floor: + one DO call": () => ({ url: `${floor}/do` }),
     "floor: + DO call + one query": () => ({ url: `${floor}/db/${projectId}` }),
@@ -157,7 +211,11 @@ async function benchRequests() {
     console.log(`  round ${round + 1}/${ROUNDS} done`);
   }
   // Into the trash: the next run's project list measures the same projects, not every run's.
-  for (const id of [projectId, trainedProjectId]) await fetch(`${dev.baseUrl}/api/projects/${id}`, { method: "DELETE", headers: { Authorization: `Bearer ${dev.apiKey}` } });
+  for (const id of [projectId, trainedProjectId])
+    await fetch(`${dev.baseUrl}/api/projects/${id}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${dev.apiKey}` },
+    });
   return Object.keys(targets).map((name) => summarize(name, latency[name]!, throughput[name]!));
 }
 
@@ -170,7 +228,12 @@ async function trainedProject(key: string): Promise<string> {
     return (await response.json()) as { id: string };
   };
   const { id } = await post("/api/projects", { project: `bench-trained-${Date.now()}` });
-  const metrics = Object.fromEntries(["box_loss", "cls_loss", "dfl_loss", "precision(B)", "recall(B)", "mAP50(B)", "mAP50-95(B)", "lr"].map((name) => [`metrics/${name}`, 0.123456789]));
+  const metrics = Object.fromEntries(
+    ["box_loss", "cls_loss", "dfl_loss", "precision(B)", "recall(B)", "mAP50(B)", "mAP50-95(B)", "lr"].map((name) => [
+      `metrics/${name}`,
+      0.123456789,
+    ]),
+  );
   const trainResults = Array.from({ length: 300 }, (_, epoch) => ({ epoch: epoch + 1, fitness: 0.5, metrics }));
   for (let m = 0; m < 20; m++) await post("/api/models", { projectId: id, model: `trained-${m}`, trainResults });
   return id;
@@ -198,13 +261,33 @@ async function uploadThroughApi(file: string, size: number, key: string) {
       method: "POST",
       headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
       // A dataset archive: the usual large upload (and one that needs no model to target).
-      body: JSON.stringify({ assetType: "datasets", assetId: "bench", filename: "bench.zip", contentType: "application/zip", totalBytes: size }),
+      body: JSON.stringify({
+        assetType: "datasets",
+        assetId: "bench",
+        filename: "bench.zip",
+        contentType: "application/zip",
+        totalBytes: size,
+      }),
     })
-  ).json()) as { sessionId: string; uploadUrl: string; parts?: { partNumber: number; size: number; uploadUrl: string }[]; error?: string };
+  ).json()) as {
+    sessionId: string;
+    uploadUrl: string;
+    parts?: { partNumber: number; size: number; uploadUrl: string }[];
+    error?: string;
+  };
   if (!session.sessionId) throw new Error(`signed-url: ${session.error}`);
   const parts = session.parts ?? [{ partNumber: 1, size, uploadUrl: session.uploadUrl }];
-  await pool(PARALLEL_PARTS, parts.map((part) => () => putRange(part.uploadUrl, file, (part.partNumber - 1) * PART, part.size, "application/zip")));
-  const done = await fetch(`${dev.baseUrl}/api/upload/complete`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify({ sessionId: session.sessionId }) });
+  await pool(
+    PARALLEL_PARTS,
+    parts.map(
+      (part) => () => putRange(part.uploadUrl, file, (part.partNumber - 1) * PART, part.size, "application/zip"),
+    ),
+  );
+  const done = await fetch(`${dev.baseUrl}/api/upload/complete`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ sessionId: session.sessionId }),
+  });
   if (!done.ok) throw new Error(`complete: ${await done.text()}`);
   return { seconds: (performance.now() - start) / 1000, ...memory() };
 }
@@ -213,9 +296,24 @@ async function uploadToFloor(file: string, size: number) {
   const memory = sampleMemory(`--port ${FLOOR_PORT}`);
   const start = performance.now();
   const key = `bench-${Date.now()}`;
-  const { uploadId } = (await (await fetch(`${floor}/mpu?key=${key}`, { method: "POST" })).json()) as { uploadId: string };
+  const { uploadId } = (await (await fetch(`${floor}/mpu?key=${key}`, { method: "POST" })).json()) as {
+    uploadId: string;
+  };
   const count = Math.ceil(size / PART);
-  const parts = await pool(PARALLEL_PARTS, Array.from({ length: count }, (_, i) => () => putRange(`${floor}/mpu/${uploadId}/${i + 1}?key=${key}`, file, i * PART, Math.min(PART, size - i * PART), "application/octet-stream").then((text) => JSON.parse(text))));
+  const parts = await pool(
+    PARALLEL_PARTS,
+    Array.from(
+      { length: count },
+      (_, i) => () =>
+        putRange(
+          `${floor}/mpu/${uploadId}/${i + 1}?key=${key}`,
+          file,
+          i * PART,
+          Math.min(PART, size - i * PART),
+          "application/octet-stream",
+        ).then((text) => JSON.parse(text)),
+    ),
+  );
   await fetch(`${floor}/mpu/${uploadId}/complete?key=${key}`, { method: "POST", body: JSON.stringify(parts) });
   return { seconds: (performance.now() - start) / 1000, ...memory() };
 }
@@ -265,43 +363,67 @@ async function main() {
   const stopFloor = startFloorWorker();
   try {
     await waitFor(`${floor}/json`);
-    console.log(`EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`);
+    console.log(
+      `EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`,
+    );
     const rows = ONLY === "uploads" || ONLY === "jobs" || ONLY === "sandbox" ? [] : await benchRequests();
     const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
-    console.log("\n| route | p50 ms | p99 ms | req/s c=10 | errors | Server-Timing p50 (ms) |\n|---|---|---|---|---|---|");
+    console.log(
+      "\n| route | p50 ms | p99 ms | req/s c=10 | errors | Server-Timing p50 (ms) |\n|---|---|---|---|---|---|",
+    );
     for (const row of rows) {
-      const timing = Object.entries(row.timing).map(([k, v]) => `${k} ${fmt(v)}`).join(", ");
+      const timing = Object.entries(row.timing)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(", ");
       console.log(`| ${row.name} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${fmt(row.rps)} | ${row.errors} | ${timing} |`);
     }
     // A whole name first: "the read's own query" is also the start of "the read's own query, prepared".
-    const by = (prefix: string) => (rows.find((row) => row.name === prefix) ?? rows.find((row) => row.name.startsWith(prefix)))!;
+    const by = (prefix: string) =>
+      (rows.find((row) => row.name === prefix) ?? rows.find((row) => row.name.startsWith(prefix)))!;
     if (rows.length) {
-    const read = by("API GET /api/projects/{id}");
-    const list = by("API GET /api/projects?limit");
-    const floorDo = by("floor: + one DO");
-    const floorDb = by("floor: + DO call + one query");
-    const floorFetch = by("floor: + DO call + one query by fetch");
-    const floorWebSocket = by("floor: + DO call + one query over a WebSocket");
-    const floorRead = by("floor: + DO call + the read's own query");
-    const floorReadPrepared = by("floor: + DO call + the read's own query, prepared");
-    const gateOnly = by("API gate only");
-    console.log(`\nread / one-query floor (p50): ${(read.p50 / floorDb.p50).toFixed(2)}x   list / floor: ${(list.p50 / floorDb.p50).toFixed(2)}x   (target <= 1.2x)`);
-    console.log(`read / floor running the read's own SQL raw (p50): ${(read.p50 / floorRead.p50).toFixed(2)}x   the same SQL prepared, as the API sends it: ${(read.p50 / floorReadPrepared.p50).toFixed(2)}x   (what EdgeHub adds around the same statement)`);
-    console.log(`the API's database transport: ${devEnv.DB_HTTP_QUERIES === "false" ? "WebSocket session per request" : "SQL over HTTP"} (the one-query floors above use it)`);
-    console.log(`read / one query by fetch: ${(read.p50 / floorFetch.p50).toFixed(2)}x   read / one query over a WebSocket session: ${(read.p50 / floorWebSocket.p50).toFixed(2)}x`);
-    console.log(`auth + rate limit (gate-only request) beyond one DO call (p50): ${fmt(gateOnly.p50 - floorDo.p50)} ms (target <= 1 ms)`);
-    console.log(`everything a read adds beyond one DO call and one query (p50): ${fmt(read.p50 - floorDb.p50)} ms`);
+      const read = by("API GET /api/projects/{id}");
+      const list = by("API GET /api/projects?limit");
+      const floorDo = by("floor: + one DO");
+      const floorDb = by("floor: + DO call + one query");
+      const floorFetch = by("floor: + DO call + one query by fetch");
+      const floorWebSocket = by("floor: + DO call + one query over a WebSocket");
+      const floorRead = by("floor: + DO call + the read's own query");
+      const floorReadPrepared = by("floor: + DO call + the read's own query, prepared");
+      const gateOnly = by("API gate only");
+      console.log(
+        `\nread / one-query floor (p50): ${(read.p50 / floorDb.p50).toFixed(2)}x   list / floor: ${(list.p50 / floorDb.p50).toFixed(2)}x   (target <= 1.2x)`,
+      );
+      console.log(
+        `read / floor running the read's own SQL raw (p50): ${(read.p50 / floorRead.p50).toFixed(2)}x   the same SQL prepared, as the API sends it: ${(read.p50 / floorReadPrepared.p50).toFixed(2)}x   (what EdgeHub adds around the same statement)`,
+      );
+      console.log(
+        `the API's database transport: ${devEnv.DB_HTTP_QUERIES === "false" ? "WebSocket session per request" : "SQL over HTTP"} (the one-query floors above use it)`,
+      );
+      console.log(
+        `read / one query by fetch: ${(read.p50 / floorFetch.p50).toFixed(2)}x   read / one query over a WebSocket session: ${(read.p50 / floorWebSocket.p50).toFixed(2)}x`,
+      );
+      console.log(
+        `auth + rate limit (gate-only request) beyond one DO call (p50): ${fmt(gateOnly.p50 - floorDo.p50)} ms (target <= 1 ms)`,
+      );
+      console.log(`everything a read adds beyond one DO call and one query (p50): ${fmt(read.p50 - floorDb.p50)} ms`);
     }
 
     let uploads: Awaited<ReturnType<typeof benchUploads>> = [];
     if (UPLOAD_MB > 0 && (ONLY === undefined || ONLY === "uploads")) {
       uploads = await benchUploads();
-      console.log("\n| file | API signed multipart MB/s | floor (raw R2 multipart) MB/s | API / floor | cp MB/s | workerd RSS API peak (baseline) | floor peak |\n|---|---|---|---|---|---|---|");
+      console.log(
+        "\n| file | API signed multipart MB/s | floor (raw R2 multipart) MB/s | API / floor | cp MB/s | workerd RSS API peak (baseline) | floor peak |\n|---|---|---|---|---|---|---|",
+      );
       for (const u of uploads) {
-        console.log(`| ${u.mb} MiB | ${fmt(u.apiMBps)} | ${fmt(u.floorMBps)} | ${((u.apiMBps / u.floorMBps) * 100).toFixed(0)} % | ${fmt(u.cpMBps)} | ${fmt(u.apiPeakRssMb)} (${fmt(u.apiBaselineRssMb)}) MB | ${fmt(u.floorPeakRssMb)} MB |`);
+        console.log(
+          `| ${u.mb} MiB | ${fmt(u.apiMBps)} | ${fmt(u.floorMBps)} | ${((u.apiMBps / u.floorMBps) * 100).toFixed(0)} % | ${fmt(u.cpMBps)} | ${fmt(u.apiPeakRssMb)} (${fmt(u.apiBaselineRssMb)}) MB | ${fmt(u.floorPeakRssMb)} MB |`,
+        );
       }
     }
-    const jobs = ONLY === undefined || ONLY === "jobs" ? await benchJobs({ baseUrl: dev.baseUrl, runnerToken: devEnv.RUNNER_TOKEN! }, makeKeys) : undefined;
+    const jobs =
+      ONLY === undefined || ONLY === "jobs"
+        ? await benchJobs({ baseUrl: dev.baseUrl, runnerToken: devEnv.RUNNER_TOKEN! }, makeKeys)
+        : undefined;
     if (ONLY === undefined || ONLY === "sandbox") await benchSandbox();
     const out = path.join(root, `.edgehub/bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(out, JSON.stringify({ seconds: SECONDS, rounds: ROUNDS, rows, uploads, jobs }, null, 2));

@@ -34,8 +34,13 @@ function localSecrets(): LocalSecrets {
   const file = path.join(stateDir, "secrets.json");
   const existing = readJson<Partial<LocalSecrets>>(file) ?? {};
   const secret = () => randomBytes(32).toString("hex");
-  const secrets = { signingSecret: existing.signingSecret ?? secret(), sessionSecret: existing.sessionSecret ?? secret(), runnerToken: existing.runnerToken ?? secret() };
-  if (JSON.stringify(secrets) !== JSON.stringify(existing)) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const secrets = {
+    signingSecret: existing.signingSecret ?? secret(),
+    sessionSecret: existing.sessionSecret ?? secret(),
+    runnerToken: existing.runnerToken ?? secret(),
+  };
+  if (JSON.stringify(secrets) !== JSON.stringify(existing))
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
@@ -50,7 +55,9 @@ async function database(): Promise<LocalPostgres> {
 async function assertPortFree(): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = net.createServer();
-    probe.once("error", () => reject(new Error(`Port ${port} is in use (another EdgeHub?). Stop it or set PORT=<port>.`)));
+    probe.once("error", () =>
+      reject(new Error(`Port ${port} is in use (another EdgeHub?). Stop it or set PORT=<port>.`)),
+    );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
   });
 }
@@ -74,7 +81,13 @@ function startRunner(runnerToken: string): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "gpu-runner/src/main.ts"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, EDGEHUB_API_URL: baseUrl, RUNNER_TOKEN: runnerToken, RUNNER_NAME: process.env.RUNNER_NAME ?? "dev-runner", RUNNER_WORK_DIR: path.join(stateDir, "runner") },
+    env: {
+      ...process.env,
+      EDGEHUB_API_URL: baseUrl,
+      RUNNER_TOKEN: runnerToken,
+      RUNNER_NAME: process.env.RUNNER_NAME ?? "dev-runner",
+      RUNNER_WORK_DIR: path.join(stateDir, "runner"),
+    },
   });
 }
 
@@ -89,10 +102,22 @@ async function main() {
 
   const devFile = path.join(stateDir, "dev.json");
   const previous = readJson<{ apiKey: string; username: string; userId?: string }>(devFile);
-  const user: CreatedUser = await ensureDevUser(db.url, previous?.username ?? "developer", previous?.userId ? (previous as CreatedUser) : undefined);
+  const user: CreatedUser = await ensureDevUser(
+    db.url,
+    previous?.username ?? "developer",
+    previous?.userId ? (previous as CreatedUser) : undefined,
+  );
   await ensureDevCredits(db.url, user.userId);
   const sessionToken = await signSession(secrets.sessionSecret, { userId: user.userId });
-  writeFileSync(devFile, JSON.stringify({ baseUrl, apiKey: user.apiKey, sessionToken, username: user.username, userId: user.userId }, null, 2), { mode: 0o600 });
+  writeFileSync(
+    devFile,
+    JSON.stringify(
+      { baseUrl, apiKey: user.apiKey, sessionToken, username: user.username, userId: user.userId },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
+  );
 
   // A PGlite session costs nothing to open, so the WebSocket beats a fetch per query there; a real
   // Postgres starts a backend per session, and SQL over HTTP (pooled) is much faster (README, "Database").
@@ -116,12 +141,22 @@ async function main() {
 
   const wrangler = spawn(
     path.join(root, "node_modules/.bin/wrangler"),
-    localWranglerArgs(root, { port, envFile, persistTo: path.join(stateDir, "wrangler"), logLevel: process.env.WRANGLER_LOG }),
+    localWranglerArgs(root, {
+      port,
+      envFile,
+      persistTo: path.join(stateDir, "wrangler"),
+      logLevel: process.env.WRANGLER_LOG,
+    }),
     {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
       detached: true,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_SEND_ERROR_REPORTS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      },
     },
   );
 

@@ -45,7 +45,15 @@ export function createApp() {
     const methods = allowedMethods(app, c.req.path);
     if (methods.length) {
       c.header("Allow", methods.join(", "));
-      return c.json(errorBody(new ApiError("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(", ")}`)), 405);
+      return c.json(
+        errorBody(
+          new ApiError(
+            "METHOD_NOT_ALLOWED",
+            `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(", ")}`,
+          ),
+        ),
+        405,
+      );
     }
     return c.json(errorBody(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)), 404);
   });

@@ -64,7 +64,10 @@ export function codeForStatus(status: number): ErrorCode {
 
 /** OpenAPI error responses for a route, from the same table. */
 export function errorResponses(...statuses: ErrorStatus[]) {
-  const responses: Record<number, { description: string; content: { "application/json": { schema: typeof ErrorBody } } }> = {};
+  const responses: Record<
+    number,
+    { description: string; content: { "application/json": { schema: typeof ErrorBody } } }
+  > = {};
   for (const status of statuses) {
     const code = codeForStatus(status);
     responses[status] = { description: ERRORS[code].message, content: { "application/json": { schema: ErrorBody } } };
@@ -73,7 +76,10 @@ export function errorResponses(...statuses: ErrorStatus[]) {
 }
 
 /** Turns zod issues into one message naming each failing field. */
-export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], target: string): string {
+export function describeIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  target: string,
+): string {
   const parts = issues.slice(0, 10).map((issue) => {
     const field = issue.path.length ? issue.path.map(String).join(".") : target;
     return `${field}: ${issue.message}`;

@@ -16,7 +16,14 @@ export default {
   async scheduled(_controller, env, ctx) {
     const handle = openDb(env);
     try {
-      await runHousekeeping({ env, db: handle.db, bucket: env.BUCKET, now: () => new Date(), baseUrl: env.PUBLIC_BASE_URL ?? "", waitUntil: (p) => ctx.waitUntil(p) });
+      await runHousekeeping({
+        env,
+        db: handle.db,
+        bucket: env.BUCKET,
+        now: () => new Date(),
+        baseUrl: env.PUBLIC_BASE_URL ?? "",
+        waitUntil: (p) => ctx.waitUntil(p),
+      });
     } finally {
       ctx.waitUntil(handle.close());
     }

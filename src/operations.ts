@@ -81,7 +81,12 @@ export const OPERATIONS = {
   post_api_models_modelId_track_download: { access: "public", category: "default", scope: "read" },
   // Inference changes nothing the caller owns: a read key may predict.
   post_api_models_modelId_predict: { access: "public", category: "predict", streamsBody: true, scope: "read" },
-  post_api_models_owner_project_model_predict: { access: "public", category: "predict", streamsBody: true, scope: "read" },
+  post_api_models_owner_project_model_predict: {
+    access: "public",
+    category: "predict",
+    streamsBody: true,
+    scope: "read",
+  },
   post_api_models_modelId_predict_token: { access: "session", category: "default" },
   post_api_models_modelId_predict_warmup: { access: "session", category: "default" },
   post_api_models_modelId_clone: { access: "session", category: "default", idempotent: true },

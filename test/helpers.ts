@@ -31,7 +31,11 @@ let counter = 0;
 
 /** A fresh user with a personal workspace, an API key and a session token: tests share one database. */
 export async function newTenant(prefix = "t"): Promise<Tenant> {
-  const username = `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.slice(0, 32);
+  const username =
+    `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.slice(
+      0,
+      32,
+    );
   const userId = newId("user");
   const workspaceId = newId("workspace");
   const key = generateApiKey();
@@ -82,9 +86,14 @@ export async function body<T = Record<string, any>>(response: Response): Promise
 }
 
 /** A project and a model in it, for tests that need a model to upload to. */
-export async function newModel(t: Tenant, slug = `m-${(counter++).toString(36)}`): Promise<{ projectId: string; modelId: string }> {
+export async function newModel(
+  t: Tenant,
+  slug = `m-${(counter++).toString(36)}`,
+): Promise<{ projectId: string; modelId: string }> {
   const project = await body(await call("POST", "/api/projects", { auth: t.key, json: { project: `p-${slug}` } }));
-  const model = await body(await call("POST", "/api/models", { auth: t.key, json: { projectId: project.id, model: slug } }));
+  const model = await body(
+    await call("POST", "/api/models", { auth: t.key, json: { projectId: project.id, model: slug } }),
+  );
   if (!model.id) throw new Error(`newModel: ${JSON.stringify(model)}`);
   return { projectId: project.id, modelId: model.id };
 }

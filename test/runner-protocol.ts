@@ -11,7 +11,10 @@ import { BASE, body, call, withDb } from "./helpers";
 export const RUNNER_TOKEN = (env as unknown as { RUNNER_TOKEN: string }).RUNNER_TOKEN;
 
 export async function heartbeat(hello: Record<string, unknown> = {}) {
-  const response = await call("POST", "/internal/runners/heartbeat", { auth: RUNNER_TOKEN, json: { name: "test-runner", queues: ["cli-jobs", "cpu-jobs"], formats: ["onnx", "torchscript"], ...hello } });
+  const response = await call("POST", "/internal/runners/heartbeat", {
+    auth: RUNNER_TOKEN,
+    json: { name: "test-runner", queues: ["cli-jobs", "cpu-jobs"], formats: ["onnx", "torchscript"], ...hello },
+  });
   return body<{ runnerId: string }>(response);
 }
 
@@ -32,27 +35,49 @@ export async function claim(jobId: string, runnerId: string) {
 let events = 0;
 
 /** A signed callback; `timestamp` and `secret` can be forged by tests. */
-export async function report(c: Claim, event: Record<string, unknown>, options: { timestamp?: number; secret?: string; eventId?: string } = {}) {
-  const payload = JSON.stringify({ eventId: options.eventId ?? `e${events++}-${Date.now()}`, attempt: c.job.attempt, leaseId: c.leaseId, ...event });
+export async function report(
+  c: Claim,
+  event: Record<string, unknown>,
+  options: { timestamp?: number; secret?: string; eventId?: string } = {},
+) {
+  const payload = JSON.stringify({
+    eventId: options.eventId ?? `e${events++}-${Date.now()}`,
+    attempt: c.job.attempt,
+    leaseId: c.leaseId,
+    ...event,
+  });
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = await signCallback(options.secret ?? c.webhookSecret, timestamp, payload);
   return call("POST", c.webhookUrl.replace(BASE, ""), {
     body: payload,
-    headers: { "Content-Type": "application/json", "X-EdgeHub-Timestamp": String(timestamp), "X-EdgeHub-Signature": signature },
+    headers: {
+      "Content-Type": "application/json",
+      "X-EdgeHub-Timestamp": String(timestamp),
+      "X-EdgeHub-Signature": signature,
+    },
   });
 }
 
 /** Asks for an output's signed URL(s): one `uploadUrl`, or `parts` for a file larger than one part. */
 export async function signOutput(c: Claim, name: string, size: number, contentType = "application/octet-stream") {
-  return call("POST", c.outputsUrl.replace(BASE, ""), { auth: RUNNER_TOKEN, json: { leaseId: c.leaseId, name, size, contentType } });
+  return call("POST", c.outputsUrl.replace(BASE, ""), {
+    auth: RUNNER_TOKEN,
+    json: { leaseId: c.leaseId, name, size, contentType },
+  });
 }
 
 export function putSigned(url: string, data: Uint8Array, contentType = "application/octet-stream") {
-  return call("PUT", url.replace(BASE, ""), { body: data, headers: { "Content-Type": contentType, "Content-Length": String(data.length) } });
+  return call("PUT", url.replace(BASE, ""), {
+    body: data,
+    headers: { "Content-Type": contentType, "Content-Length": String(data.length) },
+  });
 }
 
 export function completeOutput(c: Claim, json: Record<string, unknown>) {
-  return call("POST", `${c.outputsUrl.replace(BASE, "")}/complete`, { auth: RUNNER_TOKEN, json: { leaseId: c.leaseId, ...json } });
+  return call("POST", `${c.outputsUrl.replace(BASE, "")}/complete`, {
+    auth: RUNNER_TOKEN,
+    json: { leaseId: c.leaseId, ...json },
+  });
 }
 
 /** Uploads one output file the way a runner does: sign, then PUT (part by part, then complete, when large). */
@@ -77,15 +102,34 @@ export async function uploadOutput(c: Claim, name: string, data: Uint8Array, con
 
 /** A .pt upload to a model through signed URLs, as clients do. */
 export async function uploadWeights(auth: string, assetId: string, data: Uint8Array, filename = "best.pt") {
-  const session = await body(await call("POST", "/api/upload/signed-url", { auth, json: { assetType: "models", assetId, filename, contentType: "application/octet-stream", totalBytes: data.length } }));
-  await call("PUT", session.uploadUrl.replace(BASE, ""), { body: data, headers: { "Content-Type": "application/octet-stream", "Content-Length": String(data.length) } });
+  const session = await body(
+    await call("POST", "/api/upload/signed-url", {
+      auth,
+      json: {
+        assetType: "models",
+        assetId,
+        filename,
+        contentType: "application/octet-stream",
+        totalBytes: data.length,
+      },
+    }),
+  );
+  await call("PUT", session.uploadUrl.replace(BASE, ""), {
+    body: data,
+    headers: { "Content-Type": "application/octet-stream", "Content-Length": String(data.length) },
+  });
   const done = await call("POST", "/api/upload/complete", { auth, json: { sessionId: session.sessionId } });
   if (!done.ok) throw new Error(`complete: ${await done.text()}`);
 }
 
 async function queuedPredictJob(modelId: string): Promise<string> {
   for (let i = 0; i < 100; i++) {
-    const [job] = await withDb((db) => db.select().from(jobs).where(and(eq(jobs.modelId, modelId), eq(jobs.kind, "predict"), eq(jobs.status, "queued"))));
+    const [job] = await withDb((db) =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.modelId, modelId), eq(jobs.kind, "predict"), eq(jobs.status, "queued"))),
+    );
     if (job) return job.id;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -96,7 +140,11 @@ async function queuedPredictJob(modelId: string): Promise<string> {
 export async function serveOnePredict(
   modelId: string,
   outcome: { result?: Record<string, unknown>; error?: string },
-  check: (inputs: { image: Uint8Array; modelName: string; spec: Record<string, unknown> }) => void | Promise<void> = () => {},
+  check: (inputs: {
+    image: Uint8Array;
+    modelName: string;
+    spec: Record<string, unknown>;
+  }) => void | Promise<void> = () => {},
 ) {
   const jobId = await queuedPredictJob(modelId);
   const { claim: c } = await claim(jobId, (await heartbeat({ queues: ["predict-jobs"] })).runnerId);

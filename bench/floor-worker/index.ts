@@ -42,7 +42,13 @@ function configureDriver(env: Env) {
  * fetch to the SQL-over-HTTP endpoint), or over a WebSocket session opened for the request
  * (how the API ran every query before, and what a transaction still costs).
  */
-async function oneQuery(c: Context<{ Bindings: Env }>, text: string, params: unknown[], transport: "http" | "websocket", name?: string) {
+async function oneQuery(
+  c: Context<{ Bindings: Env }>,
+  text: string,
+  params: unknown[],
+  transport: "http" | "websocket",
+  name?: string,
+) {
   const stub = c.env.FLOOR.get(c.env.FLOOR.idFromName("bench"));
   await stub.take(Date.now());
   configureDriver(c.env);

@@ -25,14 +25,22 @@ function once(target: Target, i: number): Promise<{ ms: number; status: number; 
     const request = http.get(target.url, { agent, headers: target.headers?.(i) }, (response) => {
       response.resume();
       response.on("end", () =>
-        resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, status: response.statusCode ?? 0, timing: response.headers["server-timing"] as string | undefined }),
+        resolve({
+          ms: Number(process.hrtime.bigint() - start) / 1e6,
+          status: response.statusCode ?? 0,
+          timing: response.headers["server-timing"] as string | undefined,
+        }),
       );
     });
     request.on("error", reject);
   });
 }
 
-function record(sample: Sample, target: Target, result: { ms: number; status: number; timing: string | undefined }): void {
+function record(
+  sample: Sample,
+  target: Target,
+  result: { ms: number; status: number; timing: string | undefined },
+): void {
   sample.requests += 1;
   if (result.status >= 400 && result.status !== target.expectStatus) sample.errors += 1;
   sample.latenciesMs.push(result.ms);
@@ -59,7 +67,11 @@ export async function run(target: Target, seconds: number, concurrency: number, 
  * hold still. Turns, not single requests: a request must not pay for the background work (a
  * connection closing) the previous target left behind.
  */
-export async function interleave(targets: Record<string, Target>, seconds: number, sliceSeconds = 0.25): Promise<Record<string, Sample>> {
+export async function interleave(
+  targets: Record<string, Target>,
+  seconds: number,
+  sliceSeconds = 0.25,
+): Promise<Record<string, Sample>> {
   const samples: Record<string, Sample> = {};
   for (let done = 0; done < seconds; done += sliceSeconds) {
     for (const [name, target] of Object.entries(targets)) {
@@ -69,7 +81,8 @@ export async function interleave(targets: Record<string, Target>, seconds: numbe
       sample.requests += slice.requests;
       sample.errors += slice.errors;
       sample.seconds += slice.seconds;
-      for (const [metric, values] of Object.entries(slice.serverTiming)) (sample.serverTiming[metric] ??= []).push(...values);
+      for (const [metric, values] of Object.entries(slice.serverTiming))
+        (sample.serverTiming[metric] ??= []).push(...values);
     }
   }
   return samples;

@@ -5,11 +5,17 @@ import http from "node:http";
 
 export function putRange(url: string, file: string, start: number, size: number, contentType: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "PUT", headers: { "Content-Type": contentType, "Content-Length": String(size) } }, (response) => {
-      let text = "";
-      response.on("data", (chunk) => (text += chunk));
-      response.on("end", () => (response.statusCode === 200 ? resolve(text) : reject(new Error(`PUT ${response.statusCode}: ${text}`))));
-    });
+    const request = http.request(
+      url,
+      { method: "PUT", headers: { "Content-Type": contentType, "Content-Length": String(size) } },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () =>
+          response.statusCode === 200 ? resolve(text) : reject(new Error(`PUT ${response.statusCode}: ${text}`)),
+        );
+      },
+    );
     request.on("error", reject);
     createReadStream(file, { start, end: start + size - 1, highWaterMark: 1024 * 1024 }).pipe(request);
   });
@@ -45,7 +51,10 @@ export function workerdRssMb(marker: string): number {
     grew = false;
     for (const row of rows) if (tree.has(row.ppid) && !tree.has(row.pid)) (tree.add(row.pid), (grew = true));
   }
-  return rows.filter((row) => tree.has(row.pid) && row.args.includes("workerd")).reduce((sum, row) => sum + row.rss, 0) / 1024;
+  return (
+    rows.filter((row) => tree.has(row.pid) && row.args.includes("workerd")).reduce((sum, row) => sum + row.rss, 0) /
+    1024
+  );
 }
 
 export function sampleMemory(marker: string): () => { baselineMb: number; peakMb: number } {

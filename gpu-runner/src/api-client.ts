@@ -36,7 +36,14 @@ export class ApiClient {
     private readonly runnerToken: string,
   ) {}
 
-  async heartbeat(hello: { runnerId?: string; name: string; queues: QueueName[]; gpuType?: string; formats: string[]; concurrency: number }) {
+  async heartbeat(hello: {
+    runnerId?: string;
+    name: string;
+    queues: QueueName[];
+    gpuType?: string;
+    formats: string[];
+    concurrency: number;
+  }) {
     return this.runnerPost<{ runnerId: string; leaseMs: number }>("/internal/runners/heartbeat", hello);
   }
 
@@ -44,8 +51,16 @@ export class ApiClient {
    * Long-polls until a job is queued on one of `queues` since the generations `seen` (or the
    * timeout passes); the first call, without `seen`, answers at once.
    */
-  async waitForJobs(queues: QueueName[], seen: Record<string, number> | undefined, timeoutMs: number, signal: AbortSignal): Promise<{ generations: Record<string, number>; woke: boolean }> {
-    const response = await fetch(`${this.apiUrl}/internal/runners/wait`, { ...this.runnerInit({ queues, ...(seen ? { seen } : {}), timeoutMs }), signal });
+  async waitForJobs(
+    queues: QueueName[],
+    seen: Record<string, number> | undefined,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<{ generations: Record<string, number>; woke: boolean }> {
+    const response = await fetch(`${this.apiUrl}/internal/runners/wait`, {
+      ...this.runnerInit({ queues, ...(seen ? { seen } : {}), timeoutMs }),
+      signal,
+    });
     if (!response.ok) throw new Error(`wait: ${response.status} ${await response.text()}`);
     return (await response.json()) as { generations: Record<string, number>; woke: boolean };
   }
@@ -61,12 +76,21 @@ export class ApiClient {
 
   /** One signed callback. 409 means: stop working on this job. */
   async report(claim: Claim, event: Record<string, unknown>): Promise<{ status: string; leaseExpiresAt?: string }> {
-    const body = JSON.stringify({ eventId: randomUUID(), attempt: claim.job.attempt, leaseId: claim.leaseId, ...event });
+    const body = JSON.stringify({
+      eventId: randomUUID(),
+      attempt: claim.job.attempt,
+      leaseId: claim.leaseId,
+      ...event,
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = `sha256=${createHmac("sha256", claim.webhookSecret).update(`${timestamp}.${body}`).digest("hex")}`;
     const response = await fetch(claim.webhookUrl, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-EdgeHub-Timestamp": String(timestamp), "X-EdgeHub-Signature": signature },
+      headers: {
+        "Content-Type": "application/json",
+        "X-EdgeHub-Timestamp": String(timestamp),
+        "X-EdgeHub-Signature": signature,
+      },
       body,
     });
     if (response.status === 409) {
@@ -78,10 +102,17 @@ export class ApiClient {
   }
 
   /** Signs and uploads one output file (bytes or a file on disk) for the claim's attempt. */
-  async uploadOutput(claim: Claim, name: string, source: Uint8Array | string, contentType = "application/octet-stream"): Promise<UploadedOutput> {
+  async uploadOutput(
+    claim: Claim,
+    name: string,
+    source: Uint8Array | string,
+    contentType = "application/octet-stream",
+  ): Promise<UploadedOutput> {
     const size = typeof source === "string" ? statSync(source).size : source.byteLength;
     const outputs = claim.outputsUrl.replace(this.apiUrl, "");
-    const signed = SignedOutput.parse(await this.runnerPost(outputs, { leaseId: claim.leaseId, name, size, contentType }));
+    const signed = SignedOutput.parse(
+      await this.runnerPost(outputs, { leaseId: claim.leaseId, name, size, contentType }),
+    );
     if ("uploadUrl" in signed) {
       await this.put(signed.uploadUrl, source, 0, size, contentType, name);
       return { name, key: signed.key, size, contentType };
@@ -92,7 +123,16 @@ export class ApiClient {
       const start = (part.partNumber - 1) * signed.partSize;
       for (let attempt = 1; ; attempt++) {
         try {
-          parts.push((await this.put(part.uploadUrl, source, start, part.size, "application/octet-stream", `${name} part ${part.partNumber}`)) as { partNumber: number; etag: string });
+          parts.push(
+            (await this.put(
+              part.uploadUrl,
+              source,
+              start,
+              part.size,
+              "application/octet-stream",
+              `${name} part ${part.partNumber}`,
+            )) as { partNumber: number; etag: string },
+          );
           break;
         } catch (error) {
           if (error instanceof JobGoneError || attempt >= PART_ATTEMPTS) throw error;
@@ -100,14 +140,35 @@ export class ApiClient {
         }
       }
     }
-    await this.runnerPost(`${outputs}/complete`, { leaseId: claim.leaseId, name, uploadId: signed.uploadId, size, parts });
+    await this.runnerPost(`${outputs}/complete`, {
+      leaseId: claim.leaseId,
+      name,
+      uploadId: signed.uploadId,
+      size,
+      parts,
+    });
     return { name, key: signed.key, size, contentType };
   }
 
   /** PUTs `size` bytes of the source from `start` to a signed URL; answers its JSON. */
-  private async put(url: string, source: Uint8Array | string, start: number, size: number, contentType: string, what: string): Promise<unknown> {
-    const body = typeof source === "string" ? (Readable.toWeb(createReadStream(source, { start, end: start + size - 1 })) as ReadableStream) : source.subarray(start, start + size);
-    const response = await fetch(url, { method: "PUT", headers: { "Content-Type": contentType, "Content-Length": String(size) }, body, duplex: "half" } as RequestInit);
+  private async put(
+    url: string,
+    source: Uint8Array | string,
+    start: number,
+    size: number,
+    contentType: string,
+    what: string,
+  ): Promise<unknown> {
+    const body =
+      typeof source === "string"
+        ? (Readable.toWeb(createReadStream(source, { start, end: start + size - 1 })) as ReadableStream)
+        : source.subarray(start, start + size);
+    const response = await fetch(url, {
+      method: "PUT",
+      headers: { "Content-Type": contentType, "Content-Length": String(size) },
+      body,
+      duplex: "half",
+    } as RequestInit);
     if (response.status === 409) {
       const { message, reason } = await conflictOf(response);
       throw new JobGoneError(message, reason);
@@ -138,7 +199,11 @@ export class ApiClient {
   }
 
   private runnerInit(payload: unknown): RequestInit {
-    return { method: "POST", headers: { Authorization: `Bearer ${this.runnerToken}`, "Content-Type": "application/json" }, body: JSON.stringify(payload) };
+    return {
+      method: "POST",
+      headers: { Authorization: `Bearer ${this.runnerToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+    };
   }
 
   private async runnerPost<T>(pathname: string, payload: unknown): Promise<T> {

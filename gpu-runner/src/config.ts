@@ -32,7 +32,10 @@ export interface RunnerConfig {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -46,9 +49,13 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 /** RUNNER_SANDBOX: bwrap, plain, or auto (bwrap where it works here, else plain). */
 export function sandboxFromEnv(env: NodeJS.ProcessEnv, probe: () => boolean = bwrapWorks): SandboxSettings {
   const wanted = env.RUNNER_SANDBOX || "auto";
-  if (!["auto", "bwrap", "plain"].includes(wanted)) throw new Error(`RUNNER_SANDBOX must be auto, bwrap or plain, not ${wanted}`);
+  if (!["auto", "bwrap", "plain"].includes(wanted))
+    throw new Error(`RUNNER_SANDBOX must be auto, bwrap or plain, not ${wanted}`);
   const works = wanted === "plain" ? false : probe();
-  if (wanted === "bwrap" && !works) throw new Error("RUNNER_SANDBOX=bwrap, but bubblewrap cannot make namespaces here (install bubblewrap, or allow user namespaces)");
+  if (wanted === "bwrap" && !works)
+    throw new Error(
+      "RUNNER_SANDBOX=bwrap, but bubblewrap cannot make namespaces here (install bubblewrap, or allow user namespaces)",
+    );
   const uid = env.SANDBOX_UID ? positive(env, "SANDBOX_UID", 0) : undefined;
   return {
     mode: works ? "bwrap" : "plain",
@@ -62,18 +69,31 @@ export function sandboxFromEnv(env: NodeJS.ProcessEnv, probe: () => boolean = bw
   };
 }
 
-export function configFromEnv(env: NodeJS.ProcessEnv, yoloBin: string | undefined, probe?: () => boolean): RunnerConfig {
+export function configFromEnv(
+  env: NodeJS.ProcessEnv,
+  yoloBin: string | undefined,
+  probe?: () => boolean,
+): RunnerConfig {
   const apiUrl = (env.EDGEHUB_API_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
   const runnerToken = env.RUNNER_TOKEN;
   if (!runnerToken) throw new Error("RUNNER_TOKEN is required (the API's RUNNER_TOKEN secret)");
   const gpuType = env.GPU_TYPE || undefined;
   // Every runner predicts and inspects; cli-jobs (CPU exports) need the yolo CLI; gpu-jobs
   // (training, TensorRT) need a GPU and the CLI. A runner never pulls a queue it cannot serve.
-  const defaultQueues: QueueName[] = ["predict-jobs", "cpu-jobs", ...(yoloBin ? (["cli-jobs"] as const) : []), ...(gpuType && yoloBin ? (["gpu-jobs"] as const) : [])];
+  const defaultQueues: QueueName[] = [
+    "predict-jobs",
+    "cpu-jobs",
+    ...(yoloBin ? (["cli-jobs"] as const) : []),
+    ...(gpuType && yoloBin ? (["gpu-jobs"] as const) : []),
+  ];
   const queues = (list(env.RUNNER_QUEUES).length ? list(env.RUNNER_QUEUES) : defaultQueues) as QueueName[];
-  for (const queue of queues) if (!QUEUE_NAMES.includes(queue)) throw new Error(`RUNNER_QUEUES: unknown queue ${queue}`);
+  for (const queue of queues)
+    if (!QUEUE_NAMES.includes(queue)) throw new Error(`RUNNER_QUEUES: unknown queue ${queue}`);
   if (queues.includes("gpu-jobs") && !gpuType) throw new Error("RUNNER_QUEUES has gpu-jobs but GPU_TYPE is not set");
-  if (!yoloBin && queues.some((queue) => queue === "gpu-jobs" || queue === "cli-jobs")) throw new Error("RUNNER_QUEUES has cli-jobs or gpu-jobs, whose jobs need the yolo CLI: put it on PATH or set YOLO_BIN");
+  if (!yoloBin && queues.some((queue) => queue === "gpu-jobs" || queue === "cli-jobs"))
+    throw new Error(
+      "RUNNER_QUEUES has cli-jobs or gpu-jobs, whose jobs need the yolo CLI: put it on PATH or set YOLO_BIN",
+    );
   const ids = Object.fromEntries(list(env.QUEUE_IDS).map((pair) => pair.split("=") as [string, string]));
   return {
     name: env.RUNNER_NAME ?? os.hostname(),

@@ -11,7 +11,12 @@ import { Runner } from "./runner";
 
 /** YOLO_BIN, or `yolo` on PATH, when it is there. */
 export function findYolo(env: NodeJS.ProcessEnv): string | undefined {
-  const candidates = env.YOLO_BIN ? [env.YOLO_BIN] : (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, "yolo"));
+  const candidates = env.YOLO_BIN
+    ? [env.YOLO_BIN]
+    : (env.PATH ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, "yolo"));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);

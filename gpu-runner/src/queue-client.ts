@@ -22,13 +22,29 @@ export class QueueClient {
   ) {}
 
   async pull(queue: QueueName, batchSize: number, visibilityTimeoutMs: number): Promise<QueueMessage[]> {
-    const result = await this.post<{ messages?: { id: string; lease_id: string; attempts: number; body: unknown }[] }>(queue, "pull", { batch_size: batchSize, visibility_timeout_ms: visibilityTimeoutMs });
-    return (result.messages ?? []).map((message) => ({ id: message.id, leaseId: message.lease_id, attempts: message.attempts, body: parseBody(message.body) }));
+    const result = await this.post<{ messages?: { id: string; lease_id: string; attempts: number; body: unknown }[] }>(
+      queue,
+      "pull",
+      { batch_size: batchSize, visibility_timeout_ms: visibilityTimeoutMs },
+    );
+    return (result.messages ?? []).map((message) => ({
+      id: message.id,
+      leaseId: message.lease_id,
+      attempts: message.attempts,
+      body: parseBody(message.body),
+    }));
   }
 
-  async ack(queue: QueueName, leaseIds: string[], retries: { leaseId: string; delaySeconds: number }[] = []): Promise<void> {
+  async ack(
+    queue: QueueName,
+    leaseIds: string[],
+    retries: { leaseId: string; delaySeconds: number }[] = [],
+  ): Promise<void> {
     if (!leaseIds.length && !retries.length) return;
-    await this.post(queue, "ack", { acks: leaseIds.map((lease_id) => ({ lease_id })), retries: retries.map((r) => ({ lease_id: r.leaseId, delay_seconds: r.delaySeconds })) });
+    await this.post(queue, "ack", {
+      acks: leaseIds.map((lease_id) => ({ lease_id })),
+      retries: retries.map((r) => ({ lease_id: r.leaseId, delay_seconds: r.delaySeconds })),
+    });
   }
 
   private async post<T>(queue: QueueName, action: "pull" | "ack", payload: unknown): Promise<T> {
@@ -37,8 +53,15 @@ export class QueueClient {
       headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
       body: JSON.stringify(payload),
     });
-    const envelope = (await response.json().catch(() => ({}))) as { success?: boolean; result?: T; errors?: { message: string }[] };
-    if (!response.ok || !envelope.success) throw new Error(`queue ${action} on ${queue}: ${response.status} ${envelope.errors?.map((e) => e.message).join("; ") ?? ""}`);
+    const envelope = (await response.json().catch(() => ({}))) as {
+      success?: boolean;
+      result?: T;
+      errors?: { message: string }[];
+    };
+    if (!response.ok || !envelope.success)
+      throw new Error(
+        `queue ${action} on ${queue}: ${response.status} ${envelope.errors?.map((e) => e.message).join("; ") ?? ""}`,
+      );
     return envelope.result as T;
   }
 }

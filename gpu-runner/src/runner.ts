@@ -46,9 +46,17 @@ export class Runner {
 
   async start(): Promise<void> {
     await this.announce();
-    this.heartbeatTimer = setInterval(() => void this.announce().catch((error) => this.log(`heartbeat failed: ${error.message}`)), HEARTBEAT_MS);
-    this.log(`pulling ${this.config.queues.join(", ")} with ${this.config.concurrency} slot(s)${this.config.gpuType ? ` on ${this.config.gpuType}` : ""}, sandbox ${this.config.sandbox.mode}`);
-    if (this.config.sandbox.mode === "plain") this.log("the plain sandbox hides no files from jobs: install bubblewrap, or run each job in a container (README, \"The sandbox\")");
+    this.heartbeatTimer = setInterval(
+      () => void this.announce().catch((error) => this.log(`heartbeat failed: ${error.message}`)),
+      HEARTBEAT_MS,
+    );
+    this.log(
+      `pulling ${this.config.queues.join(", ")} with ${this.config.concurrency} slot(s)${this.config.gpuType ? ` on ${this.config.gpuType}` : ""}, sandbox ${this.config.sandbox.mode}`,
+    );
+    if (this.config.sandbox.mode === "plain")
+      this.log(
+        'the plain sandbox hides no files from jobs: install bubblewrap, or run each job in a container (README, "The sandbox")',
+      );
     this.loops = [...this.config.queues.map((queue) => this.poll(queue)), this.watch()];
   }
 
@@ -71,7 +79,14 @@ export class Runner {
   }
 
   private async announce(): Promise<void> {
-    const answer = await this.api.heartbeat({ runnerId: this.runnerId, name: this.config.name, queues: this.config.queues, gpuType: this.config.gpuType, formats: this.formats, concurrency: this.config.concurrency });
+    const answer = await this.api.heartbeat({
+      runnerId: this.runnerId,
+      name: this.config.name,
+      queues: this.config.queues,
+      gpuType: this.config.gpuType,
+      formats: this.formats,
+      concurrency: this.config.concurrency,
+    });
     this.runnerId = answer.runnerId;
     this.leaseMs = answer.leaseMs;
   }
@@ -112,7 +127,8 @@ export class Runner {
   /** Waits RUNNER_POLL_MS before the next pull, or less after a hint, or until a hint arrives. */
   private async pause(queue: QueueName): Promise<void> {
     const hinted = this.hintedPause.get(queue);
-    if (hinted !== undefined) this.hintedPause.set(queue, hinted * 2 < this.config.pollIntervalMs ? hinted * 2 : this.config.pollIntervalMs);
+    if (hinted !== undefined)
+      this.hintedPause.set(queue, hinted * 2 < this.config.pollIntervalMs ? hinted * 2 : this.config.pollIntervalMs);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(wake, hinted ?? this.config.pollIntervalMs);
       function wake() {
@@ -141,7 +157,8 @@ export class Runner {
         }
         seen = answer.generations;
       } catch {
-        if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, Math.max(this.config.pollIntervalMs, 1000)));
+        if (!this.stopping)
+          await new Promise((resolve) => setTimeout(resolve, Math.max(this.config.pollIntervalMs, 1000)));
       }
     }
   }
@@ -157,7 +174,8 @@ export class Runner {
     if (!claim) {
       this.log(`${jobId}: not claimed (${reason ?? "no reason given"}: ${why})`);
       // Held by a live runner: look again once its lease could have lapsed. Anything else: drop it.
-      if (reason === "lease-held") return this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: Math.ceil(this.leaseMs / 1000) }]);
+      if (reason === "lease-held")
+        return this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: Math.ceil(this.leaseMs / 1000) }]);
       return this.queue.ack(queue, [message.leaseId]);
     }
     const abort = new AbortController();
@@ -169,7 +187,8 @@ export class Runner {
       this.running.delete(jobId);
     }
     // A job handed back at shutdown goes back to the queue at once; anything else is done with.
-    if (abort.signal.aborted && this.stopping) await this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 0 }]);
+    if (abort.signal.aborted && this.stopping)
+      await this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 0 }]);
     else await this.queue.ack(queue, [message.leaseId]);
   }
 
@@ -193,7 +212,10 @@ export class Runner {
         throw error;
       }
     };
-    const keepAlive = setInterval(() => void guard(flushLogs().then(() => this.api.report(claim, { type: "heartbeat" }))).catch(() => {}), Math.max(1000, this.leaseMs / 3));
+    const keepAlive = setInterval(
+      () => void guard(flushLogs().then(() => this.api.report(claim, { type: "heartbeat" }))).catch(() => {}),
+      Math.max(1000, this.leaseMs / 3),
+    );
     const context: JobContext = {
       claim,
       config: this.config,
@@ -219,7 +241,14 @@ export class Runner {
       const outcome = await executor(context);
       await started;
       await guard(flushLogs());
-      await guard(this.api.report(claim, { type: "completed", outputs: outcome.outputs ?? [], result: outcome.result ?? {}, ...(outcome.gpuSeconds !== undefined ? { gpuSeconds: outcome.gpuSeconds } : {}) }));
+      await guard(
+        this.api.report(claim, {
+          type: "completed",
+          outputs: outcome.outputs ?? [],
+          result: outcome.result ?? {},
+          ...(outcome.gpuSeconds !== undefined ? { gpuSeconds: outcome.gpuSeconds } : {}),
+        }),
+      );
       this.log(`${job.id} (${job.kind}, attempt ${job.attempt}) completed`);
     } catch (error) {
       await startedSettled;
@@ -230,7 +259,12 @@ export class Runner {
       const message = error instanceof Error ? error.message : String(error);
       this.log(`${job.id} failed: ${message}`);
       await flushLogs().catch(() => {});
-      await this.api.report(claim, { type: "failed", error: { message, code: (error as { code?: string }).code ?? "EXECUTOR_ERROR" } }).catch(() => {});
+      await this.api
+        .report(claim, {
+          type: "failed",
+          error: { message, code: (error as { code?: string }).code ?? "EXECUTOR_ERROR" },
+        })
+        .catch(() => {});
     } finally {
       clearInterval(keepAlive);
       rmSync(workDir, { recursive: true, force: true });

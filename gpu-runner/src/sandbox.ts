@@ -161,7 +161,8 @@ export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promis
   mkdirSync(path.join(run.jobDir, "tmp"), { recursive: true });
   // Plain mode as another user: the job folder must be that user's to write.
   if (settings.mode === "plain" && settings.uid !== undefined) {
-    for (const dir of [run.jobDir, path.join(run.jobDir, "tmp")]) chownSync(dir, settings.uid, settings.gid ?? settings.uid);
+    for (const dir of [run.jobDir, path.join(run.jobDir, "tmp")])
+      chownSync(dir, settings.uid, settings.gid ?? settings.uid);
   }
   const inner = limited(settings, run.command, run.args);
   const [program, ...args] = settings.mode === "bwrap" ? ["bwrap", ...bwrapArgs(run), ...inner] : inner;
@@ -184,7 +185,7 @@ export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promis
       const pieces = (partial + chunk.toString("utf8")).split(/\r?\n|\r/);
       partial = pieces.pop() ?? "";
       // Output without newlines must not grow without bound either.
-      if (partial.length > MAX_LINE_CHARS) pieces.push(partial.slice(0, MAX_LINE_CHARS)), (partial = "");
+      if (partial.length > MAX_LINE_CHARS) (pieces.push(partial.slice(0, MAX_LINE_CHARS)), (partial = ""));
       for (const line of pieces) if (line.trim()) emit(line);
     };
     const emit = (line: string) => {

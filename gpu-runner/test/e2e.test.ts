@@ -21,7 +21,15 @@ function startRunner(name: string, env: Record<string, string> = {}): ChildProce
   const child = spawn(process.execPath, ["--import", "tsx", "gpu-runner/src/main.ts"], {
     cwd: ROOT,
     stdio: ["ignore", process.env.E2E_VERBOSE ? "inherit" : "ignore", "inherit"],
-    env: { ...process.env, EDGEHUB_API_URL: stack.baseUrl, RUNNER_TOKEN: stack.runnerToken, RUNNER_NAME: name, RUNNER_POLL_MS: "200", SANDBOX_PASS_ENV: "YOLO_DOUBLE_SLEEP_MS,YOLO_DOUBLE_FAIL", ...env },
+    env: {
+      ...process.env,
+      EDGEHUB_API_URL: stack.baseUrl,
+      RUNNER_TOKEN: stack.runnerToken,
+      RUNNER_NAME: name,
+      RUNNER_POLL_MS: "200",
+      SANDBOX_PASS_ENV: "YOLO_DOUBLE_SLEEP_MS,YOLO_DOUBLE_FAIL",
+      ...env,
+    },
   });
 
   runners.push(child);
@@ -38,7 +46,11 @@ async function stopRunner(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM
 describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
   beforeAll(async () => {
     // 5 MiB parts (R2's smallest): the fixture model and its exports go up in several parts.
-    stack = await startStack({ JOB_LEASE_SECONDS: "3", PREDICT_WAIT_MS: "30000", UPLOAD_PART_SIZE: String(5 * 1024 * 1024) });
+    stack = await startStack({
+      JOB_LEASE_SECONDS: "3",
+      PREDICT_WAIT_MS: "30000",
+      UPLOAD_PART_SIZE: String(5 * 1024 * 1024),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -55,14 +67,25 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
 
     for (const image of fixtureImages()) {
       const form = new FormData();
-      form.append("file", new File([fixtureBytes(image.file)], path.basename(image.file), { type: image.format === "png" ? "image/png" : "image/jpeg" }));
+      form.append(
+        "file",
+        new File([fixtureBytes(image.file)], path.basename(image.file), {
+          type: image.format === "png" ? "image/png" : "image/jpeg",
+        }),
+      );
       form.append("conf", "0.25");
       const answer = await api("POST", `/api/models/${model.body.id}/predict`, { body: form });
       expect(answer.status, image.file).toBe(200);
       const [result] = answer.body.images;
       expect(result.shape).toEqual(image.orig_shape);
       const expected = image.predictions["conf_0.25"]!;
-      const ours = result.results.map((r: { class: number; confidence: number; box: { x1: number; y1: number; x2: number; y2: number } }) => ({ cls: r.class, conf: r.confidence, xyxy: [r.box.x1, r.box.y1, r.box.x2, r.box.y2] }));
+      const ours = result.results.map(
+        (r: { class: number; confidence: number; box: { x1: number; y1: number; x2: number; y2: number } }) => ({
+          cls: r.class,
+          conf: r.confidence,
+          xyxy: [r.box.x1, r.box.y1, r.box.x2, r.box.y2],
+        }),
+      );
       expect(ours.length, image.file).toBe(expected.count);
       for (const { box, ours: mine, iou } of match(expected.boxes, ours)) {
         expect(mine, `${image.file}: ${box.name} ${box.conf} unmatched`).toBeDefined();
@@ -80,18 +103,39 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     const model = await api("POST", "/api/models", { json: { projectId: project.body.id, model: "to-export" } });
     await upload(stack, model.body.id, "best.pt", fixtureBytes("model.pt"));
 
-    const doomed = startRunner("doomed", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "60000", QUEUE_VISIBILITY_TIMEOUT_MS: "3000" });
-    const created = await api("POST", "/api/exports", { json: { modelId: model.body.id, format: "openvino", args: { imgsz: 640 } } });
+    const doomed = startRunner("doomed", {
+      YOLO_BIN: YOLO_DOUBLE,
+      YOLO_DOUBLE_SLEEP_MS: "60000",
+      QUEUE_VISIBILITY_TIMEOUT_MS: "3000",
+    });
+    const created = await api("POST", "/api/exports", {
+      json: { modelId: model.body.id, format: "openvino", args: { imgsz: 640 } },
+    });
     expect(created.status).toBe(201);
-    const jobId = await until("the export's job", async () => (await api("GET", `/api/exports/${created.body.id}`)).body.export?.jobId as string | undefined);
-    await until("the doomed runner to start the export", async () => ((await api("GET", `/api/jobs/${jobId}`)).body.job?.status === "running" ? true : undefined), 60_000);
+    const jobId = await until(
+      "the export's job",
+      async () => (await api("GET", `/api/exports/${created.body.id}`)).body.export?.jobId as string | undefined,
+    );
+    await until(
+      "the doomed runner to start the export",
+      async () => ((await api("GET", `/api/jobs/${jobId}`)).body.job?.status === "running" ? true : undefined),
+      60_000,
+    );
     await stopRunner(doomed, "SIGKILL");
 
-    const survivor = startRunner("survivor", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "0", QUEUE_VISIBILITY_TIMEOUT_MS: "30000" });
-    const done = await until("the export to complete", async () => {
-      const job = (await api("GET", `/api/jobs/${jobId}`)).body.job;
-      return job?.status === "completed" || job?.status === "failed" ? job : undefined;
-    }, 60_000);
+    const survivor = startRunner("survivor", {
+      YOLO_BIN: YOLO_DOUBLE,
+      YOLO_DOUBLE_SLEEP_MS: "0",
+      QUEUE_VISIBILITY_TIMEOUT_MS: "30000",
+    });
+    const done = await until(
+      "the export to complete",
+      async () => {
+        const job = (await api("GET", `/api/jobs/${jobId}`)).body.job;
+        return job?.status === "completed" || job?.status === "failed" ? job : undefined;
+      },
+      60_000,
+    );
     expect(done).toMatchObject({ status: "completed", attempt: 2 });
     const exported = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
     expect(exported).toMatchObject({ status: "completed", file: { downloadFilename: "best_openvino_model.zip" } });
@@ -100,7 +144,11 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     expect(Buffer.from(await file.arrayBuffer()).includes(Buffer.from("openvino weights of"))).toBe(true);
     // The checkpoint uploaded above was inspected by a runner on the way.
     const inspected = (await api("GET", `/api/models/${model.body.id}`)).body.model;
-    expect(inspected).toMatchObject({ task: "detect", classNames: ["red_rectangle", "green_ellipse", "blue_triangle"], status: "completed" });
+    expect(inspected).toMatchObject({
+      task: "detect",
+      classNames: ["red_rectangle", "green_ellipse", "blue_triangle"],
+      status: "completed",
+    });
     await stopRunner(survivor);
   });
 
@@ -113,14 +161,21 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     const runner = startRunner("exporter", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "0" });
     const created = await api("POST", "/api/exports", { json: { modelId: model.body.id, format: "torchscript" } });
     expect(created.status).toBe(201);
-    const exported = await until("the export to finish", async () => {
-      const current = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
-      return current?.status === "completed" || current?.status === "failed" ? current : undefined;
-    }, 60_000);
+    const exported = await until(
+      "the export to finish",
+      async () => {
+        const current = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
+        return current?.status === "completed" || current?.status === "failed" ? current : undefined;
+      },
+      60_000,
+    );
     // The double writes "torchscript:" + the weights: more than one 5 MiB part.
     const expected = Buffer.concat([Buffer.from("torchscript:"), Buffer.from(weights)]);
     expect(expected.length).toBeGreaterThan(5 * 1024 * 1024);
-    expect(exported).toMatchObject({ status: "completed", file: { size: expected.length, downloadFilename: "best.torchscript" } });
+    expect(exported).toMatchObject({
+      status: "completed",
+      file: { size: expected.length, downloadFilename: "best.torchscript" },
+    });
     const file = Buffer.from(await (await fetch(exported.file.downloadUrl)).arrayBuffer());
     expect(file.equals(expected)).toBe(true);
     await stopRunner(runner);
@@ -133,10 +188,14 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     await upload(stack, model.body.id, "best.pt", fixtureBytes("model.pt"));
     const runner = startRunner("crashy", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_FAIL: "1" });
     const created = await api("POST", "/api/exports", { json: { modelId: model.body.id, format: "coreml" } });
-    const failed = await until("the export to fail", async () => {
-      const exported = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
-      return exported?.status === "failed" ? exported : undefined;
-    }, 60_000);
+    const failed = await until(
+      "the export to fail",
+      async () => {
+        const exported = (await api("GET", `/api/exports/${created.body.id}`)).body.export;
+        return exported?.status === "failed" ? exported : undefined;
+      },
+      60_000,
+    );
     expect(failed.error.message).toMatch(/ModuleNotFoundError: No module named 'coreml'/);
     await stopRunner(runner);
   });

@@ -16,13 +16,21 @@ export interface FixtureImage {
   file: string;
   format: string;
   orig_shape: [number, number];
-  letterbox: { scale: number; resized_wh: [number, number]; pad_ltrb: [number, number, number, number]; unscale_pad_xy: [number, number]; input_rgb_uint8_sha256: string; input_png?: string };
+  letterbox: {
+    scale: number;
+    resized_wh: [number, number];
+    pad_ltrb: [number, number, number, number];
+    unscale_pad_xy: [number, number];
+    input_rgb_uint8_sha256: string;
+    input_png?: string;
+  };
   raw_output: { file: string; shape: number[] };
   predictions: Record<string, { count: number; boxes: FixtureBox[] }>;
 }
 
 export function fixtureImages(): FixtureImage[] {
-  return (JSON.parse(readFileSync(path.join(FIXTURES, "predictions.json"), "utf8")) as { images: FixtureImage[] }).images;
+  return (JSON.parse(readFileSync(path.join(FIXTURES, "predictions.json"), "utf8")) as { images: FixtureImage[] })
+    .images;
 }
 
 export function fixtureBytes(relative: string): Uint8Array {

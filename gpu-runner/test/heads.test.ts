@@ -61,7 +61,13 @@ describe("pose head", () => {
 });
 
 describe("OBB head", () => {
-  const box = (x: number, y: number, w: number, h: number, r: number): [number, number, number, number, number] => [x, y, w, h, r];
+  const box = (x: number, y: number, w: number, h: number, r: number): [number, number, number, number, number] => [
+    x,
+    y,
+    w,
+    h,
+    r,
+  ];
 
   it("computes ultralytics' probabilistic IoU", () => {
     // Identical boxes: 1 - sqrt(1 - exp(-eps) + eps), a hair under 1.
@@ -98,7 +104,10 @@ describe("OBB head", () => {
     expect(flat!.xywhr).toEqual([100, 100, 40, 20, 0]);
     expect(flat!.corners).toEqual([120, 110, 120, 90, 80, 90, 80, 110]);
     // Taller than wide at pi/2 + 0.25: width and height swap, the angle becomes 0.25 (mod pi/2).
-    const [turned] = scaleOriented([{ box: box(200, 280, 40, 80, Math.PI / 2 + 0.25), confidence: 0.9, classId: 0 }], geometry);
+    const [turned] = scaleOriented(
+      [{ box: box(200, 280, 40, 80, Math.PI / 2 + 0.25), confidence: 0.9, classId: 0 }],
+      geometry,
+    );
     expect(turned!.xywhr[2]).toBe(40);
     expect(turned!.xywhr[3]).toBe(20);
     expect(turned!.xywhr[4]).toBeCloseTo(0.25, 5);
@@ -118,7 +127,12 @@ describe("the predictor on pose and OBB models", () => {
       [32, 32, 20, 16, 0.9, 30, 28, 0.9, 40, 60, 0.2],
       [10, 20, 4, 4, 0.2, 0, 0, 1, 0, 0, 1],
     ]);
-    const model = constantOutputModel({ imgsz: 64, output, outputShape: [1, 11, 2], metadata: { task: "pose", names: "{0: 'person'}", imgsz: "[64, 64]", kpt_shape: "[2, 3]" } });
+    const model = constantOutputModel({
+      imgsz: 64,
+      output,
+      outputShape: [1, 11, 2],
+      metadata: { task: "pose", names: "{0: 'person'}", imgsz: "[64, 64]", kpt_shape: "[2, 3]" },
+    });
     const predictor = await Predictor.load(model);
     const { detections, orientedBoxes, shape } = await predictor.predictImage(picture);
     expect(shape).toEqual([48, 64]);
@@ -131,17 +145,36 @@ describe("the predictor on pose and OBB models", () => {
 
   it("answers oriented boxes for an OBB model, and refuses a pose model without kpt_shape", async () => {
     const output = rawOutput([[32, 32, 20, 10, 0.1, 0.8, 0]]);
-    const model = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "obb", names: "{0: 'plane', 1: 'ship'}", imgsz: "[64, 64]" } });
+    const model = constantOutputModel({
+      imgsz: 64,
+      output,
+      outputShape: [1, 7, 1],
+      metadata: { task: "obb", names: "{0: 'plane', 1: 'ship'}", imgsz: "[64, 64]" },
+    });
     const predictor = await Predictor.load(model);
     const { detections, orientedBoxes } = await predictor.predictImage(picture);
     expect(detections).toEqual([]);
-    expect(orientedBoxes).toEqual([{ xywhr: [32, 24, 20, 10, 0], corners: [42, 29, 42, 19, 22, 19, 22, 29], confidence: f(0.8), classId: 1 }]);
+    expect(orientedBoxes).toEqual([
+      { xywhr: [32, 24, 20, 10, 0], corners: [42, 29, 42, 19, 22, 19, 22, 29], confidence: f(0.8), classId: 1 },
+    ]);
     await predictor.close();
 
-    const noShape = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "pose", names: "{0: 'person'}", imgsz: "[64, 64]" } });
+    const noShape = constantOutputModel({
+      imgsz: 64,
+      output,
+      outputShape: [1, 7, 1],
+      metadata: { task: "pose", names: "{0: 'person'}", imgsz: "[64, 64]" },
+    });
     await expect(Predictor.load(noShape)).rejects.toThrow(/kpt_shape/);
-    const semantic = constantOutputModel({ imgsz: 64, output, outputShape: [1, 7, 1], metadata: { task: "semantic", names: "{0: 'a'}", imgsz: "[64, 64]" } });
-    await expect(Predictor.load(semantic)).rejects.toThrow(/detect, segment, pose, obb, classify models; the model's task is semantic/);
+    const semantic = constantOutputModel({
+      imgsz: 64,
+      output,
+      outputShape: [1, 7, 1],
+      metadata: { task: "semantic", names: "{0: 'a'}", imgsz: "[64, 64]" },
+    });
+    await expect(Predictor.load(semantic)).rejects.toThrow(
+      /detect, segment, pose, obb, classify models; the model's task is semantic/,
+    );
   });
 });
 
@@ -149,20 +182,41 @@ describe("OBB head against torch", () => {
   // obb.json: random raw outputs through Ultralytics' rotated post-processing as transcribed in
   // reference/make-obb.py and evaluated by torch in float32 (Ultralytics itself is not installed here).
   const { cases } = JSON.parse(readFileSync(new URL("./obb.json", import.meta.url), "utf8")) as {
-    cases: { classCount: number; conf: number; iou: number; original: [number, number]; raw: number[]; expected: { xywhr: number[]; corners: number[]; confidence: number; classId: number }[] }[];
+    cases: {
+      classCount: number;
+      conf: number;
+      iou: number;
+      original: [number, number];
+      raw: number[];
+      expected: { xywhr: number[]; corners: number[]; confidence: number; classId: number }[];
+    }[];
   };
 
   it("keeps the same boxes in the same order, with values equal to float32 rounding", () => {
     expect(cases.map((c) => c.expected.length)).toEqual([23, 43, 8, 52]);
     for (const [k, c] of cases.entries()) {
       const geometry = letterboxGeometry(c.original[1], c.original[0], 640);
-      const boxes = scaleOriented(decodeOriented(Float32Array.from(c.raw), c.classCount, { conf: c.conf, iou: c.iou, maxDet: 300 }), geometry);
-      expect(boxes.map((b) => [b.classId, b.confidence]), `case ${k}`).toEqual(c.expected.map((e) => [e.classId, e.confidence]));
+      const boxes = scaleOriented(
+        decodeOriented(Float32Array.from(c.raw), c.classCount, { conf: c.conf, iou: c.iou, maxDet: 300 }),
+        geometry,
+      );
+      expect(
+        boxes.map((b) => [b.classId, b.confidence]),
+        `case ${k}`,
+      ).toEqual(c.expected.map((e) => [e.classId, e.confidence]));
       // cos, sin, log and exp may differ in their last bit between torch's float32 and JS's
       // rounded doubles: one float32 step at these magnitudes (up to ~1300 px) is 1.2e-4.
       for (const [i, box] of boxes.entries()) {
-        box.xywhr.forEach((value, j) => expect(Math.abs(value - c.expected[i]!.xywhr[j]!), `case ${k} box ${i} xywhr[${j}]`).toBeLessThanOrEqual(1.25e-4));
-        box.corners.forEach((value, j) => expect(Math.abs(value - c.expected[i]!.corners[j]!), `case ${k} box ${i} corner ${j}`).toBeLessThanOrEqual(1.25e-4));
+        box.xywhr.forEach((value, j) =>
+          expect(Math.abs(value - c.expected[i]!.xywhr[j]!), `case ${k} box ${i} xywhr[${j}]`).toBeLessThanOrEqual(
+            1.25e-4,
+          ),
+        );
+        box.corners.forEach((value, j) =>
+          expect(Math.abs(value - c.expected[i]!.corners[j]!), `case ${k} box ${i} corner ${j}`).toBeLessThanOrEqual(
+            1.25e-4,
+          ),
+        );
       }
     }
   });
@@ -170,7 +224,9 @@ describe("OBB head against torch", () => {
 
 describe("classify head", () => {
   it("resizes exactly like Pillow's BILINEAR (down, up, one axis at a time)", () => {
-    const { cases } = JSON.parse(readFileSync(new URL("./pil-resize.json", import.meta.url), "utf8")) as { cases: { w: number; h: number; ow: number; oh: number; in: number[]; out: number[] }[] };
+    const { cases } = JSON.parse(readFileSync(new URL("./pil-resize.json", import.meta.url), "utf8")) as {
+      cases: { w: number; h: number; ow: number; oh: number; in: number[]; out: number[] }[];
+    };
     expect(cases.length).toBeGreaterThanOrEqual(4);
     for (const c of cases) {
       const resized = resizePil({ width: c.w, height: c.h, data: Uint8Array.from(c.in) }, c.ow, c.oh);
@@ -190,10 +246,24 @@ describe("classify head", () => {
   });
 
   it("answers the top-1 class of a classify model", async () => {
-    const model = constantOutputModel({ imgsz: 32, output: new Float32Array([0.1, 0.7, 0.2]), outputShape: [1, 3], metadata: { task: "classify", names: "{0: 'cat', 1: 'dog', 2: 'bird'}", imgsz: "[32, 32]" } });
+    const model = constantOutputModel({
+      imgsz: 32,
+      output: new Float32Array([0.1, 0.7, 0.2]),
+      outputShape: [1, 3],
+      metadata: { task: "classify", names: "{0: 'cat', 1: 'dog', 2: 'bird'}", imgsz: "[32, 32]" },
+    });
     const predictor = await Predictor.load(model);
-    const prediction = await predictor.predictImage({ width: 50, height: 40, data: new Uint8Array(50 * 40 * 3).fill(128) });
-    expect(prediction).toMatchObject({ shape: [40, 50], detections: [], orientedBoxes: [], classification: { classId: 1, confidence: f(0.7) } });
+    const prediction = await predictor.predictImage({
+      width: 50,
+      height: 40,
+      data: new Uint8Array(50 * 40 * 3).fill(128),
+    });
+    expect(prediction).toMatchObject({
+      shape: [40, 50],
+      detections: [],
+      orientedBoxes: [],
+      classification: { classId: 1, confidence: f(0.7) },
+    });
     await predictor.close();
   });
 });

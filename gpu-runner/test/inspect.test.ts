@@ -27,7 +27,15 @@ describe.skipIf(!hasFixtures)("inspect reads a real Ultralytics checkpoint witho
       date: "2026-11-25T03:52:51.488Z",
       bestFitness: 0.97617,
     });
-    expect(info.trainArgs).toMatchObject({ task: "detect", epochs: 40, batch: 16, optimizer: "AdamW", lr0: 0.003, cos_lr: true, data: "data.yaml" });
+    expect(info.trainArgs).toMatchObject({
+      task: "detect",
+      epochs: 40,
+      batch: 16,
+      optimizer: "AdamW",
+      lr0: 0.003,
+      cos_lr: true,
+      data: "data.yaml",
+    });
     expect(info.metrics).toMatchObject({ "metrics/mAP50(B)": 0.995, "metrics/mAP50-95(B)": 0.97617 });
     expect(info.trainResults).toHaveLength(40);
     expect(info.trainResults![39]).toMatchObject({ epoch: 40 });
@@ -59,7 +67,9 @@ describe("inspect caps on hostile checkpoints", () => {
   });
 
   it("counts pickle operations against their cap, and says a pickle cut short is broken", () => {
-    expect(() => unpickle(memoChainPickle(), { ...INSPECT_CAPS, pickleOps: 50 })).toThrow(/inspect cap on pickle operations \(50\)/);
+    expect(() => unpickle(memoChainPickle(), { ...INSPECT_CAPS, pickleOps: 50 })).toThrow(
+      /inspect cap on pickle operations \(50\)/,
+    );
     expect(() => unpickle(new Uint8Array([0x80, 0x02, 0x58, 0xff, 0xff, 0xff, 0x00]))).toThrow(/broken|no STOP/);
   });
 });
@@ -78,7 +88,11 @@ describe("the inspect executor runs the parser in a sandboxed child", () => {
     // Stands in for R2's signed download: the runner's real ApiClient fetches from it.
     server = http.createServer((request, response) => {
       const file = path.join(root, "files", path.basename(request.url ?? ""));
-      import("node:fs").then(({ createReadStream }) => createReadStream(file).on("error", () => response.writeHead(404).end()).pipe(response));
+      import("node:fs").then(({ createReadStream }) =>
+        createReadStream(file)
+          .on("error", () => response.writeHead(404).end())
+          .pipe(response),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,14 +106,25 @@ describe("the inspect executor runs the parser in a sandboxed child", () => {
   function inspect(name: string) {
     const workDir = path.join(root, `job-${name}`);
     mkdirSync(workDir, { recursive: true });
-    const claim = { inputs: { weights: { name, size: 10 * 1024 * 1024, url: `${baseUrl}/${name}` } } } as unknown as Claim;
+    const claim = {
+      inputs: { weights: { name, size: 10 * 1024 * 1024, url: `${baseUrl}/${name}` } },
+    } as unknown as Claim;
     const config = { sandbox: sandboxFromEnv(process.env) } as RunnerConfig;
-    const context = { claim, config, api: new ApiClient(baseUrl, "unused"), workDir, signal: new AbortController().signal, log: () => {} };
+    const context = {
+      claim,
+      config,
+      api: new ApiClient(baseUrl, "unused"),
+      workDir,
+      signal: new AbortController().signal,
+      log: () => {},
+    };
     return inspectExecutor(context as unknown as JobContext);
   }
 
   it("fails a hostile file's job with the cap it hit, then reads an honest one", async () => {
-    await expect(inspect("bomb.pt")).rejects.toThrow(/could not read bomb\.pt: the checkpoint exceeds the inspect cap on inflated bytes/);
+    await expect(inspect("bomb.pt")).rejects.toThrow(
+      /could not read bomb\.pt: the checkpoint exceeds the inspect cap on inflated bytes/,
+    );
     await expect(inspect("memo.pt")).rejects.toThrow(/inspect cap on object nodes/);
     if (!hasFixtures) return;
     const { result } = await inspect("honest.pt");
@@ -109,6 +134,8 @@ describe("the inspect executor runs the parser in a sandboxed child", () => {
   it("refuses a download longer than the file's signed size", async () => {
     const workDir = path.join(root, "job-short");
     mkdirSync(workDir, { recursive: true });
-    await expect(new ApiClient(baseUrl, "unused").downloadToFile(`${baseUrl}/memo.pt`, path.join(workDir, "x"), 10)).rejects.toThrow(/more than the 10 bytes/);
+    await expect(
+      new ApiClient(baseUrl, "unused").downloadToFile(`${baseUrl}/memo.pt`, path.join(workDir, "x"), 10),
+    ).rejects.toThrow(/more than the 10 bytes/);
   });
 });

@@ -73,7 +73,8 @@ describe("the letterbox kernel", () => {
   it("keeps the border grey when the next picture has the same layout", () => {
     const kernel = new LetterboxKernel();
     for (const seed of [1, 2, 3]) expect(differences(kernel, noise(1280, 720, seed), 640), `picture ${seed}`).toBe(0);
-    for (const seed of [4, 5]) expect(differences(kernel, noise(640, 360, seed), 640), `unresized picture ${seed}`).toBe(0);
+    for (const seed of [4, 5])
+      expect(differences(kernel, noise(640, 360, seed), 640), `unresized picture ${seed}`).toBe(0);
   });
 
   it("greys the border a bigger picture wrote before", () => {

@@ -7,7 +7,7 @@
 function varint(value: number): number[] {
   const bytes: number[] = [];
   while (value >= 0x80) {
-    bytes.push((value % 0x80) | 0x80);
+    bytes.push(value % 0x80 | 0x80);
     value = Math.floor(value / 0x80);
   }
   bytes.push(value);
@@ -17,7 +17,11 @@ function varint(value: number): number[] {
 const encoder = new TextEncoder();
 type Field = number[];
 const int = (field: number, value: number): Field => [...varint(field * 8), ...varint(value)];
-const bytes = (field: number, value: Uint8Array | number[]): Field => [...varint(field * 8 + 2), ...varint(value.length), ...value];
+const bytes = (field: number, value: Uint8Array | number[]): Field => [
+  ...varint(field * 8 + 2),
+  ...varint(value.length),
+  ...value,
+];
 const str = (field: number, value: string) => bytes(field, [...encoder.encode(value)]);
 const msg = (field: number, ...parts: Field[]) => bytes(field, parts.flat());
 
@@ -33,7 +37,13 @@ interface ExtraOutput {
   shape: number[];
 }
 
-export function constantOutputModel(options: { imgsz: number; output: Float32Array; outputShape: number[]; metadata: Record<string, string>; more?: ExtraOutput[] }): Uint8Array {
+export function constantOutputModel(options: {
+  imgsz: number;
+  output: Float32Array;
+  outputShape: number[];
+  metadata: Record<string, string>;
+  more?: ExtraOutput[];
+}): Uint8Array {
   const outputs = [{ output: options.output, shape: options.outputShape }, ...(options.more ?? [])];
   const parts = outputs.map(({ output, shape }, i) => {
     const raw = new Uint8Array(output.buffer, output.byteOffset, output.byteLength);

@@ -24,7 +24,9 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
   });
 
   it("rounds like Python and computes ultralytics' letterbox geometry", () => {
-    expect([roundHalfEven(360.5), roundHalfEven(361.5), roundHalfEven(414.7), roundHalfEven(2.5)]).toEqual([360, 362, 415, 2]);
+    expect([roundHalfEven(360.5), roundHalfEven(361.5), roundHalfEven(414.7), roundHalfEven(2.5)]).toEqual([
+      360, 362, 415, 2,
+    ]);
     for (const image of images) {
       const [h, w] = image.orig_shape;
       const g = letterboxGeometry(w, h, 640);
@@ -48,7 +50,10 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
     const reused = new LetterboxKernel();
     for (const image of images) {
       const decoded = await decodeImage(fixtureBytes(image.file));
-      for (const [label, kernel] of [["fresh", new LetterboxKernel()], ["reused", reused]] as const) {
+      for (const [label, kernel] of [
+        ["fresh", new LetterboxKernel()],
+        ["reused", reused],
+      ] as const) {
         expect(differencesFromReference(kernel, decoded, 640), `${image.file} ${label}`).toBe(0);
       }
     }
@@ -77,14 +82,20 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
       const geometry = letterboxGeometry(w, h, 640);
       for (const conf of CONFS) {
         const expected = image.predictions[`conf_${conf}`]!;
-        const ours = scaleToOriginal(decodeDetections(rawOutput(image), 3, { conf: Number(conf), iou: 0.7, maxDet: 300 }), geometry, w, h);
+        const ours = scaleToOriginal(
+          decodeDetections(rawOutput(image), 3, { conf: Number(conf), iou: 0.7, maxDet: 300 }),
+          geometry,
+          w,
+          h,
+        );
         const label = `${image.file} @${conf}`;
         expect(ours.length, label).toBe(expected.count);
         expected.boxes.forEach((box, i) => {
           const mine = ours[i]!;
           expect(mine.classId, label).toBe(box.cls);
           expect(Math.abs(mine.confidence - box.conf), label).toBeLessThanOrEqual(1e-3);
-          for (const [k, value] of [mine.x1, mine.y1, mine.x2, mine.y2].entries()) expect(Math.abs(value - box.xyxy[k]!), label).toBeLessThanOrEqual(1e-3);
+          for (const [k, value] of [mine.x1, mine.y1, mine.x2, mine.y2].entries())
+            expect(Math.abs(value - box.xyxy[k]!), label).toBeLessThanOrEqual(1e-3);
         });
       }
     }
@@ -94,7 +105,11 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
     for (const image of images) {
       const prediction = await predictor.predictBytes(fixtureBytes(image.file), { conf: 0.25 });
       const expected = image.predictions["conf_0.25"]!;
-      const ours = prediction.detections.map((d) => ({ xyxy: [d.x1, d.y1, d.x2, d.y2], conf: d.confidence, cls: d.classId }));
+      const ours = prediction.detections.map((d) => ({
+        xyxy: [d.x1, d.y1, d.x2, d.y2],
+        conf: d.confidence,
+        cls: d.classId,
+      }));
       expect(prediction.shape, image.file).toEqual(image.orig_shape);
       expect(ours.length, image.file).toBe(expected.count);
       for (const { box, ours: mine, iou } of match(expected.boxes, ours)) {
@@ -104,7 +119,11 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
       }
       // At 0.001, every box >= 0.01 on either side is matched (IoU >= 0.98, conf within 0.01).
       const low = await predictor.predictBytes(fixtureBytes(image.file), { conf: 0.001 });
-      const lowOurs = low.detections.map((d) => ({ xyxy: [d.x1, d.y1, d.x2, d.y2], conf: d.confidence, cls: d.classId }));
+      const lowOurs = low.detections.map((d) => ({
+        xyxy: [d.x1, d.y1, d.x2, d.y2],
+        conf: d.confidence,
+        cls: d.classId,
+      }));
       const strongTheirs = image.predictions["conf_0.001"]!.boxes.filter((b) => b.conf >= 0.01);
       for (const { box, ours: mine, iou } of match(strongTheirs, lowOurs)) {
         expect(mine, `${image.file}@0.001: unmatched ${box.name} ${box.conf}`).toBeDefined();
@@ -125,11 +144,17 @@ describe.skipIf(!hasFixtures)("predict agrees with Ultralytics on the fixture mo
   });
 
   it("reads the class names and input size from the model's metadata", () => {
-    expect(predictor.info).toMatchObject({ imgsz: 640, task: "detect", names: ["red_rectangle", "green_ellipse", "blue_triangle"] });
+    expect(predictor.info).toMatchObject({
+      imgsz: 640,
+      task: "detect",
+      names: ["red_rectangle", "green_ellipse", "blue_triangle"],
+    });
   });
 
   it("refuses bytes that are not a picture", async () => {
-    await expect(decodeImage(new TextEncoder().encode("not a picture"))).rejects.toThrow(/Could not decode the picture/);
+    await expect(decodeImage(new TextEncoder().encode("not a picture"))).rejects.toThrow(
+      /Could not decode the picture/,
+    );
   });
 });
 

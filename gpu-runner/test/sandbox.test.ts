@@ -11,7 +11,8 @@ import { bwrapWorks, runSandboxed, type SandboxMode, type SandboxSettings } from
 const YOLO_DOUBLE = path.resolve(import.meta.dirname, "yolo-double/yolo");
 const FLEET_SECRET = "fleet-secret-runner-token-0123456789";
 const modes: SandboxMode[] = bwrapWorks() ? ["plain", "bwrap"] : ["plain"];
-if (!modes.includes("bwrap")) console.warn("sandbox.test: bubblewrap is not usable here; only the plain mode is tested");
+if (!modes.includes("bwrap"))
+  console.warn("sandbox.test: bubblewrap is not usable here; only the plain mode is tested");
 
 function settings(mode: SandboxMode, overrides: Partial<SandboxSettings> = {}): SandboxSettings {
   return { ...sandboxFromEnv({ RUNNER_SANDBOX: "plain" }), mode, ...overrides };
@@ -43,10 +44,18 @@ describe.each(modes)("the %s sandbox", (mode) => {
 
   it("runs a hostile checkpoint's code with none of the fleet's credentials", async () => {
     const model = path.join(jobDir, "hostile.pt");
-    const targets = { read: [path.join(otherJob, "their-weights.pt")], write: [path.join(otherJob, "planted"), path.join(root, "planted"), path.join(jobDir, "mine")] };
+    const targets = {
+      read: [path.join(otherJob, "their-weights.pt")],
+      write: [path.join(otherJob, "planted"), path.join(root, "planted"), path.join(jobDir, "mine")],
+    };
     writeFileSync(model, `HOSTILE-PAYLOAD\n${JSON.stringify(targets)}`);
     // Through the executors' own entry to the CLI, as an export job runs it.
-    const context = { config: { yoloBin: YOLO_DOUBLE, sandbox: settings(mode) }, workDir: jobDir, signal: new AbortController().signal, log: () => {} };
+    const context = {
+      config: { yoloBin: YOLO_DOUBLE, sandbox: settings(mode) },
+      workDir: jobDir,
+      signal: new AbortController().signal,
+      log: () => {},
+    };
     await runYolo(context as unknown as JobContext, ["export", `model=${model}`, "format=onnx"]);
     const report = JSON.parse(readFileSync(path.join(jobDir, "report.json"), "utf8"));
     expect(JSON.stringify(report.env)).not.toContain(FLEET_SECRET);
@@ -68,7 +77,11 @@ describe.each(modes)("the %s sandbox", (mode) => {
   it("kills the child and everything it started at the wall-clock limit", async () => {
     const marker = `edgehub-sandbox-orphan-${mode}-${process.pid}`;
     const started = Date.now();
-    const exit = await runSandboxed(settings(mode, { wallSeconds: 1 }), { command: "/bin/sh", args: ["-c", `sleep 30 ${marker} & sleep 30`], jobDir });
+    const exit = await runSandboxed(settings(mode, { wallSeconds: 1 }), {
+      command: "/bin/sh",
+      args: ["-c", `sleep 30 ${marker} & sleep 30`],
+      jobDir,
+    });
     expect(exit.stoppedBy).toBe("wall-clock limit");
     expect(Date.now() - started).toBeLessThan(6_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -76,19 +89,32 @@ describe.each(modes)("the %s sandbox", (mode) => {
   });
 
   it("stops a child that allocates past the memory cap and names the cap", async () => {
-    const exit = await runSandboxed(settings(mode, { memoryMb: 1024 }), { command: process.execPath, args: ["-e", "const kept = []; for (;;) kept.push(Buffer.alloc(64 * 1024 * 1024, 1));"], jobDir });
+    const exit = await runSandboxed(settings(mode, { memoryMb: 1024 }), {
+      command: process.execPath,
+      args: ["-e", "const kept = []; for (;;) kept.push(Buffer.alloc(64 * 1024 * 1024, 1));"],
+      jobDir,
+    });
     expect(exit.code).not.toBe(0);
     expect(exit.stoppedBy).toBe("memory limit");
   });
 
   it("stops a child at the CPU-time limit", async () => {
-    const exit = await runSandboxed(settings(mode, { cpuSeconds: 1 }), { command: process.execPath, args: ["-e", "for (;;) {}"], jobDir });
+    const exit = await runSandboxed(settings(mode, { cpuSeconds: 1 }), {
+      command: process.execPath,
+      args: ["-e", "for (;;) {}"],
+      jobDir,
+    });
     expect(exit.stoppedBy).toBe("CPU-time limit");
   });
 
   it("stops the child and its children when the job is cancelled", async () => {
     const abort = new AbortController();
-    const running = runSandboxed(settings(mode), { command: "/bin/sh", args: ["-c", "sleep 30 & sleep 30"], jobDir, signal: abort.signal });
+    const running = runSandboxed(settings(mode), {
+      command: "/bin/sh",
+      args: ["-c", "sleep 30 & sleep 30"],
+      jobDir,
+      signal: abort.signal,
+    });
     setTimeout(() => abort.abort(), 300);
     const exit = await running;
     expect(exit.stoppedBy).toBe("cancelled");
@@ -102,6 +128,8 @@ describe("sandbox settings", () => {
     expect(sandboxFromEnv({ RUNNER_SANDBOX: "plain" }, () => true).mode).toBe("plain");
     expect(() => sandboxFromEnv({ RUNNER_SANDBOX: "bwrap" }, () => false)).toThrow(/bubblewrap/);
     expect(() => sandboxFromEnv({ RUNNER_SANDBOX: "docker" })).toThrow(/auto, bwrap or plain/);
-    expect(sandboxFromEnv({ SANDBOX_PASS_ENV: "HF_HOME, RUNNER_TOKEN,AWS_SECRET_ACCESS_KEY" }, () => false).passEnv).toEqual(["HF_HOME"]);
+    expect(
+      sandboxFromEnv({ SANDBOX_PASS_ENV: "HF_HOME, RUNNER_TOKEN,AWS_SECRET_ACCESS_KEY" }, () => false).passEnv,
+    ).toEqual(["HF_HOME"]);
   });
 });

@@ -11,18 +11,29 @@ import { describe, expect, it } from "vitest";
 import { findExternalContours } from "../src/executors/predict/contours";
 import { letterboxGeometry } from "../src/executors/predict/letterbox";
 import { Predictor } from "../src/executors/predict/predictor";
-import { maskPolygon, mergeMultiSegment, processMasks, scalePolygon, type Mask } from "../src/executors/predict/segment";
+import {
+  maskPolygon,
+  mergeMultiSegment,
+  processMasks,
+  scalePolygon,
+  type Mask,
+} from "../src/executors/predict/segment";
 import { constantOutputModel } from "./onnx-writer";
 
 const reference = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./${name}`, import.meta.url), "utf8")) as T;
 
 describe("findExternalContours", () => {
   it("answers OpenCV's contours point for point, in OpenCV's order", () => {
-    const { cases } = reference<{ cases: { width: number; height: number; rows: string[]; contours: number[][] }[] }>("contours.json");
+    const { cases } = reference<{ cases: { width: number; height: number; rows: string[]; contours: number[][] }[] }>(
+      "contours.json",
+    );
     expect(cases.length).toBe(36);
     for (const [k, c] of cases.entries()) {
       const mask = Uint8Array.from(c.rows.join(""), (bit) => (bit === "1" ? 1 : 0));
-      expect(findExternalContours(mask, c.width, c.height).map((contour) => [...contour]), `case ${k}: ${c.rows.join("/")}`).toEqual(c.contours);
+      expect(
+        findExternalContours(mask, c.width, c.height).map((contour) => [...contour]),
+        `case ${k}: ${c.rows.join("/")}`,
+      ).toEqual(c.contours);
     }
   });
 });
@@ -47,7 +58,15 @@ function bitAt(mask: Mask, x: number, y: number): number {
 /** The case's boxes (with their coefficients) through processMasks. */
 function masksOf(c: SegmentCase) {
   const prototypes = { ...c.prototypes, data: Float32Array.from(c.prototypes.data) };
-  const boxes = c.boxes.map(([x1, y1, x2, y2], i) => ({ x1: x1!, y1: y1!, x2: x2!, y2: y2!, confidence: 1, classId: 0, extras: Float32Array.from(c.coefficients[i]!) }));
+  const boxes = c.boxes.map(([x1, y1, x2, y2], i) => ({
+    x1: x1!,
+    y1: y1!,
+    x2: x2!,
+    y2: y2!,
+    confidence: 1,
+    classId: 0,
+    extras: Float32Array.from(c.coefficients[i]!),
+  }));
   return processMasks(boxes, prototypes, c.size);
 }
 
@@ -62,7 +81,9 @@ describe("segment masks", () => {
       for (const [k, mask] of masks.filter((m) => m !== null).entries()) {
         const expected = Buffer.from(c.masks[k]!, "hex");
         let differing = 0;
-        for (let p = 0; p < c.size * c.size; p++) if (((expected[p >> 3]! >> (7 - (p & 7))) & 1) !== bitAt(mask, p % c.size, Math.floor(p / c.size))) differing++;
+        for (let p = 0; p < c.size * c.size; p++)
+          if (((expected[p >> 3]! >> (7 - (p & 7))) & 1) !== bitAt(mask, p % c.size, Math.floor(p / c.size)))
+            differing++;
         expect(differing, `mask ${k} of ${c.boxes.length}`).toBe(0);
         compared++;
       }
@@ -79,7 +100,9 @@ describe("segment masks", () => {
       const geometry = letterboxGeometry(c.original[1], c.original[0], c.size);
       for (const [k, mask] of masks.entries()) {
         if (findExternalContours(mask.bits, mask.width, mask.height).length > 1) merged++;
-        expect(scalePolygon(maskPolygon(mask), geometry, c.original[1], c.original[0]), `segment ${k}`).toEqual(c.segments[k]);
+        expect(scalePolygon(maskPolygon(mask), geometry, c.original[1], c.original[0]), `segment ${k}`).toEqual(
+          c.segments[k],
+        );
       }
     }
     expect(merged).toBeGreaterThanOrEqual(10);
@@ -104,7 +127,8 @@ describe("segment predictor", () => {
   it("answers boxes with their polygons from a two-output model, dropping a box whose mask is empty", async () => {
     // 64 x 64 input, 16 x 16 prototypes: prototype 0 is +1 on prototype pixels 4..11 (both axes), -1 elsewhere.
     const prototypes = new Float32Array(4 * 16 * 16);
-    for (let r = 0; r < 16; r++) for (let c = 0; c < 16; c++) prototypes[r * 16 + c] = r >= 4 && r <= 11 && c >= 4 && c <= 11 ? 1 : -1;
+    for (let r = 0; r < 16; r++)
+      for (let c = 0; c < 16; c++) prototypes[r * 16 + c] = r >= 4 && r <= 11 && c >= 4 && c <= 11 ? 1 : -1;
     // Columns: cx, cy, w, h, score, 4 coefficients. The second box sits where prototype 0 is -1.
     const columns = [
       [32, 32, 40, 40, 0.9, 1, 0, 0, 0],
@@ -133,7 +157,12 @@ describe("segment predictor", () => {
   });
 
   it("refuses a segment model without its prototypes output", async () => {
-    const model = constantOutputModel({ imgsz: 64, output: new Float32Array(9), outputShape: [1, 9, 1], metadata: { task: "segment", names: "{0: 'a'}", imgsz: "[64, 64]" } });
+    const model = constantOutputModel({
+      imgsz: 64,
+      output: new Float32Array(9),
+      outputShape: [1, 9, 1],
+      metadata: { task: "segment", names: "{0: 'a'}", imgsz: "[64, 64]" },
+    });
     await expect(Predictor.load(model)).rejects.toThrow(/prototypes/);
   });
 });

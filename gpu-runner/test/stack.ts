@@ -45,14 +45,36 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
   const baseUrl = `http://127.0.0.1:${port}`;
   const runnerToken = randomBytes(16).toString("hex");
   const envFile = path.join(dir, "e2e.env");
-  const env = { DATABASE_URL: db.url, DB_WS_PROXY: `127.0.0.1:${proxy.port}`, SIGNING_SECRET: randomBytes(32).toString("hex"), SESSION_JWT_SECRET: randomBytes(32).toString("hex"), RUNNER_TOKEN: runnerToken, PUBLIC_BASE_URL: baseUrl, ...vars };
-  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
-  const wrangler: ChildProcess = spawn(path.join(ROOT, "node_modules/.bin/wrangler"), localWranglerArgs(ROOT, { port, envFile, persistTo: path.join(dir, "wrangler"), logLevel: "error" }), {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
+  const env = {
+    DATABASE_URL: db.url,
+    DB_WS_PROXY: `127.0.0.1:${proxy.port}`,
+    SIGNING_SECRET: randomBytes(32).toString("hex"),
+    SESSION_JWT_SECRET: randomBytes(32).toString("hex"),
+    RUNNER_TOKEN: runnerToken,
+    PUBLIC_BASE_URL: baseUrl,
+    ...vars,
+  };
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n") + "\n",
+  );
+  const wrangler: ChildProcess = spawn(
+    path.join(ROOT, "node_modules/.bin/wrangler"),
+    localWranglerArgs(ROOT, { port, envFile, persistTo: path.join(dir, "wrangler"), logLevel: "error" }),
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_SEND_ERROR_REPORTS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      },
+    },
+  );
   const stop = async () => {
     if (wrangler.pid && wrangler.exitCode === null) process.kill(-wrangler.pid, "SIGINT");
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -66,7 +88,10 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
       await stop();
       throw new Error("the e2e stack did not start");
     }
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -76,10 +101,18 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
 
 /** A client of the API with the stack's key. */
 export function apiOf(stack: Stack) {
-  return async <T = Record<string, any>>(method: string, pathname: string, init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}) => {
+  return async <T = Record<string, any>>(
+    method: string,
+    pathname: string,
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ) => {
     const headers: Record<string, string> = { Authorization: `Bearer ${stack.apiKey}`, ...init.headers };
     if (init.json !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(`${stack.baseUrl}${pathname}`, { method, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const response = await fetch(`${stack.baseUrl}${pathname}`, {
+      method,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    });
     return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
   };
 }
@@ -87,13 +120,27 @@ export function apiOf(stack: Stack) {
 /** Uploads a file to a model (or a project) through signed URLs. */
 export async function upload(stack: Stack, assetId: string, name: string, bytes: Uint8Array): Promise<void> {
   const api = apiOf(stack);
-  const session = await api("POST", "/api/upload/signed-url", { json: { assetType: "models", assetId, filename: name, contentType: "application/octet-stream", totalBytes: bytes.length } });
+  const session = await api("POST", "/api/upload/signed-url", {
+    json: {
+      assetType: "models",
+      assetId,
+      filename: name,
+      contentType: "application/octet-stream",
+      totalBytes: bytes.length,
+    },
+  });
   if (!session.body.sessionId) throw new Error(`signed-url ${session.status}: ${JSON.stringify(session.body)}`);
   // Files larger than one part get a signed URL per part.
-  const parts: { partNumber: number; size: number; uploadUrl: string }[] = session.body.parts ?? [{ partNumber: 1, size: bytes.length, uploadUrl: session.body.uploadUrl }];
+  const parts: { partNumber: number; size: number; uploadUrl: string }[] = session.body.parts ?? [
+    { partNumber: 1, size: bytes.length, uploadUrl: session.body.uploadUrl },
+  ];
   for (const part of parts) {
     const start = (part.partNumber - 1) * (session.body.partSize ?? 0);
-    const put = await fetch(part.uploadUrl, { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: bytes.subarray(start, start + part.size) });
+    const put = await fetch(part.uploadUrl, {
+      method: "PUT",
+      headers: { "Content-Type": "application/octet-stream" },
+      body: bytes.subarray(start, start + part.size),
+    });
     if (!put.ok) throw new Error(`upload PUT ${put.status}`);
   }
   const done = await api("POST", "/api/upload/complete", { json: { sessionId: session.body.sessionId } });

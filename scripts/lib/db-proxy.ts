@@ -19,7 +19,9 @@ export async function startDbProxy(options: { port: number; allowed: string[]; h
   const sql = sqlOverHttp(options.allowed);
   const server = http.createServer((request, response) => {
     if (request.method === "POST" && request.url?.split("?")[0] === "/sql") return sql.handle(request, response);
-    response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "POST /sql, or a WebSocket on /v1" }));
+    response
+      .writeHead(404, { "content-type": "application/json" })
+      .end(JSON.stringify({ message: "POST /sql, or a WebSocket on /v1" }));
   });
   const wss = new WebSocketServer({ server });
   server.keepAliveTimeout = 60_000;

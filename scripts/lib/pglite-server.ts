@@ -87,13 +87,15 @@ export async function servePglite(db: PGlite, options: { host?: string; port?: n
       buffer = Buffer.concat([buffer, data]);
       for (let item = next(); item; item = next()) {
         const { message, type } = item;
-        chain = chain.then(async () => {
-          if (type === "ssl") return void socket.write("N");
-          if (type === "cancel") return;
-          // Terminate: close the socket (the driver waits for it), never hand it to PGlite.
-          if (type === "X") return void socket.end();
-          await run(new Uint8Array(message), type);
-        }).catch(() => void socket.destroy());
+        chain = chain
+          .then(async () => {
+            if (type === "ssl") return void socket.write("N");
+            if (type === "cancel") return;
+            // Terminate: close the socket (the driver waits for it), never hand it to PGlite.
+            if (type === "X") return void socket.end();
+            await run(new Uint8Array(message), type);
+          })
+          .catch(() => void socket.destroy());
       }
     });
     const closed = () => {

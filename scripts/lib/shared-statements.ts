@@ -46,7 +46,9 @@ export class ConnectionStatements {
       case "B":
         return { kind: "forward", message: this.renameStatement(message, 5 + cstringLength(message, 5) + 1) };
       case "D":
-        return message[5] === 0x53 ? { kind: "forward", message: this.renameStatement(message, 6) } : { kind: "forward", message };
+        return message[5] === 0x53
+          ? { kind: "forward", message: this.renameStatement(message, 6) }
+          : { kind: "forward", message };
       case "C":
         return message[5] === 0x53 ? this.close(message) : { kind: "forward", message };
       case "Q":
@@ -117,7 +119,11 @@ export class ConnectionStatements {
     const length = cstringLength(message, offset);
     const serverName = length > 0 ? this.names.get(text(message, offset, length)) : undefined;
     if (!serverName) return message;
-    return frame(message[0]!, [message.subarray(5, offset), cstring(serverName), message.subarray(offset + length + 1)]);
+    return frame(message[0]!, [
+      message.subarray(5, offset),
+      cstring(serverName),
+      message.subarray(offset + length + 1),
+    ]);
   }
 }
 

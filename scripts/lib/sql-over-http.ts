@@ -11,7 +11,24 @@ import pg from "pg";
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** The fields of a Postgres error the driver copies onto its NeonDbError. */
-const ERROR_FIELDS = ["severity", "code", "detail", "hint", "position", "internalPosition", "internalQuery", "where", "schema", "table", "column", "dataType", "constraint", "file", "line", "routine"] as const;
+const ERROR_FIELDS = [
+  "severity",
+  "code",
+  "detail",
+  "hint",
+  "position",
+  "internalPosition",
+  "internalQuery",
+  "where",
+  "schema",
+  "table",
+  "column",
+  "dataType",
+  "constraint",
+  "file",
+  "line",
+  "routine",
+] as const;
 const ISOLATION_LEVELS: Record<string, string> = {
   ReadUncommitted: "read uncommitted",
   ReadCommitted: "read committed",
@@ -59,9 +76,12 @@ export function sqlOverHttp(allowed: string[]): SqlOverHttp {
   const execute = async (request: IncomingMessage, body: { query?: unknown; queries?: unknown }) => {
     const address = new URL(request.url ?? "/", "http://proxy").searchParams.get("address") ?? "";
     const pool = poolFor(String(request.headers["neon-connection-string"] ?? ""), address);
-    if (!pool) return reply(403, { message: "a Neon-Connection-String header and an allowed ?address=host:port are required" });
-    if (Array.isArray(body.queries)) return reply(200, { results: await runBatch(pool, body.queries as Statement[], request.headers) });
-    if (typeof body.query !== "string") return reply(400, { message: "body must be {query, params} or {queries: [...]}" });
+    if (!pool)
+      return reply(403, { message: "a Neon-Connection-String header and an allowed ?address=host:port are required" });
+    if (Array.isArray(body.queries))
+      return reply(200, { results: await runBatch(pool, body.queries as Statement[], request.headers) });
+    if (typeof body.query !== "string")
+      return reply(400, { message: "body must be {query, params} or {queries: [...]}" });
     return reply(200, await runOne(pool, body as Statement));
   };
 
@@ -69,7 +89,9 @@ export function sqlOverHttp(allowed: string[]): SqlOverHttp {
     handle(request, response) {
       readJson(request)
         .then((body) => (body === undefined ? reply(400, { message: "body must be JSON" }) : execute(request, body)))
-        .catch((error: unknown) => (isPostgresError(error) ? reply(400, errorBody(error)) : reply(500, { message: String(error) })))
+        .catch((error: unknown) =>
+          isPostgresError(error) ? reply(400, errorBody(error)) : reply(500, { message: String(error) }),
+        )
         .then(({ status, json }) => {
           response.writeHead(status, { "content-type": "application/json" });
           response.end(JSON.stringify(json));
@@ -83,19 +105,33 @@ export function sqlOverHttp(allowed: string[]): SqlOverHttp {
 }
 
 async function runOne(queryable: pg.Pool | pg.PoolClient, statement: Statement) {
-  const result = await queryable.query({ text: statement.query, values: statement.params ?? [], rowMode: "array", types: RAW_TEXT });
+  const result = await queryable.query({
+    text: statement.query,
+    values: statement.params ?? [],
+    rowMode: "array",
+    types: RAW_TEXT,
+  });
   return {
     command: result.command,
     rowCount: result.rowCount,
     rows: result.rows,
-    fields: result.fields.map(({ name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format }) => ({ name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format })),
+    fields: result.fields.map(({ name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format }) => ({
+      name,
+      tableID,
+      columnID,
+      dataTypeID,
+      dataTypeSize,
+      dataTypeModifier,
+      format,
+    })),
     rowAsArray: true,
   };
 }
 
 /** A batch is one transaction, with the isolation and access mode the headers ask for. */
 async function runBatch(pool: pg.Pool, statements: Statement[], headers: IncomingMessage["headers"]) {
-  const isolation = ISOLATION_LEVELS[String(headers["neon-batch-isolation-level"] ?? "ReadCommitted")] ?? "read committed";
+  const isolation =
+    ISOLATION_LEVELS[String(headers["neon-batch-isolation-level"] ?? "ReadCommitted")] ?? "read committed";
   const readOnly = headers["neon-batch-read-only"] === "true" ? " read only" : "";
   const deferrable = headers["neon-batch-deferrable"] === "true" ? " deferrable" : "";
   const client = await pool.connect();

@@ -40,8 +40,15 @@ export async function createUser(
   return withDatabase(url, async (db) => {
     const userId = newId("user");
     const workspaceId = newId("workspace");
-    await insertUser(db, { userId, workspaceId, username: user.username, name: user.name ?? user.username, email: user.email });
-    if (user.externalSubject) await db.update(schema.users).set({ externalSubject: user.externalSubject }).where(eq(schema.users.id, userId));
+    await insertUser(db, {
+      userId,
+      workspaceId,
+      username: user.username,
+      name: user.name ?? user.username,
+      email: user.email,
+    });
+    if (user.externalSubject)
+      await db.update(schema.users).set({ externalSubject: user.externalSubject }).where(eq(schema.users.id, userId));
     return { userId, username: user.username, apiKey: await issueKey(db, workspaceId, userId, "first key") };
   });
 }
@@ -50,7 +57,10 @@ export async function createUser(
 export async function ensureDevUser(url: string, username: string, existing?: CreatedUser): Promise<CreatedUser> {
   const found = await withDatabase(url, async (db) => {
     if (existing) {
-      const [key] = await db.select().from(schema.apiKeys).where(eq(schema.apiKeys.keyHash, await hashApiKey(existing.apiKey)));
+      const [key] = await db
+        .select()
+        .from(schema.apiKeys)
+        .where(eq(schema.apiKeys.keyHash, await hashApiKey(existing.apiKey)));
       if (key && !key.revokedAt) return existing;
     }
     const [workspace] = await db.select().from(schema.workspaces).where(eq(schema.workspaces.username, username));
@@ -66,7 +76,10 @@ export async function ensureDevCredits(url: string, userId: string): Promise<voi
   await withDatabase(url, async (db) => {
     const [user] = await db.select().from(schema.users).where(eq(schema.users.id, userId));
     if (!user) return;
-    const [grant] = await db.select().from(schema.creditLedger).where(and(eq(schema.creditLedger.workspaceId, user.personalWorkspaceId), eq(schema.creditLedger.kind, "grant")));
+    const [grant] = await db
+      .select()
+      .from(schema.creditLedger)
+      .where(and(eq(schema.creditLedger.workspaceId, user.personalWorkspaceId), eq(schema.creditLedger.kind, "grant")));
     if (!grant) await grantCredits(db, user.personalWorkspaceId, DEV_GRANT_CENTS, "dev workspace grant");
   });
 }

@@ -8,7 +8,10 @@ import { hashApiKey, isApiKeyFormat } from "./api-key";
 import { looksLikeJwt, verifySession } from "./session";
 
 /** `fromCookie`: the browser sent it by itself, so a write needs a same-origin check (CSRF). */
-export type PresentedCredential = { type: "key"; key: string } | { type: "session"; token: string; fromCookie?: boolean } | null;
+export type PresentedCredential =
+  | { type: "key"; key: string }
+  | { type: "session"; token: string; fromCookie?: boolean }
+  | null;
 
 export const SESSION_COOKIE = "edgehub_session";
 
@@ -74,7 +77,13 @@ export interface Admitted {
  * Turns a credential into an Actor and counts the request against its limiter, in one
  * Durable Object call: the key's own gate caches who it belongs to.
  */
-export async function admit(env: Env, credential: PresentedCredential, category: RateCategory, ip: string, now: number): Promise<Admitted> {
+export async function admit(
+  env: Env,
+  credential: PresentedCredential,
+  category: RateCategory,
+  ip: string,
+  now: number,
+): Promise<Admitted> {
   if (!credential) {
     const gate = env.KEY_GATE.get(env.KEY_GATE.idFromName(`ip:${ip}`));
     const { decision } = await gate.admit({ kind: "ip" }, category, now);
@@ -84,7 +93,8 @@ export async function admit(env: Env, credential: PresentedCredential, category:
   let gateName: string;
   let request: Credential;
   if (credential.type === "key") {
-    if (!isApiKeyFormat(credential.key)) throw new ApiError("UNAUTHORIZED", "Invalid API key format: expected ul_ followed by 40 hex characters");
+    if (!isApiKeyFormat(credential.key))
+      throw new ApiError("UNAUTHORIZED", "Invalid API key format: expected ul_ followed by 40 hex characters");
     const keyHash = await hashApiKey(credential.key);
     const seen = seenBefore(keyHash, now);
     if (seen === "unknown") throw new ApiError("UNAUTHORIZED", "Invalid or revoked API key");
@@ -102,11 +112,21 @@ export async function admit(env: Env, credential: PresentedCredential, category:
   const { principal, decision } = await gate.admit(request, category, now);
   if (request.kind === "key") remember(request.keyHash, principal ? "known" : "unknown", now);
   if (!principal) {
-    throw new ApiError("UNAUTHORIZED", credential.type === "key" ? "Invalid or revoked API key" : "Unknown session user");
+    throw new ApiError(
+      "UNAUTHORIZED",
+      credential.type === "key" ? "Invalid or revoked API key" : "Unknown session user",
+    );
   }
   const actor: Actor =
     credential.type === "key" && principal.keyId
-      ? { kind: "key", keyId: principal.keyId, userId: principal.userId, workspaceId: principal.workspaceId, username: principal.username, scopes: principal.scopes ?? ["admin"] }
+      ? {
+          kind: "key",
+          keyId: principal.keyId,
+          userId: principal.userId,
+          workspaceId: principal.workspaceId,
+          username: principal.username,
+          scopes: principal.scopes ?? ["admin"],
+        }
       : { kind: "session", userId: principal.userId, workspaceId: principal.workspaceId, username: principal.username };
   return { actor, decision };
 }

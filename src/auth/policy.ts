@@ -24,7 +24,9 @@ export async function roleIn(deps: Deps, actor: Actor, workspaceId: string): Pro
 
 /** The actor as reads filter rows by: the same rule as roleIn, applied in SQL. */
 export function viewerOf(actor: Actor): Viewer {
-  return isSignedIn(actor) ? { userId: actor.userId, workspaceId: actor.workspaceId, viaSession: actor.kind === "session" } : {};
+  return isSignedIn(actor)
+    ? { userId: actor.userId, workspaceId: actor.workspaceId, viaSession: actor.kind === "session" }
+    : {};
 }
 
 /** Whose resources a list reads: the owner named, else the caller's own. */
@@ -47,7 +49,13 @@ export async function assertReadable(deps: Deps, actor: Actor, resource: Owned, 
 }
 
 /** Changing needs editor rights; a public resource of someone else is FORBIDDEN, a private one NOT_FOUND. */
-export async function assertWritable(deps: Deps, actor: Actor, resource: Owned, what: string, minimum: Role = "editor"): Promise<void> {
+export async function assertWritable(
+  deps: Deps,
+  actor: Actor,
+  resource: Owned,
+  what: string,
+  minimum: Role = "editor",
+): Promise<void> {
   const role = await assertReadable(deps, actor, resource, what);
   if (!role || RANK[role] < RANK[minimum]) throw new ApiError("FORBIDDEN", `Workspace ${minimum} access required`);
 }
@@ -55,7 +63,9 @@ export async function assertWritable(deps: Deps, actor: Actor, resource: Owned, 
 /** The workspace a create goes to: the `owner` named in the request, or the caller's own. */
 export async function targetWorkspace(deps: Deps, actor: Actor, owner?: string) {
   if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-  const workspace = owner ? await findWorkspaceByUsername(deps.db, owner) : await findWorkspace(deps.db, actor.workspaceId);
+  const workspace = owner
+    ? await findWorkspaceByUsername(deps.db, owner)
+    : await findWorkspace(deps.db, actor.workspaceId);
   if (!workspace) throw new ApiError("NOT_FOUND", `Workspace ${owner} not found`);
   const role = await roleIn(deps, actor, workspace.id);
   if (!role || RANK[role] < RANK.editor) throw new ApiError("FORBIDDEN", "Workspace editor access required");

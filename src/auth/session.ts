@@ -27,7 +27,11 @@ export function sessionConfigProblem(env: Env): string | undefined {
 
 /** Verifies a session token (expiry required); null when it is invalid, expired or no session method is configured. */
 export async function verifySession(env: Env, token: string): Promise<SessionClaims | null> {
-  const options = { issuer: env.SESSION_ISSUER || undefined, audience: env.SESSION_AUDIENCE || undefined, requiredClaims: ["exp"] };
+  const options = {
+    issuer: env.SESSION_ISSUER || undefined,
+    audience: env.SESSION_AUDIENCE || undefined,
+    requiredClaims: ["exp"],
+  };
   try {
     let payload: JWTPayload;
     if (env.SESSION_JWKS_URL) {

@@ -73,13 +73,15 @@ export function openDb(env: Env): DbHandle {
   const connect = timed(() => checkOut()!);
   pool.connect = ((callback?: unknown) =>
     // The pool's own query checks out with a callback, and is timed as a whole.
-    callback ? checkOut(callback) : connect().then((client) => {
-      if (!timedClients.has(client)) {
-        timedClients.add(client);
-        client.query = timed(client.query.bind(client));
-      }
-      return client;
-    })) as typeof pool.connect;
+    callback
+      ? checkOut(callback)
+      : connect().then((client) => {
+          if (!timedClients.has(client)) {
+            timedClients.add(client);
+            client.query = timed(client.query.bind(client));
+          }
+          return client;
+        })) as typeof pool.connect;
   return {
     db: drizzle({ client: pool }),
     elapsedMs: () => elapsed,

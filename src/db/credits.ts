@@ -12,13 +12,19 @@ export async function balanceOf(db: Queryable, workspaceId: string): Promise<num
 }
 
 /** Appends one row; false when this job already has a row of this kind (the step was done). */
-export async function appendCredit(tx: Queryable, row: { id: string; workspaceId: string; kind: CreditKind; amountCents: number; jobId?: string; note?: string }): Promise<boolean> {
+export async function appendCredit(
+  tx: Queryable,
+  row: { id: string; workspaceId: string; kind: CreditKind; amountCents: number; jobId?: string; note?: string },
+): Promise<boolean> {
   const inserted = await tx.insert(creditLedger).values(row).onConflictDoNothing().returning({ id: creditLedger.id });
   return inserted.length > 0;
 }
 
 export async function creditOfJob(db: Queryable, jobId: string, kind: CreditKind) {
-  const [row] = await db.select().from(creditLedger).where(and(eq(creditLedger.jobId, jobId), eq(creditLedger.kind, kind)));
+  const [row] = await db
+    .select()
+    .from(creditLedger)
+    .where(and(eq(creditLedger.jobId, jobId), eq(creditLedger.kind, kind)));
   return row;
 }
 

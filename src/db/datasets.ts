@@ -2,7 +2,16 @@ import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm
 import type { Database, Queryable } from "./client";
 import { isStarredBy, type StarTables } from "./stars";
 import { memberOf, type Viewer } from "./viewer";
-import { datasets, datasetStars, models, projects, storageObjects, trashItems, workspaces, type Region } from "./schema";
+import {
+  datasets,
+  datasetStars,
+  models,
+  projects,
+  storageObjects,
+  trashItems,
+  workspaces,
+  type Region,
+} from "./schema";
 
 export type DatasetRow = typeof datasets.$inferSelect;
 export type NewDataset = typeof datasets.$inferInsert;
@@ -22,9 +31,18 @@ function refMatches(ref: DatasetRef): SQL | undefined {
 }
 
 /** One query: the live dataset, its owner's handle and region, and whether the viewer starred it. */
-export async function findDataset(db: Queryable, ref: DatasetRef, viewer: Viewer = {}): Promise<DatasetView | undefined> {
+export async function findDataset(
+  db: Queryable,
+  ref: DatasetRef,
+  viewer: Viewer = {},
+): Promise<DatasetView | undefined> {
   const [row] = await db
-    .select({ dataset: datasets, owner: workspaces.username, region: workspaces.region, isStarred: isStarredBy(datasetStarTables, viewer.userId) })
+    .select({
+      dataset: datasets,
+      owner: workspaces.username,
+      region: workspaces.region,
+      isStarred: isStarredBy(datasetStarTables, viewer.userId),
+    })
     .from(datasets)
     .innerJoin(workspaces, eq(workspaces.id, datasets.workspaceId))
     .where(and(refMatches(ref), isNull(datasets.deletedAt)))
@@ -37,7 +55,10 @@ export async function findDataset(db: Queryable, ref: DatasetRef, viewer: Viewer
  * others), newest first, with the total; `slug` narrows them to one. `ownerFound` is false
  * for an unknown owner.
  */
-export async function listDatasets(db: Queryable, params: { owner: string; viewer: Viewer; slug?: string; limit: number }) {
+export async function listDatasets(
+  db: Queryable,
+  params: { owner: string; viewer: Viewer; slug?: string; limit: number },
+) {
   const { viewer } = params;
   const rows = await db
     .select({
@@ -60,7 +81,9 @@ export async function listDatasets(db: Queryable, params: { owner: string; viewe
     .where(eq(workspaces.username, params.owner))
     .orderBy(desc(datasets.createdAt), desc(datasets.id))
     .limit(params.limit);
-  const live = rows.flatMap(({ dataset, owner, region, isStarred }) => (dataset ? [{ dataset, owner, region, isStarred }] : []));
+  const live = rows.flatMap(({ dataset, owner, region, isStarred }) =>
+    dataset ? [{ dataset, owner, region, isStarred }] : [],
+  );
   return { ownerFound: rows.length > 0, region: rows[0]?.region ?? "us", rows: live, total: rows[0]?.total ?? 0 };
 }
 
@@ -78,7 +101,11 @@ export async function insertDataset(db: Queryable, values: NewDataset): Promise<
 }
 
 /** Changes a live dataset; undefined when it is gone. */
-export async function updateDatasetFields(db: Queryable, id: string, changes: Partial<NewDataset>): Promise<{ slug: string } | undefined> {
+export async function updateDatasetFields(
+  db: Queryable,
+  id: string,
+  changes: Partial<NewDataset>,
+): Promise<{ slug: string } | undefined> {
   const [row] = await db
     .update(datasets)
     .set(changes)
@@ -125,7 +152,11 @@ export async function moveDatasetToTrash(db: Database, dataset: DatasetRow, now:
 
 /** Trash handlers: bring back, or delete for good, a trashed dataset. */
 export async function restoreTrashedDataset(tx: Queryable, id: string): Promise<boolean> {
-  const [row] = await tx.update(datasets).set({ deletedAt: null }).where(and(eq(datasets.id, id), isNotNull(datasets.deletedAt))).returning({ id: datasets.id });
+  const [row] = await tx
+    .update(datasets)
+    .set({ deletedAt: null })
+    .where(and(eq(datasets.id, id), isNotNull(datasets.deletedAt)))
+    .returning({ id: datasets.id });
   return Boolean(row);
 }
 
@@ -134,19 +165,43 @@ export async function deleteTrashedDataset(tx: Queryable, id: string): Promise<v
 }
 
 /** The id of a live dataset, by owner and slug, that the viewer may read; undefined otherwise. */
-export async function readableDatasetId(db: Queryable, ref: { owner: string; slug: string }, viewer: Viewer): Promise<string | undefined> {
+export async function readableDatasetId(
+  db: Queryable,
+  ref: { owner: string; slug: string },
+  viewer: Viewer,
+): Promise<string | undefined> {
   const [row] = await db
     .select({ id: datasets.id })
     .from(datasets)
     .innerJoin(workspaces, eq(workspaces.id, datasets.workspaceId))
-    .where(and(refMatches(ref), isNull(datasets.deletedAt), or(eq(datasets.visibility, "public"), memberOf(datasets.workspaceId, viewer))))
+    .where(
+      and(
+        refMatches(ref),
+        isNull(datasets.deletedAt),
+        or(eq(datasets.visibility, "public"), memberOf(datasets.workspaceId, viewer)),
+      ),
+    )
     .limit(1);
   return row?.id;
 }
 
 /** A model trained on a dataset, as the dataset's page lists it. */
 export interface TrainedModelRow {
-  model: Pick<typeof models.$inferSelect, "id" | "slug" | "name" | "status" | "task" | "epochs" | "bestEpoch" | "bestFitness" | "metrics" | "startedAt" | "completedAt" | "createdAt">;
+  model: Pick<
+    typeof models.$inferSelect,
+    | "id"
+    | "slug"
+    | "name"
+    | "status"
+    | "task"
+    | "epochs"
+    | "bestEpoch"
+    | "bestFitness"
+    | "metrics"
+    | "startedAt"
+    | "completedAt"
+    | "createdAt"
+  >;
   owner: string;
   project: Pick<typeof projects.$inferSelect, "id" | "slug" | "iconColor" | "iconLetter" | "iconKey">;
 }
@@ -155,7 +210,12 @@ export interface TrainedModelRow {
  * The live models (in live projects) whose training data is this dataset and the viewer may
  * see: all of their own workspace's, and others' where both model and project are public.
  */
-export async function modelsTrainedOn(db: Queryable, datasetId: string, viewer: Viewer, limit: number): Promise<TrainedModelRow[]> {
+export async function modelsTrainedOn(
+  db: Queryable,
+  datasetId: string,
+  viewer: Viewer,
+  limit: number,
+): Promise<TrainedModelRow[]> {
   const isPublic = and(eq(models.visibility, "public"), eq(projects.visibility, "public"));
   return db
     .select({
@@ -174,12 +234,25 @@ export async function modelsTrainedOn(db: Queryable, datasetId: string, viewer: 
         createdAt: models.createdAt,
       },
       owner: workspaces.username,
-      project: { id: projects.id, slug: projects.slug, iconColor: projects.iconColor, iconLetter: projects.iconLetter, iconKey: projects.iconKey },
+      project: {
+        id: projects.id,
+        slug: projects.slug,
+        iconColor: projects.iconColor,
+        iconLetter: projects.iconLetter,
+        iconKey: projects.iconKey,
+      },
     })
     .from(models)
     .innerJoin(projects, eq(projects.id, models.projectId))
     .innerJoin(workspaces, eq(workspaces.id, models.workspaceId))
-    .where(and(eq(models.datasetId, datasetId), isNull(models.deletedAt), isNull(projects.deletedAt), or(isPublic, memberOf(models.workspaceId, viewer))))
+    .where(
+      and(
+        eq(models.datasetId, datasetId),
+        isNull(models.deletedAt),
+        isNull(projects.deletedAt),
+        or(isPublic, memberOf(models.workspaceId, viewer)),
+      ),
+    )
     .orderBy(desc(models.createdAt), desc(models.id))
     .limit(limit);
 }

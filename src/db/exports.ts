@@ -4,7 +4,10 @@ import type { JobRow, NewJob } from "./jobs";
 import { jobs, modelExports, type JobStatus } from "./schema";
 
 export type ExportRow = typeof modelExports.$inferSelect;
-export type JobOfExport = Pick<typeof jobs.$inferSelect, "id" | "status" | "error" | "startedAt" | "finishedAt" | "waitingReason" | "progress" | "attempt">;
+export type JobOfExport = Pick<
+  typeof jobs.$inferSelect,
+  "id" | "status" | "error" | "startedAt" | "finishedAt" | "waitingReason" | "progress" | "attempt"
+>;
 
 /** An export with its job, whose status is the export's. */
 export interface ExportView {
@@ -32,15 +35,28 @@ export async function insertExport(tx: Queryable, values: typeof modelExports.$i
  * One statement: the export's job and its row, inserted together by a data-modifying CTE, so an
  * export is written in one round trip instead of a transaction's four.
  */
-export async function insertJobWithExport(db: Queryable, job: NewJob, values: Omit<typeof modelExports.$inferInsert, "jobId">): Promise<{ job: JobRow; export: ExportRow }> {
+export async function insertJobWithExport(
+  db: Queryable,
+  job: NewJob,
+  values: Omit<typeof modelExports.$inferInsert, "jobId">,
+): Promise<{ job: JobRow; export: ExportRow }> {
   const newJob = db.$with("new_job").as(db.insert(jobs).values(job).returning());
-  const newExport = db.$with("new_export").as(db.insert(modelExports).values({ ...values, jobId: job.id! }).returning());
+  const newExport = db.$with("new_export").as(
+    db
+      .insert(modelExports)
+      .values({ ...values, jobId: job.id! })
+      .returning(),
+  );
   const [row] = await db.with(newJob, newExport).select().from(newJob).crossJoin(newExport);
   return { job: row!.new_job, export: row!.new_export };
 }
 
 export async function findExport(db: Queryable, id: string): Promise<ExportView | undefined> {
-  const [row] = await db.select({ export: modelExports, job: jobColumns }).from(modelExports).innerJoin(jobs, eq(jobs.id, modelExports.jobId)).where(eq(modelExports.id, id));
+  const [row] = await db
+    .select({ export: modelExports, job: jobColumns })
+    .from(modelExports)
+    .innerJoin(jobs, eq(jobs.id, modelExports.jobId))
+    .where(eq(modelExports.id, id));
   return row;
 }
 
@@ -49,7 +65,10 @@ export async function findExportByJob(db: Queryable, jobId: string): Promise<Exp
   return row;
 }
 
-export async function listExports(db: Queryable, params: { modelId: string; status?: JobStatus; limit: number }): Promise<ExportView[]> {
+export async function listExports(
+  db: Queryable,
+  params: { modelId: string; status?: JobStatus; limit: number },
+): Promise<ExportView[]> {
   return db
     .select({ export: modelExports, job: jobColumns })
     .from(modelExports)
@@ -60,7 +79,12 @@ export async function listExports(db: Queryable, params: { modelId: string; stat
 }
 
 /** A live (queued or running) export of the same format and arguments: a second request reuses it. */
-export async function activeExport(db: Queryable, modelId: string, format: string, args: Record<string, unknown>): Promise<ExportView | undefined> {
+export async function activeExport(
+  db: Queryable,
+  modelId: string,
+  format: string,
+  args: Record<string, unknown>,
+): Promise<ExportView | undefined> {
   const [row] = await db
     .select({ export: modelExports, job: jobColumns })
     .from(modelExports)
@@ -77,8 +101,15 @@ export async function activeExport(db: Queryable, modelId: string, format: strin
   return row;
 }
 
-export async function setExportFile(tx: Queryable, id: string, file: { objectKey: string; sizeBytes: number; downloadFilename: string }): Promise<void> {
-  await tx.update(modelExports).set({ ...file, updatedAt: sql`now()` }).where(eq(modelExports.id, id));
+export async function setExportFile(
+  tx: Queryable,
+  id: string,
+  file: { objectKey: string; sizeBytes: number; downloadFilename: string },
+): Promise<void> {
+  await tx
+    .update(modelExports)
+    .set({ ...file, updatedAt: sql`now()` })
+    .where(eq(modelExports.id, id));
 }
 
 export async function deleteExportRow(tx: Queryable, id: string): Promise<void> {
@@ -86,5 +117,8 @@ export async function deleteExportRow(tx: Queryable, id: string): Promise<void> 
 }
 
 export async function countExportDownload(db: Queryable, id: string): Promise<void> {
-  await db.update(modelExports).set({ downloadCount: sql`${modelExports.downloadCount} + 1` }).where(eq(modelExports.id, id));
+  await db
+    .update(modelExports)
+    .set({ downloadCount: sql`${modelExports.downloadCount} + 1` })
+    .where(eq(modelExports.id, id));
 }

@@ -24,15 +24,31 @@ export async function membershipRole(db: Queryable, workspaceId: string, userId:
 }
 
 /** The row that stores an API key: its SHA-256 and display prefix, never the key. */
-export async function newApiKeyRow(key: string, owner: { workspaceId: string; userId: string; name: string; id?: string; scopes?: KeyScope[] }) {
-  const row = { id: owner.id ?? newId("apiKey"), workspaceId: owner.workspaceId, userId: owner.userId, name: owner.name, keyHash: await hashApiKey(key), keyPrefix: keyDisplayPrefix(key) };
+export async function newApiKeyRow(
+  key: string,
+  owner: { workspaceId: string; userId: string; name: string; id?: string; scopes?: KeyScope[] },
+) {
+  const row = {
+    id: owner.id ?? newId("apiKey"),
+    workspaceId: owner.workspaceId,
+    userId: owner.userId,
+    name: owner.name,
+    keyHash: await hashApiKey(key),
+    keyPrefix: keyDisplayPrefix(key),
+  };
   return owner.scopes ? { ...row, scopes: owner.scopes } : row;
 }
 
 /** One live key of the workspace, with its scopes. */
 export async function findActiveKey(db: Queryable, workspaceId: string, keyId: string) {
   const [row] = await db
-    .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt, scopes: apiKeys.scopes })
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      keyPrefix: apiKeys.keyPrefix,
+      createdAt: apiKeys.createdAt,
+      scopes: apiKeys.scopes,
+    })
     .from(apiKeys)
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)));
   return row;
@@ -47,7 +63,12 @@ export async function listActiveKeys(db: Queryable, workspaceId: string) {
 }
 
 /** Marks the key revoked; returns its hash (to reach its gate) or nothing when there was no such live key. */
-export async function revokeKey(db: Queryable, workspaceId: string, keyId: string, now: Date): Promise<string | undefined> {
+export async function revokeKey(
+  db: Queryable,
+  workspaceId: string,
+  keyId: string,
+  now: Date,
+): Promise<string | undefined> {
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: now })
@@ -66,10 +87,17 @@ export async function teamsOf(db: Queryable, userId: string) {
 }
 
 /** Creates a user with their personal workspace and owner membership, in one transaction. */
-export async function insertUser(db: Database, user: { userId: string; workspaceId: string; username: string; name: string; email?: string }) {
+export async function insertUser(
+  db: Database,
+  user: { userId: string; workspaceId: string; username: string; name: string; email?: string },
+) {
   return db.transaction(async (tx) => {
-    await tx.insert(workspaces).values({ id: user.workspaceId, username: user.username, name: user.name, kind: "personal" });
-    await tx.insert(users).values({ id: user.userId, email: user.email ?? null, personalWorkspaceId: user.workspaceId });
+    await tx
+      .insert(workspaces)
+      .values({ id: user.workspaceId, username: user.username, name: user.name, kind: "personal" });
+    await tx
+      .insert(users)
+      .values({ id: user.userId, email: user.email ?? null, personalWorkspaceId: user.workspaceId });
     await tx.insert(memberships).values({ workspaceId: user.workspaceId, userId: user.userId, role: "owner" });
   });
 }

@@ -11,7 +11,10 @@ export async function recordJobOutput(db: Queryable, row: typeof jobOutputs.$inf
 /** The files a completing attempt reported: they stay. */
 export async function keepJobOutputs(tx: Queryable, jobId: string, objectKeys: string[]): Promise<void> {
   if (!objectKeys.length) return;
-  await tx.update(jobOutputs).set({ kept: true }).where(and(eq(jobOutputs.jobId, jobId), inArray(jobOutputs.objectKey, objectKeys)));
+  await tx
+    .update(jobOutputs)
+    .set({ kept: true })
+    .where(and(eq(jobOutputs.jobId, jobId), inArray(jobOutputs.objectKey, objectKeys)));
 }
 
 /**
@@ -23,7 +26,12 @@ export async function settledJobOutputs(db: Queryable, signedBefore: Date, limit
     .select({ row: jobOutputs })
     .from(jobOutputs)
     .leftJoin(jobs, eq(jobs.id, jobOutputs.jobId))
-    .where(and(lt(jobOutputs.createdAt, signedBefore), sql`(${jobs.id} is null or ${jobs.status} in ('completed', 'failed', 'cancelled') or ${jobs.attempt} > ${jobOutputs.attempt})`))
+    .where(
+      and(
+        lt(jobOutputs.createdAt, signedBefore),
+        sql`(${jobs.id} is null or ${jobs.status} in ('completed', 'failed', 'cancelled') or ${jobs.attempt} > ${jobOutputs.attempt})`,
+      ),
+    )
     .limit(limit)
     .then((rows) => rows.map(({ row }) => row));
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Queryable } from "./client";
 import { jobEvents, jobLogs, jobMetrics, jobs, runners, type JobQueue, type JobStatus } from "./schema";
 
@@ -34,7 +34,9 @@ export async function moveJob(
         eq(jobs.id, id),
         inArray(jobs.status, [...guard.from]),
         guard.leaseId ? eq(jobs.leaseId, guard.leaseId) : undefined,
-        guard.lapsedBefore ? sql`(${jobs.status} = 'queued' or ${jobs.leaseExpiresAt} < ${guard.lapsedBefore})` : undefined,
+        guard.lapsedBefore
+          ? sql`(${jobs.status} = 'queued' or ${jobs.leaseExpiresAt} < ${guard.lapsedBefore})`
+          : undefined,
       ),
     )
     .returning();
@@ -53,8 +55,24 @@ export async function takeJob(
 ): Promise<JobRow | undefined> {
   const [row] = await tx
     .update(jobs)
-    .set({ status: "starting", attempt: sql`${jobs.attempt} + 1`, runnerId: take.runnerId, leaseId: take.leaseId, leaseExpiresAt: take.leaseExpiresAt, waitingReason: null, progress: null, updatedAt: sql`now()` })
-    .where(and(eq(jobs.id, id), inArray(jobs.status, [...take.from]), lt(jobs.attempt, jobs.maxAttempts), sql`(${jobs.status} = 'queued' or ${jobs.leaseExpiresAt} < ${take.now})`))
+    .set({
+      status: "starting",
+      attempt: sql`${jobs.attempt} + 1`,
+      runnerId: take.runnerId,
+      leaseId: take.leaseId,
+      leaseExpiresAt: take.leaseExpiresAt,
+      waitingReason: null,
+      progress: null,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(jobs.id, id),
+        inArray(jobs.status, [...take.from]),
+        lt(jobs.attempt, jobs.maxAttempts),
+        sql`(${jobs.status} = 'queued' or ${jobs.leaseExpiresAt} < ${take.now})`,
+      ),
+    )
     .returning();
   return row;
 }
@@ -70,7 +88,10 @@ export async function upsertMetrics(tx: Queryable, row: typeof jobMetrics.$infer
   await tx
     .insert(jobMetrics)
     .values(row)
-    .onConflictDoUpdate({ target: [jobMetrics.jobId, jobMetrics.step], set: { metrics: row.metrics, attempt: row.attempt } });
+    .onConflictDoUpdate({
+      target: [jobMetrics.jobId, jobMetrics.step],
+      set: { metrics: row.metrics, attempt: row.attempt },
+    });
 }
 
 export async function metricsOf(db: Queryable, jobId: string) {
@@ -79,10 +100,6 @@ export async function metricsOf(db: Queryable, jobId: string) {
 
 export async function appendLogs(tx: Queryable, rows: (typeof jobLogs.$inferInsert)[]): Promise<void> {
   if (rows.length) await tx.insert(jobLogs).values(rows).onConflictDoNothing();
-}
-
-export async function logsOf(db: Queryable, jobId: string, limit = 1000) {
-  return db.select().from(jobLogs).where(eq(jobLogs.jobId, jobId)).orderBy(jobLogs.attempt, jobLogs.seq).limit(limit);
 }
 
 /** Running jobs whose lease ran out: their runner is gone. */
@@ -97,15 +114,19 @@ export async function lapsedJobs(db: Queryable, now: Date, limit: number): Promi
 
 /** Queued jobs nobody claimed for a while: their message may be lost, so they are sent again. */
 export async function staleQueuedJobs(db: Queryable, before: Date, limit: number): Promise<JobRow[]> {
-  return db.select().from(jobs).where(and(eq(jobs.status, "queued"), lt(jobs.updatedAt, before))).orderBy(jobs.updatedAt).limit(limit);
+  return db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.status, "queued"), lt(jobs.updatedAt, before)))
+    .orderBy(jobs.updatedAt)
+    .limit(limit);
 }
 
 export async function touchJob(db: Queryable, id: string): Promise<void> {
-  await db.update(jobs).set({ updatedAt: sql`now()` }).where(eq(jobs.id, id));
-}
-
-export async function jobsOfModel(db: Queryable, modelId: string, kind: JobRow["kind"], limit: number): Promise<JobRow[]> {
-  return db.select().from(jobs).where(and(eq(jobs.modelId, modelId), eq(jobs.kind, kind))).orderBy(desc(jobs.createdAt)).limit(limit);
+  await db
+    .update(jobs)
+    .set({ updatedAt: sql`now()` })
+    .where(eq(jobs.id, id));
 }
 
 export async function upsertRunner(db: Queryable, row: typeof runners.$inferInsert): Promise<RunnerRow> {
@@ -114,7 +135,14 @@ export async function upsertRunner(db: Queryable, row: typeof runners.$inferInse
     .values(row)
     .onConflictDoUpdate({
       target: runners.id,
-      set: { name: row.name, queues: row.queues, gpuType: row.gpuType, formats: row.formats, concurrency: row.concurrency, lastSeenAt: row.lastSeenAt },
+      set: {
+        name: row.name,
+        queues: row.queues,
+        gpuType: row.gpuType,
+        formats: row.formats,
+        concurrency: row.concurrency,
+        lastSeenAt: row.lastSeenAt,
+      },
     })
     .returning();
   return saved!;
@@ -126,8 +154,4 @@ export async function liveRunners(db: Queryable, queue: JobQueue, since: Date): 
     .select()
     .from(runners)
     .where(and(gt(runners.lastSeenAt, since), sql`${runners.queues} @> ${JSON.stringify([queue])}::jsonb`));
-}
-
-export async function removeRunner(db: Queryable, id: string): Promise<void> {
-  await db.delete(runners).where(eq(runners.id, id));
 }

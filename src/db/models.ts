@@ -1,7 +1,17 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Database, Queryable } from "./client";
 import { isStarredBy, type StarTables } from "./stars";
-import { jobs, modelExports, modelFiles, models, modelStars, projects, trashItems, workspaces, type Region } from "./schema";
+import {
+  jobs,
+  modelExports,
+  modelFiles,
+  models,
+  modelStars,
+  projects,
+  trashItems,
+  workspaces,
+  type Region,
+} from "./schema";
 
 export type ModelRow = typeof models.$inferSelect;
 export type NewModel = typeof models.$inferInsert;
@@ -77,14 +87,21 @@ const parseFile = (value: unknown) => (typeof value === "string" ? JSON.parse(va
  * first by name, in its newest revision.
  */
 function currentFile(extension: ".pt" | ".onnx"): SQL<ModelFileRef | null> {
-  const [like, best, last] = [`'%${extension}'`, `'best${extension}'`, `'last${extension}'`].map((literal) => sql.raw(literal));
-  return sql<ModelFileRef | null>`(select json_build_object('id', ${modelFiles.id}, 'objectKey', ${modelFiles.objectKey}, 'name', ${modelFiles.name}, 'sizeBytes', ${modelFiles.sizeBytes}) from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like ${like} order by (${modelFiles.name} = ${best}) desc, (${modelFiles.name} = ${last}) desc, ${modelFiles.name}, ${modelFiles.revision} desc limit 1)`.mapWith(parseFile);
+  const [like, best, last] = [`'%${extension}'`, `'best${extension}'`, `'last${extension}'`].map((literal) =>
+    sql.raw(literal),
+  );
+  return sql<ModelFileRef | null>`(select json_build_object('id', ${modelFiles.id}, 'objectKey', ${modelFiles.objectKey}, 'name', ${modelFiles.name}, 'sizeBytes', ${modelFiles.sizeBytes}) from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like ${like} order by (${modelFiles.name} = ${best}) desc, (${modelFiles.name} = ${last}) desc, ${modelFiles.name}, ${modelFiles.revision} desc limit 1)`.mapWith(
+    parseFile,
+  );
 }
 
 const weights = currentFile(".pt");
 
 /** The file of the model's newest completed ONNX export, null without one. */
-const onnxExport = sql<ModelFileRef | null>`(select json_build_object('id', ${modelExports.id}, 'objectKey', ${modelExports.objectKey}, 'name', coalesce(${modelExports.downloadFilename}, 'model.onnx'), 'sizeBytes', coalesce(${modelExports.sizeBytes}, 0)) from ${modelExports} inner join ${jobs} on ${jobs.id} = ${modelExports.jobId} where ${modelExports.modelId} = ${models.id} and ${modelExports.format} = 'onnx' and ${jobs.status} = 'completed' and ${modelExports.objectKey} is not null order by ${modelExports.createdAt} desc limit 1)`.mapWith(parseFile);
+const onnxExport =
+  sql<ModelFileRef | null>`(select json_build_object('id', ${modelExports.id}, 'objectKey', ${modelExports.objectKey}, 'name', coalesce(${modelExports.downloadFilename}, 'model.onnx'), 'sizeBytes', coalesce(${modelExports.sizeBytes}, 0)) from ${modelExports} inner join ${jobs} on ${jobs.id} = ${modelExports.jobId} where ${modelExports.modelId} = ${models.id} and ${modelExports.format} = 'onnx' and ${jobs.status} = 'completed' and ${modelExports.objectKey} is not null order by ${modelExports.createdAt} desc limit 1)`.mapWith(
+    parseFile,
+  );
 
 /** The columns a ModelView adds to a model row (null-safe when a left join finds no model). */
 export function modelViewExtras(userId?: string | SQLWrapper) {
@@ -102,7 +119,14 @@ export const modelWithoutResults = { ...getTableColumns(models), trainResults: s
 /** Model views, with `extra` columns beside them. */
 function viewQuery<Extra extends Record<string, SQL>>(db: Queryable, userId?: string, extra = {} as Extra) {
   return db
-    .select({ model: models, owner: workspaces.username, region: workspaces.region, project: projectColumns, ...modelViewExtras(userId), ...extra })
+    .select({
+      model: models,
+      owner: workspaces.username,
+      region: workspaces.region,
+      project: projectColumns,
+      ...modelViewExtras(userId),
+      ...extra,
+    })
     .from(models)
     .innerJoin(projects, eq(projects.id, models.projectId))
     .innerJoin(workspaces, eq(workspaces.id, models.workspaceId));
@@ -111,11 +135,15 @@ function viewQuery<Extra extends Record<string, SQL>>(db: Queryable, userId?: st
 const live = and(isNull(models.deletedAt), isNull(projects.deletedAt));
 
 function refMatches(ref: ModelRef) {
-  return "id" in ref ? eq(models.id, ref.id) : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.project), eq(models.slug, ref.slug));
+  return "id" in ref
+    ? eq(models.id, ref.id)
+    : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.project), eq(models.slug, ref.slug));
 }
 
 export async function findModel(db: Queryable, ref: ModelRef, userId?: string): Promise<ModelView | undefined> {
-  const [row] = await viewQuery(db, userId).where(and(refMatches(ref), live)).limit(1);
+  const [row] = await viewQuery(db, userId)
+    .where(and(refMatches(ref), live))
+    .limit(1);
   return row;
 }
 
@@ -129,14 +157,23 @@ export async function currentWeights(db: Queryable, modelId: string): Promise<Mo
  * A model with the ONNX file predict runs on, in one statement: an uploaded .onnx, else the file
  * of its newest completed ONNX export.
  */
-export async function findModelWithOnnx(db: Queryable, ref: ModelRef, userId?: string): Promise<(ModelView & { onnx: ModelFileRef | null }) | undefined> {
+export async function findModelWithOnnx(
+  db: Queryable,
+  ref: ModelRef,
+  userId?: string,
+): Promise<(ModelView & { onnx: ModelFileRef | null }) | undefined> {
   const onnx = sql<ModelFileRef | null>`coalesce(${currentFile(".onnx")}, ${onnxExport})`.mapWith(parseFile);
-  const [row] = await viewQuery(db, userId, { onnx }).where(and(refMatches(ref), live)).limit(1);
+  const [row] = await viewQuery(db, userId, { onnx })
+    .where(and(refMatches(ref), live))
+    .limit(1);
   return row;
 }
 
 /** Completed models of a workspace, for model selectors. */
-export async function listCompletedModels(db: Queryable, params: { workspaceId: string; limit: number; userId?: string }): Promise<ModelView[]> {
+export async function listCompletedModels(
+  db: Queryable,
+  params: { workspaceId: string; limit: number; userId?: string },
+): Promise<ModelView[]> {
   return viewQuery(db, params.userId)
     .where(and(eq(models.workspaceId, params.workspaceId), eq(models.status, "completed"), live))
     .orderBy(desc(models.updatedAt), desc(models.id))
@@ -157,7 +194,11 @@ export async function insertModel(db: Queryable, values: NewModel): Promise<Mode
   return row!;
 }
 
-export async function updateModelFields(db: Queryable, id: string, changes: Partial<NewModel>): Promise<ModelRow | undefined> {
+export async function updateModelFields(
+  db: Queryable,
+  id: string,
+  changes: Partial<NewModel>,
+): Promise<ModelRow | undefined> {
   const [row] = await db
     .update(models)
     .set(changes)
@@ -177,7 +218,10 @@ export const modelStarTables: StarTables = {
 };
 
 export async function countDownload(db: Queryable, modelId: string): Promise<void> {
-  await db.update(models).set({ downloadCount: sql`${models.downloadCount} + 1` }).where(eq(models.id, modelId));
+  await db
+    .update(models)
+    .set({ downloadCount: sql`${models.downloadCount} + 1` })
+    .where(eq(models.id, modelId));
 }
 
 /** Soft delete plus its trash row, in one transaction; false when the model was already gone. */
@@ -206,12 +250,19 @@ export async function moveModelToTrash(db: Database, view: ModelView, now: Date)
 }
 
 async function modelBytes(tx: Queryable, modelId: string): Promise<number> {
-  const [row] = await tx.select({ bytes: sql<number>`coalesce(sum(${modelFiles.sizeBytes}), 0)`.mapWith(Number) }).from(modelFiles).where(eq(modelFiles.modelId, modelId));
+  const [row] = await tx
+    .select({ bytes: sql<number>`coalesce(sum(${modelFiles.sizeBytes}), 0)`.mapWith(Number) })
+    .from(modelFiles)
+    .where(eq(modelFiles.modelId, modelId));
   return row?.bytes ?? 0;
 }
 
 export async function restoreTrashedModel(tx: Queryable, id: string): Promise<boolean> {
-  const [row] = await tx.update(models).set({ deletedAt: null }).where(and(eq(models.id, id), isNotNull(models.deletedAt))).returning({ id: models.id });
+  const [row] = await tx
+    .update(models)
+    .set({ deletedAt: null })
+    .where(and(eq(models.id, id), isNotNull(models.deletedAt)))
+    .returning({ id: models.id });
   return Boolean(row);
 }
 
@@ -227,17 +278,20 @@ export async function modelIdsOfProject(tx: Queryable, projectId: string): Promi
 
 /** The newest revision of each file name. */
 export async function currentFiles(db: Queryable, modelId: string): Promise<ModelFileRow[]> {
-  const rows = await db.select().from(modelFiles).where(eq(modelFiles.modelId, modelId)).orderBy(modelFiles.name, desc(modelFiles.revision));
+  const rows = await db
+    .select()
+    .from(modelFiles)
+    .where(eq(modelFiles.modelId, modelId))
+    .orderBy(modelFiles.name, desc(modelFiles.revision));
   const seen = new Set<string>();
   return rows.filter((row) => !seen.has(row.name) && seen.add(row.name));
 }
 
-export async function fileRevisions(db: Queryable, modelId: string): Promise<ModelFileRow[]> {
-  return db.select().from(modelFiles).where(eq(modelFiles.modelId, modelId)).orderBy(modelFiles.name, desc(modelFiles.revision));
-}
-
 /** Adds the next revision of a file name, in the caller's transaction. */
-export async function addModelFile(tx: Queryable, values: Omit<typeof modelFiles.$inferInsert, "revision">): Promise<ModelFileRow> {
+export async function addModelFile(
+  tx: Queryable,
+  values: Omit<typeof modelFiles.$inferInsert, "revision">,
+): Promise<ModelFileRow> {
   const [row] = await tx
     .insert(modelFiles)
     .values({
@@ -258,7 +312,10 @@ export async function countLiveModels(db: Queryable, workspaceId: string): Promi
 }
 
 export async function bumpModelCloneCount(tx: Queryable, modelId: string): Promise<void> {
-  await tx.update(models).set({ cloneCount: sql`${models.cloneCount} + 1` }).where(eq(models.id, modelId));
+  await tx
+    .update(models)
+    .set({ cloneCount: sql`${models.cloneCount} + 1` })
+    .where(eq(models.id, modelId));
 }
 
 /** Whether the model row exists at all (live or in the trash). */

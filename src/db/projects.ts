@@ -4,7 +4,14 @@ import type { Database, Queryable } from "./client";
 import { renderedOnce } from "./rendered";
 import { isStarredBy, type StarTables } from "./stars";
 import { memberOf, placeholderViewer, viewerShape, type Viewer, type ViewerShape } from "./viewer";
-import { modelSummaryColumns, modelSummaryExtras, modelViewExtras, modelWithoutResults, type ModelSummaryView, type ModelView } from "./models";
+import {
+  modelSummaryColumns,
+  modelSummaryExtras,
+  modelViewExtras,
+  modelWithoutResults,
+  type ModelSummaryView,
+  type ModelView,
+} from "./models";
 import { models, projects, projectStars, storageObjects, trashItems, workspaces, type Region } from "./schema";
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -39,14 +46,25 @@ export interface ProjectListing extends ProjectView {
 
 const summarized = alias(models, "summarized");
 /** A correlated subquery, so a read of projects needs no second round trip for their models. */
-const modelNamesOfProject = sql<ModelName[]>`(select coalesce(json_agg(json_build_object('name', ${summarized.name}, 'visibility', ${summarized.visibility}) order by ${summarized.createdAt} desc), '[]'::json) from ${models} as ${summarized} where ${summarized.projectId} = ${projects.id} and ${summarized.deletedAt} is null)`.mapWith(
+const modelNamesOfProject = sql<
+  ModelName[]
+>`(select coalesce(json_agg(json_build_object('name', ${summarized.name}, 'visibility', ${summarized.visibility}) order by ${summarized.createdAt} desc), '[]'::json) from ${models} as ${summarized} where ${summarized.projectId} = ${projects.id} and ${summarized.deletedAt} is null)`.mapWith(
   (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as ModelName[],
 );
 
 /** One query: the live project, its owner's handle and region, and whether the viewer starred it. */
-export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer = {}): Promise<ProjectView | undefined> {
+export async function findProject(
+  db: Queryable,
+  ref: ProjectRef,
+  viewer: Viewer = {},
+): Promise<ProjectView | undefined> {
   const [row] = await db
-    .select({ project: projects, owner: workspaces.username, region: workspaces.region, isStarred: isStarredBy(projectStarTables, viewer.userId) })
+    .select({
+      project: projects,
+      owner: workspaces.username,
+      region: workspaces.region,
+      isStarred: isStarredBy(projectStarTables, viewer.userId),
+    })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .where(and(refMatches(ref), isNull(projects.deletedAt)))
@@ -56,7 +74,13 @@ export async function findProject(db: Queryable, ref: ProjectRef, viewer: Viewer
 
 /** The columns of a ProjectListing, as both project reads select them; `userId` is the viewer's, for the star. */
 function listingColumns(userId: string | SQLWrapper | undefined) {
-  return { project: projects, owner: workspaces.username, region: workspaces.region, isStarred: isStarredBy(projectStarTables, userId), modelNames: modelNamesOfProject };
+  return {
+    project: projects,
+    owner: workspaces.username,
+    region: workspaces.region,
+    isStarred: isStarredBy(projectStarTables, userId),
+    modelNames: modelNamesOfProject,
+  };
 }
 
 /** Both project reads join the project's live models (those `filter` keeps) and order them so. */
@@ -74,7 +98,9 @@ export type ProjectDetailShape = `${"id" | "slug"}:${"viewer" | "anonymous"}`;
  * once per shape; exported so the benchmark's floor can run the very same SQL.
  */
 export function projectDetailQuery(db: Database, shape: ProjectDetailShape) {
-  const ref = shape.startsWith("id:") ? { id: sql.placeholder("id") } : { owner: sql.placeholder("owner"), slug: sql.placeholder("slug") };
+  const ref = shape.startsWith("id:")
+    ? { id: sql.placeholder("id") }
+    : { owner: sql.placeholder("owner"), slug: sql.placeholder("slug") };
   const userId = shape.endsWith(":viewer") ? sql.placeholder("userId") : undefined;
   return db
     .select({ ...listingColumns(userId), model: modelSummaryColumns, modelExtras: modelSummaryExtras })
@@ -88,7 +114,12 @@ export function projectDetailQuery(db: Database, shape: ProjectDetailShape) {
 
 const renderedProjectDetail = renderedOnce("project_detail", projectDetailQuery);
 
-export async function findProjectDetail(db: Database, ref: ProjectRef, viewer: Viewer, limit: number): Promise<{ view: ProjectListing; models: ModelSummaryView[] } | undefined> {
+export async function findProjectDetail(
+  db: Database,
+  ref: ProjectRef,
+  viewer: Viewer,
+  limit: number,
+): Promise<{ view: ProjectListing; models: ModelSummaryView[] } | undefined> {
   const shape: ProjectDetailShape = `${"id" in ref ? "id" : "slug"}:${viewer.userId ? "viewer" : "anonymous"}`;
   const rows = await renderedProjectDetail(db, shape, { ...ref, userId: viewer.userId, limit });
   const first = rows[0];
@@ -113,7 +144,13 @@ export async function findProjectWithModels(
   params: ProjectModelsParams,
 ): Promise<{ project: ProjectRow; region: Region; models: ModelView[] } | undefined> {
   const rows = await db
-    .select({ project: projects, owner: workspaces.username, region: workspaces.region, model: params.charts ? models : modelWithoutResults, modelExtras: modelViewExtras(viewer.userId) })
+    .select({
+      project: projects,
+      owner: workspaces.username,
+      region: workspaces.region,
+      model: params.charts ? models : modelWithoutResults,
+      modelExtras: modelViewExtras(viewer.userId),
+    })
     .from(projects)
     .innerJoin(workspaces, eq(workspaces.id, projects.workspaceId))
     .leftJoin(models, liveModelsOfProject(params.ids ? inArray(models.id, params.ids) : undefined))
@@ -124,7 +161,9 @@ export async function findProjectWithModels(
   if (!first) return undefined;
   const { project, owner, region } = first;
   const modelProject = { id: project.id, slug: project.slug, name: project.name, visibility: project.visibility };
-  const modelViews = rows.flatMap(({ model, modelExtras }) => (model ? [{ model, owner, region, project: modelProject, ...modelExtras }] : []));
+  const modelViews = rows.flatMap(({ model, modelExtras }) =>
+    model ? [{ model, owner, region, project: modelProject, ...modelExtras }] : [],
+  );
   return { project, region, models: modelViews };
 }
 
@@ -138,7 +177,14 @@ function projectListQuery(db: Database, shape: ViewerShape) {
   return db
     .select({ ...listingColumns(viewer.userId), total: sql<number>`count(${projects.id}) over ()`.mapWith(Number) })
     .from(workspaces)
-    .leftJoin(projects, and(eq(projects.workspaceId, workspaces.id), isNull(projects.deletedAt), or(eq(projects.visibility, "public"), memberOf(workspaces.id, viewer))))
+    .leftJoin(
+      projects,
+      and(
+        eq(projects.workspaceId, workspaces.id),
+        isNull(projects.deletedAt),
+        or(eq(projects.visibility, "public"), memberOf(workspaces.id, viewer)),
+      ),
+    )
     .where(eq(workspaces.username, sql.placeholder("owner")))
     .orderBy(desc(projects.createdAt), desc(projects.id))
     .limit(sql.placeholder("limit"));
@@ -152,7 +198,12 @@ export async function listProjects(
   params: { owner: string; viewer: Viewer; limit: number },
 ): Promise<{ ownerFound: boolean; region: Region; rows: ProjectListing[]; total: number }> {
   const { viewer } = params;
-  const rows = await renderedProjectList(db, viewerShape(viewer), { owner: params.owner, userId: viewer.userId, workspaceId: viewer.workspaceId, limit: params.limit });
+  const rows = await renderedProjectList(db, viewerShape(viewer), {
+    owner: params.owner,
+    userId: viewer.userId,
+    workspaceId: viewer.workspaceId,
+    limit: params.limit,
+  });
   const live = rows.filter((row): row is typeof row & { project: ProjectRow } => row.project !== null);
   return { ownerFound: rows.length > 0, region: rows[0]?.region ?? "us", rows: live, total: rows[0]?.total ?? 0 };
 }
@@ -182,7 +233,11 @@ export async function insertProject(db: Queryable, values: NewProject): Promise<
 }
 
 /** Changes a live project; undefined when it is gone. */
-export async function updateProjectFields(db: Queryable, id: string, changes: Partial<NewProject>): Promise<{ slug: string } | undefined> {
+export async function updateProjectFields(
+  db: Queryable,
+  id: string,
+  changes: Partial<NewProject>,
+): Promise<{ slug: string } | undefined> {
   const [row] = await db
     .update(projects)
     .set(changes)
@@ -205,7 +260,11 @@ export const projectStarTables: StarTables = {
  * Soft delete plus its trash row, in one transaction; null when the project was already gone.
  * Its live models go with it (hidden while the project is trashed) and are counted.
  */
-export async function moveProjectToTrash(db: Database, project: ProjectRow, now: Date): Promise<{ cascadedModels: number } | null> {
+export async function moveProjectToTrash(
+  db: Database,
+  project: ProjectRow,
+  now: Date,
+): Promise<{ cascadedModels: number } | null> {
   return db.transaction(async (tx) => {
     const [trashed] = await tx
       .update(projects)
@@ -236,10 +295,18 @@ export async function moveProjectToTrash(db: Database, project: ProjectRow, now:
 }
 
 /** The copy and the source's clone count, in one transaction; `alsoInTransaction` books extras (the icon). */
-export async function insertClone(db: Database, values: NewProject, sourceId: string, alsoInTransaction?: (tx: Queryable) => Promise<void>): Promise<ProjectRow> {
+export async function insertClone(
+  db: Database,
+  values: NewProject,
+  sourceId: string,
+  alsoInTransaction?: (tx: Queryable) => Promise<void>,
+): Promise<ProjectRow> {
   return db.transaction(async (tx) => {
     const created = await insertProject(tx, values);
-    await tx.update(projects).set({ cloneCount: sql`${projects.cloneCount} + 1` }).where(eq(projects.id, sourceId));
+    await tx
+      .update(projects)
+      .set({ cloneCount: sql`${projects.cloneCount} + 1` })
+      .where(eq(projects.id, sourceId));
     await alsoInTransaction?.(tx);
     return created;
   });
@@ -247,7 +314,11 @@ export async function insertClone(db: Database, values: NewProject, sourceId: st
 
 /** Trash handlers: bring back, or delete for good, a trashed project. */
 export async function restoreTrashedProject(tx: Queryable, id: string): Promise<boolean> {
-  const [row] = await tx.update(projects).set({ deletedAt: null }).where(and(eq(projects.id, id), isNotNull(projects.deletedAt))).returning({ id: projects.id });
+  const [row] = await tx
+    .update(projects)
+    .set({ deletedAt: null })
+    .where(and(eq(projects.id, id), isNotNull(projects.deletedAt)))
+    .returning({ id: projects.id });
   return Boolean(row);
 }
 

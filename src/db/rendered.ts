@@ -28,7 +28,10 @@ const names = new Set<string>();
  * (an id or an owner/slug, a signed-in viewer or none). Each call binds the rendered statement
  * to the request's pool.
  */
-export function renderedOnce<Shape extends string, Row>(name: string, build: (db: Database, shape: Shape) => Preparable<Row>) {
+export function renderedOnce<Shape extends string, Row>(
+  name: string,
+  build: (db: Database, shape: Shape) => Preparable<Row>,
+) {
   if (names.has(name)) throw new Error(`renderedOnce: the statement name ${name} is taken`);
   names.add(name);
   const templates = new Map<Shape, ReturnType<Preparable<Row>["prepare"]>>();

@@ -20,7 +20,13 @@ export function isStarredBy(t: StarTables, userId: string | SQLWrapper | undefin
 }
 
 /** Stars or unstars for one user and keeps the count in step, in one transaction; returns the count. */
-export async function setStar(db: Database, t: StarTables, resourceId: string, userId: string, starred: boolean): Promise<number> {
+export async function setStar(
+  db: Database,
+  t: StarTables,
+  resourceId: string,
+  userId: string,
+  starred: boolean,
+): Promise<number> {
   const column = (c: AnyPgColumn) => sql.identifier(c.name);
   return db.transaction(async (tx) => {
     const changed = await tx.execute(

@@ -31,10 +31,12 @@ export async function removeObjectByKey(tx: Queryable, key: string): Promise<str
 }
 
 async function removeObjects(tx: Queryable, where: ReturnType<typeof eq>): Promise<string[]> {
-  const removed = await tx
-    .delete(storageObjects)
-    .where(where)
-    .returning({ key: storageObjects.key, workspaceId: storageObjects.workspaceId, category: storageObjects.category, sizeBytes: storageObjects.sizeBytes });
+  const removed = await tx.delete(storageObjects).where(where).returning({
+    key: storageObjects.key,
+    workspaceId: storageObjects.workspaceId,
+    category: storageObjects.category,
+    sizeBytes: storageObjects.sizeBytes,
+  });
   const totals = new Map<string, { workspaceId: string; category: StorageCategory; bytes: number; count: number }>();
   for (const object of removed) {
     const id = `${object.workspaceId}/${object.category}`;
@@ -46,7 +48,11 @@ async function removeObjects(tx: Queryable, where: ReturnType<typeof eq>): Promi
   for (const total of totals.values()) {
     await tx
       .update(storageUsage)
-      .set({ bytes: sql`${storageUsage.bytes} - ${total.bytes}`, count: sql`${storageUsage.count} - ${total.count}`, updatedAt: sql`now()` })
+      .set({
+        bytes: sql`${storageUsage.bytes} - ${total.bytes}`,
+        count: sql`${storageUsage.count} - ${total.count}`,
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(storageUsage.workspaceId, total.workspaceId), eq(storageUsage.category, total.category)));
   }
   return removed.map((object) => object.key);

@@ -14,11 +14,17 @@ export async function findUpload(db: Queryable, id: string): Promise<UploadRow |
 }
 
 /** Records a received part; a retried part replaces the earlier one. */
-export async function recordPart(db: Queryable, part: { uploadId: string; partNumber: number; etag: string; sizeBytes: number }): Promise<void> {
+export async function recordPart(
+  db: Queryable,
+  part: { uploadId: string; partNumber: number; etag: string; sizeBytes: number },
+): Promise<void> {
   await db
     .insert(uploadParts)
     .values(part)
-    .onConflictDoUpdate({ target: [uploadParts.uploadId, uploadParts.partNumber], set: { etag: part.etag, sizeBytes: part.sizeBytes } });
+    .onConflictDoUpdate({
+      target: [uploadParts.uploadId, uploadParts.partNumber],
+      set: { etag: part.etag, sizeBytes: part.sizeBytes },
+    });
 }
 
 export async function partsOf(db: Queryable, uploadId: string) {
@@ -26,7 +32,12 @@ export async function partsOf(db: Queryable, uploadId: string) {
 }
 
 /** pending -> completed | failed, once: zero rows means someone else got there first. */
-export async function finishUpload(db: Queryable, id: string, status: "completed" | "failed", values: { checksum?: string | null; completedAt?: Date } = {}) {
+export async function finishUpload(
+  db: Queryable,
+  id: string,
+  status: "completed" | "failed",
+  values: { checksum?: string | null; completedAt?: Date } = {},
+) {
   const [row] = await db
     .update(uploads)
     .set({ status, ...values })

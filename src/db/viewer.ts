@@ -18,7 +18,10 @@ export function memberOf(workspaceId: AnyPgColumn, viewer: Viewer): SQL {
   if (!viewer.workspaceId) return sql`false`;
   const own = sql`${workspaceId} = ${viewer.workspaceId}`;
   if (!viewer.viaSession || !viewer.userId) return own;
-  return or(own, sql`exists (select 1 from ${memberships} where ${memberships.workspaceId} = ${workspaceId} and ${memberships.userId} = ${viewer.userId})`)!;
+  return or(
+    own,
+    sql`exists (select 1 from ${memberships} where ${memberships.workspaceId} = ${workspaceId} and ${memberships.userId} = ${viewer.userId})`,
+  )!;
 }
 
 /** How a viewer changes a statement's SQL, for statements rendered once (src/db/rendered.ts). */
@@ -32,5 +35,9 @@ export function viewerShape(viewer: Viewer): ViewerShape {
 /** A viewer of that shape whose user and workspace are the placeholders `userId` and `workspaceId`. */
 export function placeholderViewer(shape: ViewerShape): Viewer {
   if (shape === "anonymous") return {};
-  return { userId: sql.placeholder("userId"), workspaceId: sql.placeholder("workspaceId"), viaSession: shape === "session" };
+  return {
+    userId: sql.placeholder("userId"),
+    workspaceId: sql.placeholder("workspaceId"),
+    viaSession: shape === "session",
+  };
 }

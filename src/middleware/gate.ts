@@ -12,7 +12,8 @@ import { safeEqual } from "../services/jobs/signing";
 function assertRunner(token: string | undefined, authorization: string | undefined): void {
   if (!token) throw new ApiError("SERVICE_UNAVAILABLE", "Runners are not configured: set the RUNNER_TOKEN secret");
   const presented = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "")?.[1] ?? "";
-  if (!safeEqual(presented, token)) throw new ApiError("UNAUTHORIZED", "A runner token is required: send 'Authorization: Bearer <RUNNER_TOKEN>'");
+  if (!safeEqual(presented, token))
+    throw new ApiError("UNAUTHORIZED", "A runner token is required: send 'Authorization: Bearer <RUNNER_TOKEN>'");
 }
 
 /**
@@ -28,7 +29,10 @@ function assertSameOrigin(c: Context<AppEnv>): void {
     ...(c.env.ALLOWED_ORIGINS ?? "").split(",").map((item) => item.trim()),
   ];
   if (!origin || !allowed.includes(origin)) {
-    throw new ApiError("FORBIDDEN", "A cookie-authenticated write must come from the API's own origin (Origin did not match)");
+    throw new ApiError(
+      "FORBIDDEN",
+      "A cookie-authenticated write must come from the API's own origin (Origin did not match)",
+    );
   }
 }
 
@@ -59,13 +63,20 @@ export function gate(rule: OperationRule, scope: KeyScope): MiddlewareHandler<Ap
     const credential = readCredential(c.req.raw.headers);
     if (!credential && rule.access !== "public") {
       endTime(c, "auth");
-      throw new ApiError("UNAUTHORIZED", rule.access === "session" ? "A browser session is required" : "API key required: send 'Authorization: Bearer <API key>'");
+      throw new ApiError(
+        "UNAUTHORIZED",
+        rule.access === "session"
+          ? "A browser session is required"
+          : "API key required: send 'Authorization: Bearer <API key>'",
+      );
     }
     endTime(c, "auth");
 
     startTime(c, "ratelimit");
     const now = Date.now();
-    const { actor, decision } = await admit(c.env, credential, rule.category, ip, now).finally(() => endTime(c, "ratelimit"));
+    const { actor, decision } = await admit(c.env, credential, rule.category, ip, now).finally(() =>
+      endTime(c, "ratelimit"),
+    );
     c.set("actor", actor);
 
     if (credential?.type === "session" && credential.fromCookie) assertSameOrigin(c);

@@ -12,7 +12,11 @@ export const JOB_QUEUES = ["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"] a
 export type JobQueue = (typeof JOB_QUEUES)[number];
 
 /** What a queue message carries: enough for a runner to leave a job it cannot run unclaimed. */
-export const QueueMessageBody = z.object({ jobId: z.string(), kind: z.string().optional(), format: z.string().optional() });
+export const QueueMessageBody = z.object({
+  jobId: z.string(),
+  kind: z.string().optional(),
+  format: z.string().optional(),
+});
 export type QueueMessageBody = z.infer<typeof QueueMessageBody>;
 
 /**
@@ -118,7 +122,11 @@ export const JobOutput = z.object({
 });
 export type JobOutput = z.infer<typeof JobOutput>;
 
-const Base = { eventId: z.string().min(1).max(100), attempt: z.number().int().min(1), leaseId: z.string().min(1).max(100) };
+const Base = {
+  eventId: z.string().min(1).max(100),
+  attempt: z.number().int().min(1),
+  leaseId: z.string().min(1).max(100),
+};
 /** One signed callback (`POST /api/webhooks/jobs/{id}`, HMAC of `<timestamp>.<body>`). */
 export const JobCallback = z.discriminatedUnion("type", [
   z.object({ ...Base, type: z.literal("started") }),
@@ -155,7 +163,11 @@ export const JobCallback = z.discriminatedUnion("type", [
 ]);
 export type JobCallback = z.infer<typeof JobCallback>;
 /** An event as the runner sends it, before the envelope (event id, attempt, lease) is added. */
-export type JobEventBody = JobCallback extends infer E ? (E extends unknown ? Omit<E, keyof typeof Base> : never) : never;
+export type JobEventBody = JobCallback extends infer E
+  ? E extends unknown
+    ? Omit<E, keyof typeof Base>
+    : never
+  : never;
 
 export const JOB_STATUSES = ["queued", "starting", "running", "completed", "failed", "cancelled"] as const;
 export const JobCallbackResponse = z.object({

@@ -14,5 +14,9 @@ export function rateLimitHeaders(decision: RateDecision, now: number): Record<st
 
 export function rateLimitedError(decision: RateDecision, now: number, what = "requests"): ApiError {
   const headers = rateLimitHeaders(decision, now);
-  return new ApiError("RATE_LIMITED", `Rate limit exceeded: ${decision.limit} ${what} per minute. Retry after ${headers["Retry-After"]} s`, headers);
+  return new ApiError(
+    "RATE_LIMITED",
+    `Rate limit exceeded: ${decision.limit} ${what} per minute. Retry after ${headers["Retry-After"]} s`,
+    headers,
+  );
 }

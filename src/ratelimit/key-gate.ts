@@ -56,8 +56,21 @@ export class KeyGate extends DurableObject<Env> {
     });
     // The table exists only once a valid credential was stored: an unknown key leaves nothing behind.
     const hasTable = this.sql.exec("select 1 from sqlite_master where name = 'principal'").toArray().length > 0;
-    const row = hasTable ? this.sql.exec<{ json: string | null; fetched_at: number; revoked: number }>("select json, fetched_at, revoked from principal").toArray()[0] : undefined;
-    if (row) this.cached = { principal: row.json ? (JSON.parse(row.json) as Principal) : null, fetchedAt: row.fetched_at, revoked: row.revoked === 1 };
+    const row = hasTable
+      ? this.sql
+          .exec<{
+            json: string | null;
+            fetched_at: number;
+            revoked: number;
+          }>("select json, fetched_at, revoked from principal")
+          .toArray()[0]
+      : undefined;
+    if (row)
+      this.cached = {
+        principal: row.json ? (JSON.parse(row.json) as Principal) : null,
+        fetchedAt: row.fetched_at,
+        revoked: row.revoked === 1,
+      };
   }
 
   /** Authenticates the credential and, when it is valid, counts one request of `category`. */
@@ -101,8 +114,15 @@ export class KeyGate extends DurableObject<Env> {
   }
 
   private store(principal: Principal | null, fetchedAt: number, revoked: boolean): void {
-    this.sql.exec("create table if not exists principal (id integer primary key check (id = 1), json text, fetched_at integer not null, revoked integer not null)");
-    this.sql.exec("insert or replace into principal (id, json, fetched_at, revoked) values (1, ?, ?, ?)", principal ? JSON.stringify(principal) : null, fetchedAt, revoked ? 1 : 0);
+    this.sql.exec(
+      "create table if not exists principal (id integer primary key check (id = 1), json text, fetched_at integer not null, revoked integer not null)",
+    );
+    this.sql.exec(
+      "insert or replace into principal (id, json, fetched_at, revoked) values (1, ?, ?, ?)",
+      principal ? JSON.stringify(principal) : null,
+      fetchedAt,
+      revoked ? 1 : 0,
+    );
   }
 
   private async principal(credential: Exclude<Credential, { kind: "ip" }>, now: number): Promise<Principal | null> {
@@ -124,7 +144,13 @@ export class KeyGate extends DurableObject<Env> {
     try {
       if (credential.kind === "key") {
         const [row] = await handle.db
-          .select({ keyId: apiKeys.id, userId: apiKeys.userId, workspaceId: apiKeys.workspaceId, username: workspaces.username, scopes: apiKeys.scopes })
+          .select({
+            keyId: apiKeys.id,
+            userId: apiKeys.userId,
+            workspaceId: apiKeys.workspaceId,
+            username: workspaces.username,
+            scopes: apiKeys.scopes,
+          })
           .from(apiKeys)
           .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
           .where(and(eq(apiKeys.keyHash, credential.keyHash), isNull(apiKeys.revokedAt)))

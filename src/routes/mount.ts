@@ -21,7 +21,12 @@ const jsonBodyLimit = bodyLimit({
  * Mounts one operation with the cross-cutting rules of its row in operations.ts in front:
  * authenticate -> access -> rate limit -> body cap -> no NULs -> idempotency -> zod validation -> handler.
  */
-export function mount<R extends RouteConfig>(app: OpenAPIHono<AppEnv>, route: R, handler: AppHandler<R>, options: { validateBody?: boolean } = {}): void {
+export function mount<R extends RouteConfig>(
+  app: OpenAPIHono<AppEnv>,
+  route: R,
+  handler: AppHandler<R>,
+  options: { validateBody?: boolean } = {},
+): void {
   const rule = operationRule(route.operationId ?? `${route.method} ${route.path}`);
   const readsJsonBody = !rule.streamsBody && options.validateBody !== false;
   const middleware = [
@@ -59,7 +64,9 @@ export function allowedMethods(app: OpenAPIHono<AppEnv>, path: string): string[]
     .map((route) => ({
       method: route.method,
       // `:name` matches one segment, `:name{constraint}` what the router would match.
-      pattern: new RegExp(`^${route.path.replace(/:\w+(?:\{([^}]+)\})?/g, (_, constraint?: string) => `(?:${constraint ?? "[^/]+"})`).replace(/\*/g, ".*")}/?$`),
+      pattern: new RegExp(
+        `^${route.path.replace(/:\w+(?:\{([^}]+)\})?/g, (_, constraint?: string) => `(?:${constraint ?? "[^/]+"})`).replace(/\*/g, ".*")}/?$`,
+      ),
     }));
   return [...new Set(matchers.filter((m) => m.pattern.test(path)).map((m) => m.method))];
 }

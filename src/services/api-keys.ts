@@ -17,8 +17,17 @@ export async function createKey(deps: Deps, actor: SignedInActor, input: { name:
   const scopes = input.scopes ? [...new Set(input.scopes)] : undefined;
   const [row] = await deps.db
     .insert(apiKeys)
-    .values({ ...(await newApiKeyRow(key, { workspaceId: actor.workspaceId, userId: actor.userId, name: input.name, scopes })), createdAt: deps.now() })
-    .returning({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt, scopes: apiKeys.scopes });
+    .values({
+      ...(await newApiKeyRow(key, { workspaceId: actor.workspaceId, userId: actor.userId, name: input.name, scopes })),
+      createdAt: deps.now(),
+    })
+    .returning({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      keyPrefix: apiKeys.keyPrefix,
+      createdAt: apiKeys.createdAt,
+      scopes: apiKeys.scopes,
+    });
   return { ...row!, key };
 }
 

@@ -62,9 +62,18 @@ export async function getDataset(deps: Deps, actor: Actor, ref: DatasetRef): Pro
   return view;
 }
 
-export async function listOwnerDatasets(deps: Deps, actor: Actor, params: { owner?: string; slug?: string; limit: number }) {
+export async function listOwnerDatasets(
+  deps: Deps,
+  actor: Actor,
+  params: { owner?: string; slug?: string; limit: number },
+) {
   const owner = listedOwner(actor, params.owner);
-  const result = await listDatasets(deps.db, { owner, viewer: viewerOf(actor), slug: params.slug, limit: params.limit });
+  const result = await listDatasets(deps.db, {
+    owner,
+    viewer: viewerOf(actor),
+    slug: params.slug,
+    limit: params.limit,
+  });
   if (!result.ownerFound) throw new ApiError("NOT_FOUND", `Owner ${owner} not found`);
   return result;
 }
@@ -98,18 +107,27 @@ export async function createDataset(deps: Deps, actor: Actor, input: DatasetCrea
 }
 
 /** Changes a dataset, or (`{starred}` alone) stars it for the caller; answers its URL name. */
-export async function updateDataset(deps: Deps, actor: Actor, ref: DatasetRef, patch: DatasetPatch): Promise<{ slug: string; starCount?: number }> {
+export async function updateDataset(
+  deps: Deps,
+  actor: Actor,
+  ref: DatasetRef,
+  patch: DatasetPatch,
+): Promise<{ slug: string; starCount?: number }> {
   const view = await getDataset(deps, actor, ref);
   if (isStarOnly(patch)) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { slug: view.dataset.slug, starCount: await setStar(deps.db, datasetStarTables, view.dataset.id, actor.userId, patch.starred) };
+    return {
+      slug: view.dataset.slug,
+      starCount: await setStar(deps.db, datasetStarTables, view.dataset.id, actor.userId, patch.starred),
+    };
   }
 
   await assertWritable(deps, actor, view.dataset, "Dataset");
   const { starred: _starred, ...changes } = patch;
   const slug = slugAfterEdit(changes, view.dataset.slug);
   const updated = await orConflict(
-    () => updateDatasetFields(deps.db, view.dataset.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() }),
+    () =>
+      updateDatasetFields(deps.db, view.dataset.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() }),
     () => `Dataset ${slug} already exists in ${view.owner}`,
   );
   if (!updated) throw new ApiError("NOT_FOUND", "Dataset not found");
@@ -120,7 +138,8 @@ export async function updateDataset(deps: Deps, actor: Actor, ref: DatasetRef, p
 export async function trashDataset(deps: Deps, actor: Actor, ref: DatasetRef): Promise<void> {
   const view = await getDataset(deps, actor, ref);
   await assertWritable(deps, actor, view.dataset, "Dataset");
-  if (!(await moveDatasetToTrash(deps.db, view.dataset, deps.now()))) throw new ApiError("NOT_FOUND", "Dataset not found");
+  if (!(await moveDatasetToTrash(deps.db, view.dataset, deps.now())))
+    throw new ApiError("NOT_FOUND", "Dataset not found");
 }
 
 const DATASET_URI = /^ul:\/\/([a-z0-9-]{4,32})\/datasets\/([a-z0-9]+(?:-[a-z0-9]+)*)$/;
@@ -130,7 +149,11 @@ const DATASET_URI = /^ul:\/\/([a-z0-9-]{4,32})\/datasets\/([a-z0-9]+(?:-[a-z0-9]
  * ultralytics client trains on), when the model's workspace can read it: how uploaded and
  * inspected models come to be listed on their dataset. Anything else names no dataset here.
  */
-export async function datasetOfTrainArgs(db: Queryable, trainArgs: Record<string, unknown> | null | undefined, workspaceId: string): Promise<string | undefined> {
+export async function datasetOfTrainArgs(
+  db: Queryable,
+  trainArgs: Record<string, unknown> | null | undefined,
+  workspaceId: string,
+): Promise<string | undefined> {
   const match = typeof trainArgs?.data === "string" ? DATASET_URI.exec(trainArgs.data) : null;
   if (!match) return undefined;
   return readableDatasetId(db, { owner: match[1]!, slug: match[2]! }, { workspaceId });

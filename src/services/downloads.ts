@@ -5,7 +5,8 @@ import { ApiError } from "../errors";
 export function parseRange(header: string | undefined): R2Range | undefined {
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === "" && match[2] === "")) throw new ApiError("RANGE_NOT_SATISFIABLE", `Unsupported Range: ${header}`);
+  if (!match || (match[1] === "" && match[2] === ""))
+    throw new ApiError("RANGE_NOT_SATISFIABLE", `Unsupported Range: ${header}`);
   const [, start, end] = match;
   if (start === "") return { suffix: Number(end) };
   if (end === "") return { offset: Number(start) };
@@ -23,7 +24,10 @@ export async function openDownload(deps: Deps, key: string, headers: Headers): P
     const head = await deps.bucket.head(key);
     if (!head) throw new ApiError("NOT_FOUND", "File not found");
     const offset = "suffix" in range ? Math.max(0, head.size - range.suffix) : (range.offset ?? 0);
-    if (offset >= head.size) throw new ApiError("RANGE_NOT_SATISFIABLE", `Range starts beyond the file's ${head.size} bytes`, { "Content-Range": `bytes */${head.size}` });
+    if (offset >= head.size)
+      throw new ApiError("RANGE_NOT_SATISFIABLE", `Range starts beyond the file's ${head.size} bytes`, {
+        "Content-Range": `bytes */${head.size}`,
+      });
   }
   const object = await deps.bucket.get(key, { range, onlyIf: headers });
   if (!object) throw new ApiError("NOT_FOUND", "File not found");

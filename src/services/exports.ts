@@ -1,7 +1,16 @@
 import type { Actor } from "../auth/actor";
 import { DEFAULT_EXPORT_GPU, gpuCostCents } from "../billing/gpu-prices";
 import type { Deps } from "../context";
-import { activeExport, countExportDownload, deleteExportRow, findExport, insertExport, insertJobWithExport, listExports, type ExportView } from "../db/exports";
+import {
+  activeExport,
+  countExportDownload,
+  deleteExportRow,
+  findExport,
+  insertExport,
+  insertJobWithExport,
+  listExports,
+  type ExportView,
+} from "../db/exports";
 import { findJob, insertJob } from "../db/jobs";
 import type { ModelRef, ModelView } from "../db/models";
 import type { ExportFormat, JobStatus } from "../db/schema";
@@ -29,7 +38,8 @@ export interface ExportRequest {
 export function formatRestriction(view: ModelView, format: ExportFormat): string | null {
   const arch = `${view.model.architecture ?? ""} ${view.model.baseModel ?? ""}`.toLowerCase();
   const task = view.model.task;
-  if (format === "imx" && !/yolov8|yolo11/.test(arch)) return "IMX500 export is only available for YOLOv8 and YOLO11 models";
+  if (format === "imx" && !/yolov8|yolo11/.test(arch))
+    return "IMX500 export is only available for YOLOv8 and YOLO11 models";
   if (format === "axelera" && task && task !== "detect") return "Axelera export is only available for detection models";
   if (format === "paddle" && /yolo26/.test(arch) && ["detect", "segment", "pose", "obb"].includes(task ?? "detect")) {
     return "PaddlePaddle export is not available for YOLO26 detection, segmentation, pose or OBB models";
@@ -45,8 +55,13 @@ export function formatRestriction(view: ModelView, format: ExportFormat): string
 export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, request: ExportRequest) {
   const view = await getWritableModel(deps, actor, ref);
   const args = request.args ?? {};
-  if (request.format === "engine" && !request.gpuType) throw new ApiError("VALIDATION_ERROR", "Invalid body: gpuType: required for engine (TensorRT) exports");
-  if (request.format !== "engine" && request.gpuType) throw new ApiError("VALIDATION_ERROR", `Invalid body: gpuType: only engine (TensorRT) exports run on a GPU, not ${request.format}`);
+  if (request.format === "engine" && !request.gpuType)
+    throw new ApiError("VALIDATION_ERROR", "Invalid body: gpuType: required for engine (TensorRT) exports");
+  if (request.format !== "engine" && request.gpuType)
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      `Invalid body: gpuType: only engine (TensorRT) exports run on a GPU, not ${request.format}`,
+    );
   const restriction = formatRestriction(view, request.format);
   if (restriction) throw new ApiError("VALIDATION_ERROR", `Invalid body: format: ${restriction}`);
   // The model read already knows its weights, so this costs no query; the job pins that revision.
@@ -59,8 +74,22 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
   const gpu = request.format === "engine";
   const gpuType = gpu ? (request.gpuType ?? DEFAULT_EXPORT_GPU) : null;
   const exportId = newId("export");
-  const exportValues = { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, format: request.format, args, gpuType };
-  const input: JobInput = { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: gpu ? "gpu-jobs" : "cli-jobs", gpuType, spec: { exportId, format: request.format, args, weights } };
+  const exportValues = {
+    id: exportId,
+    modelId: view.model.id,
+    workspaceId: view.model.workspaceId,
+    format: request.format,
+    args,
+    gpuType,
+  };
+  const input: JobInput = {
+    kind: "export",
+    workspaceId: view.model.workspaceId,
+    modelId: view.model.id,
+    queue: gpu ? "gpu-jobs" : "cli-jobs",
+    gpuType,
+    spec: { exportId, format: request.format, args, weights },
+  };
   const written = await enqueueJob(
     deps,
     input,
@@ -78,7 +107,12 @@ export async function createExport(deps: Deps, actor: Actor, ref: ModelRef, requ
   return { view, exportView: { export: written.export, job: written.job } satisfies ExportView, job: written.job };
 }
 
-export async function listModelExports(deps: Deps, actor: Actor, ref: ModelRef, params: { status?: JobStatus; limit: number }) {
+export async function listModelExports(
+  deps: Deps,
+  actor: Actor,
+  ref: ModelRef,
+  params: { status?: JobStatus; limit: number },
+) {
   const { view, isEditor } = await getModel(deps, actor, ref);
   return { view, isEditor, exports: await listExports(deps.db, { modelId: view.model.id, ...params }) };
 }
@@ -93,7 +127,12 @@ export async function getExport(deps: Deps, actor: Actor, exportId: string, ref?
 }
 
 /** A queued or running export is cancelled (its runner stops); a finished one is deleted with its file. */
-export async function deleteExport(deps: Deps, actor: Actor, exportId: string, ref?: ModelRef): Promise<"cancelled" | "deleted"> {
+export async function deleteExport(
+  deps: Deps,
+  actor: Actor,
+  exportId: string,
+  ref?: ModelRef,
+): Promise<"cancelled" | "deleted"> {
   const { view, exportView } = await getExport(deps, actor, exportId, ref);
   await assertModelWritable(deps, actor, view);
   if (!isTerminal(exportView.job.status)) {
@@ -119,7 +158,13 @@ export async function trackExportDownload(deps: Deps, actor: Actor, exportId: st
 export async function exportDownloadUrl(deps: Deps, view: ExportView): Promise<string | undefined> {
   const { objectKey, downloadFilename } = view.export;
   if (view.job.status !== "completed" || !objectKey || !downloadFilename) return undefined;
-  return signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, objectKey, downloadFilename, new Date(deps.now().getTime() + DOWNLOAD_TTL_MS));
+  return signedDownloadUrl(
+    deps.env.SIGNING_SECRET,
+    deps.baseUrl,
+    objectKey,
+    downloadFilename,
+    new Date(deps.now().getTime() + DOWNLOAD_TTL_MS),
+  );
 }
 
 /**
@@ -130,7 +175,21 @@ export async function ensureOnnxExport(deps: Deps, view: ModelView): Promise<str
   const active = await activeExport(deps.db, view.model.id, "onnx", {});
   if (active) return active.export.id;
   const exportId = newId("export");
-  const input: JobInput = { kind: "export", workspaceId: view.model.workspaceId, modelId: view.model.id, queue: "cli-jobs", spec: { exportId, format: "onnx", args: {}, weights: view.weights } };
-  await enqueueJob(deps, input, (db, values) => insertJobWithExport(db, values, { id: exportId, modelId: view.model.id, workspaceId: view.model.workspaceId, format: "onnx", args: {} }));
+  const input: JobInput = {
+    kind: "export",
+    workspaceId: view.model.workspaceId,
+    modelId: view.model.id,
+    queue: "cli-jobs",
+    spec: { exportId, format: "onnx", args: {}, weights: view.weights },
+  };
+  await enqueueJob(deps, input, (db, values) =>
+    insertJobWithExport(db, values, {
+      id: exportId,
+      modelId: view.model.id,
+      workspaceId: view.model.workspaceId,
+      format: "onnx",
+      args: {},
+    }),
+  );
   return exportId;
 }

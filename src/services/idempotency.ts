@@ -18,7 +18,8 @@ export async function reserve(db: Database, scope: string, key: string, request:
 
   const existing = await findKey(db, scope, key);
   if (!existing) return reserve(db, scope, key, request); // expired between the two statements
-  if (existing.requestHash !== requestHash) throw new ApiError("CONFLICT", "Idempotency-Key was already used with a different request");
+  if (existing.requestHash !== requestHash)
+    throw new ApiError("CONFLICT", "Idempotency-Key was already used with a different request");
   if (existing.responseStatus === null || existing.responseBody === null) {
     throw new ApiError("CONFLICT", "A request with this Idempotency-Key is still in progress");
   }

@@ -44,7 +44,17 @@ export async function cloneModel(deps: Deps, actor: Actor, ref: ModelRef, reques
       copies.push({ key, name: file.name, size: file.sizeBytes, contentType: file.contentType, sha256: file.sha256 });
     }
     const now = deps.now();
-    const { id: _id, workspaceId: _w, projectId: _p, slug: _s, starCount: _sc, cloneCount: _cc, downloadCount: _dc, deletedAt: _d, ...fields } = source.model;
+    const {
+      id: _id,
+      workspaceId: _w,
+      projectId: _p,
+      slug: _s,
+      starCount: _sc,
+      cloneCount: _cc,
+      downloadCount: _dc,
+      deletedAt: _d,
+      ...fields
+    } = source.model;
     const model = await deps.db.transaction(async (tx) => {
       const row = await insertModel(tx, {
         ...fields,
@@ -60,8 +70,24 @@ export async function cloneModel(deps: Deps, actor: Actor, ref: ModelRef, reques
         updatedAt: now,
       });
       for (const copy of copies) {
-        await addModelFile(tx, { id: newId("modelFile"), modelId: id, name: copy.name, objectKey: copy.key, sizeBytes: copy.size, contentType: copy.contentType, sha256: copy.sha256 });
-        await addObject(tx, { key: copy.key, workspaceId: workspace.id, category: "models", resourceId: id, name: copy.name, sizeBytes: copy.size, contentType: copy.contentType });
+        await addModelFile(tx, {
+          id: newId("modelFile"),
+          modelId: id,
+          name: copy.name,
+          objectKey: copy.key,
+          sizeBytes: copy.size,
+          contentType: copy.contentType,
+          sha256: copy.sha256,
+        });
+        await addObject(tx, {
+          key: copy.key,
+          workspaceId: workspace.id,
+          category: "models",
+          resourceId: id,
+          name: copy.name,
+          sizeBytes: copy.size,
+          contentType: copy.contentType,
+        });
       }
       await bumpModelCloneCount(tx, source.model.id);
       return row;
@@ -69,7 +95,8 @@ export async function cloneModel(deps: Deps, actor: Actor, ref: ModelRef, reques
     return { model, owner: workspace.username, project: target.project.slug, region: workspace.region };
   } catch (error) {
     if (copies.length) deps.waitUntil(deps.bucket.delete(copies.map((copy) => copy.key)));
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Model ${slug} already exists in ${workspace.username}/${request.project}`);
+    if (isUniqueViolation(error))
+      throw new ApiError("CONFLICT", `Model ${slug} already exists in ${workspace.username}/${request.project}`);
     throw error;
   }
 }

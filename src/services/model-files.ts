@@ -28,14 +28,18 @@ export async function checkModelUploadTarget(deps: Deps, actor: SignedInActor, a
     await assertWritable(deps, actor, view.project, "Project");
     return view.project.workspaceId;
   }
-  throw new ApiError("VALIDATION_ERROR", "Invalid body: assetId: a models upload targets a model (mdl_...) or a project (prj_...)");
+  throw new ApiError(
+    "VALIDATION_ERROR",
+    "Invalid body: assetId: a models upload targets a model (mdl_...) or a project (prj_...)",
+  );
 }
 
 /** Inside the completing transaction: the uploaded object becomes a model file (making the model if needed). */
 export async function attachModelUpload(tx: Queryable, deps: Deps, upload: UploadRow): Promise<ModelFileRow> {
   let modelId = upload.assetId;
   // Purged between the signed URL and completion: refuse (the upload stays pending, then is collected).
-  if (isId("model", upload.assetId) && !(await modelExists(tx, upload.assetId))) throw new ApiError("NOT_FOUND", "The upload's model no longer exists");
+  if (isId("model", upload.assetId) && !(await modelExists(tx, upload.assetId)))
+    throw new ApiError("NOT_FOUND", "The upload's model no longer exists");
   if (isId("project", upload.assetId)) {
     const stem = upload.filename.replace(/\.[^.]+$/, "");
     const slug = await freeModelSlug(tx, upload.assetId, slugify(stem) || "model");
@@ -56,14 +60,32 @@ export async function attachModelUpload(tx: Queryable, deps: Deps, upload: Uploa
     modelId = model.id;
     await reassignObject(tx, upload.objectKey, modelId);
   }
-  return addModelFile(tx, { id: newId("modelFile"), modelId, name: upload.filename, objectKey: upload.objectKey, sizeBytes: upload.totalBytes, contentType: upload.contentType, sha256: upload.checksum });
+  return addModelFile(tx, {
+    id: newId("modelFile"),
+    modelId,
+    name: upload.filename,
+    objectKey: upload.objectKey,
+    sizeBytes: upload.totalBytes,
+    contentType: upload.contentType,
+    sha256: upload.checksum,
+  });
 }
 
 /** After commit: a checkpoint is read by an inspect job (task, classes, size, metrics). */
 export async function afterModelUpload(deps: Deps, file: ModelFileRow, workspaceId: string): Promise<void> {
   if (!file.name.toLowerCase().endsWith(".pt")) return;
   try {
-    await enqueueJob(deps, { kind: "inspect", workspaceId, modelId: file.modelId, queue: "cpu-jobs", spec: { fileId: file.id, revision: file.revision, weights: { objectKey: file.objectKey, name: file.name, sizeBytes: file.sizeBytes } } });
+    await enqueueJob(deps, {
+      kind: "inspect",
+      workspaceId,
+      modelId: file.modelId,
+      queue: "cpu-jobs",
+      spec: {
+        fileId: file.id,
+        revision: file.revision,
+        weights: { objectKey: file.objectKey, name: file.name, sizeBytes: file.sizeBytes },
+      },
+    });
   } catch (error) {
     // The file is stored either way; a failed inspect job shows on the job, not on the upload.
     if (!(error instanceof ApiError)) throw error;

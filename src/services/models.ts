@@ -65,14 +65,27 @@ export function effectiveVisibility(view: Pick<ModelView, "model" | "project">):
 }
 
 /** Loads a live model the actor may read. A model is public only if its project is too; else NOT_FOUND to outsiders. */
-export async function getModel(deps: Deps, actor: Actor, ref: ModelRef): Promise<{ view: ModelView; isOwner: boolean; isEditor: boolean }> {
+export async function getModel(
+  deps: Deps,
+  actor: Actor,
+  ref: ModelRef,
+): Promise<{ view: ModelView; isOwner: boolean; isEditor: boolean }> {
   return readableModel(deps, actor, await findModel(deps.db, ref, viewerId(actor)));
 }
 
 /** The read check of getModel, for a model loaded with more than its view (findModelWithOnnx). */
-export async function readableModel<View extends ModelView>(deps: Deps, actor: Actor, view: View | undefined): Promise<{ view: View; isOwner: boolean; isEditor: boolean }> {
+export async function readableModel<View extends ModelView>(
+  deps: Deps,
+  actor: Actor,
+  view: View | undefined,
+): Promise<{ view: View; isOwner: boolean; isEditor: boolean }> {
   if (!view) throw new ApiError("NOT_FOUND", "Model not found");
-  const role = await assertReadable(deps, actor, { workspaceId: view.model.workspaceId, visibility: effectiveVisibility(view) }, "Model");
+  const role = await assertReadable(
+    deps,
+    actor,
+    { workspaceId: view.model.workspaceId, visibility: effectiveVisibility(view) },
+    "Model",
+  );
   return { view, isOwner: role === "owner" || role === "admin", isEditor: canEdit(role) };
 }
 
@@ -101,7 +114,8 @@ export async function listCompleted(deps: Deps, actor: Actor, limit: number) {
 export async function createModel(deps: Deps, actor: Actor, input: ModelCreate): Promise<ModelView> {
   const { view: project } = await getProject(deps, actor, input.project);
   await assertWritable(deps, actor, project.project, "Project");
-  const slug = input.slug ?? (await freeModelSlug(deps.db, project.project.id, (input.name && slugify(input.name)) || "model"));
+  const slug =
+    input.slug ?? (await freeModelSlug(deps.db, project.project.id, (input.name && slugify(input.name)) || "model"));
   const now = deps.now();
   const best = bestOf(input.trainResults);
   const values: NewModel = {
@@ -117,7 +131,13 @@ export async function createModel(deps: Deps, actor: Actor, input: ModelCreate):
     metadata: input.metadata ?? {},
     trainArgs: input.trainArgs ?? null,
     datasetId: (await datasetOfTrainArgs(deps.db, input.trainArgs, project.project.workspaceId)) ?? null,
-    trainResults: input.trainResults?.map((row) => ({ epoch: row.epoch, metrics: row.metrics ?? {}, ...(row.fitness !== undefined ? { fitness: row.fitness } : {}), ...(row.timestamp ? { timestamp: row.timestamp } : {}) })) ?? null,
+    trainResults:
+      input.trainResults?.map((row) => ({
+        epoch: row.epoch,
+        metrics: row.metrics ?? {},
+        ...(row.fitness !== undefined ? { fitness: row.fitness } : {}),
+        ...(row.timestamp ? { timestamp: row.timestamp } : {}),
+      })) ?? null,
     epochs: input.epochs ?? input.trainResults?.length ?? null,
     bestEpoch: best?.epoch ?? null,
     bestFitness: best?.fitness ?? null,
@@ -131,7 +151,15 @@ export async function createModel(deps: Deps, actor: Actor, input: ModelCreate):
     () => insertModel(deps.db, values),
     () => `Model ${slug} already exists in ${project.owner}/${project.project.slug}`,
   );
-  return { model, owner: project.owner, region: project.region, project: pick(project.project), isStarred: false, weights: null, epochCount: model.trainResults?.length ?? 0 };
+  return {
+    model,
+    owner: project.owner,
+    region: project.region,
+    project: pick(project.project),
+    isStarred: false,
+    weights: null,
+    epochCount: model.trainResults?.length ?? 0,
+  };
 }
 
 function pick(project: { id: string; slug: string; name: string; visibility: "public" | "private" }) {
@@ -140,26 +168,48 @@ function pick(project: { id: string; slug: string; name: string; visibility: "pu
 
 function bestOf(rows: ModelCreate["trainResults"]) {
   let best: { epoch: number; fitness: number } | undefined;
-  for (const row of rows ?? []) if (row.fitness !== undefined && (!best || row.fitness > best.fitness)) best = { epoch: row.epoch, fitness: row.fitness };
+  for (const row of rows ?? [])
+    if (row.fitness !== undefined && (!best || row.fitness > best.fitness))
+      best = { epoch: row.epoch, fitness: row.fitness };
   return best;
 }
 
-export type ModelUpdateResult = { kind: "updated"; slug: string } | { kind: "starred"; starred: boolean; starCount: number };
+export type ModelUpdateResult =
+  | { kind: "updated"; slug: string }
+  | { kind: "starred"; starred: boolean; starCount: number };
 
-export async function updateModel(deps: Deps, actor: Actor, ref: ModelRef, patch: ModelPatch): Promise<ModelUpdateResult> {
+export async function updateModel(
+  deps: Deps,
+  actor: Actor,
+  ref: ModelRef,
+  patch: ModelPatch,
+): Promise<ModelUpdateResult> {
   const { view } = await getModel(deps, actor, ref);
   if (isStarOnly(patch)) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { kind: "starred", starred: patch.starred, starCount: await setStar(deps.db, modelStarTables, view.model.id, actor.userId, patch.starred) };
+    return {
+      kind: "starred",
+      starred: patch.starred,
+      starCount: await setStar(deps.db, modelStarTables, view.model.id, actor.userId, patch.starred),
+    };
   }
   await assertModelWritable(deps, actor, view);
   const { starred: _starred, ...changes } = patch;
   // A model may only name a dataset its editor can see; new training arguments may name one.
   if (changes.datasetId) await getDataset(deps, actor, { id: changes.datasetId });
-  const linked = changes.datasetId === undefined ? await datasetOfTrainArgs(deps.db, changes.trainArgs, view.model.workspaceId) : undefined;
+  const linked =
+    changes.datasetId === undefined
+      ? await datasetOfTrainArgs(deps.db, changes.trainArgs, view.model.workspaceId)
+      : undefined;
   const slug = slugAfterEdit(changes, view.model.slug);
   const updated = await orConflict(
-    () => updateModelFields(deps.db, view.model.id, { ...changes, ...(slug ? { slug } : {}), ...(linked ? { datasetId: linked } : {}), updatedAt: deps.now() }),
+    () =>
+      updateModelFields(deps.db, view.model.id, {
+        ...changes,
+        ...(slug ? { slug } : {}),
+        ...(linked ? { datasetId: linked } : {}),
+        updatedAt: deps.now(),
+      }),
     () => `Model ${slug} already exists in ${view.owner}/${view.project.slug}`,
   );
   if (!updated) throw new ApiError("NOT_FOUND", "Model not found");
@@ -177,7 +227,11 @@ export async function modelFileUrls(deps: Deps, actor: Actor, ref: ModelRef) {
   const files = await currentFiles(deps.db, view.model.id);
   const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_TTL_MS);
   return Promise.all(
-    files.map(async (file) => ({ name: file.name, size: file.sizeBytes, downloadUrl: await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, file.objectKey, file.name, expiresAt) })),
+    files.map(async (file) => ({
+      name: file.name,
+      size: file.sizeBytes,
+      downloadUrl: await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, file.objectKey, file.name, expiresAt),
+    })),
   );
 }
 

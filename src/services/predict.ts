@@ -41,14 +41,24 @@ async function modelWithOnnx(deps: Deps, actor: Actor, ref: ModelRef) {
  * (PREDICT_WAIT_MS, 30 s by default), else answers with the job to poll. A model with weights but
  * no ONNX file gets its ONNX export started on first use and reused afterwards.
  */
-export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: PredictRequest): Promise<PredictOutcome> {
+export async function predict(
+  deps: Deps,
+  actor: Actor,
+  ref: ModelRef,
+  request: PredictRequest,
+): Promise<PredictOutcome> {
   const { view, isEditor } = await modelWithOnnx(deps, actor, ref);
-  if (request.onlyModelId && request.onlyModelId !== view.model.id) throw new ApiError("FORBIDDEN", "This predict token is for another model");
+  if (request.onlyModelId && request.onlyModelId !== view.model.id)
+    throw new ApiError("FORBIDDEN", "This predict token is for another model");
   const onnx = view.onnx;
   if (!onnx) {
     if (!view.weights) throw new ApiError("SERVICE_UNAVAILABLE", "The model has no weights to predict with yet");
     const preparing = await ensureOnnxExport(deps, view);
-    throw new ApiError("SERVICE_UNAVAILABLE", `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`, { "Retry-After": "15" });
+    throw new ApiError(
+      "SERVICE_UNAVAILABLE",
+      `The model's ONNX export (${preparing}) is being made for its first prediction; try again shortly`,
+      { "Retry-After": "15" },
+    );
   }
   // A URL is fetched only now: after authentication, the token check and the model lookup.
   const image = "url" in request.image ? await fetchPicture(deps, request.image.url) : request.image;
@@ -78,12 +88,20 @@ export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: 
   if (outcome.status !== "completed") {
     // The runner's own words (paths, library messages) only for those who may edit the model.
     const detail = isEditor ? `: ${outcome.error}` : "";
-    if (/decode the picture/i.test(outcome.error)) throw new ApiError("VALIDATION_ERROR", isEditor ? outcome.error : "Could not decode the picture");
+    if (/decode the picture/i.test(outcome.error))
+      throw new ApiError("VALIDATION_ERROR", isEditor ? outcome.error : "Could not decode the picture");
     throw new ApiError("SERVICE_UNAVAILABLE", `Prediction failed on the runner (job ${job.id})${detail}`);
   }
-  const result = outcome.result as { images?: { speed?: Record<string, number> }[]; metadata?: Record<string, unknown> };
+  const result = outcome.result as {
+    images?: { speed?: Record<string, number> }[];
+    metadata?: Record<string, unknown>;
+  };
   const images = result.images ?? [];
-  const callMs = images.reduce((sum, image) => sum + (image.speed?.preprocess ?? 0) + (image.speed?.inference ?? 0) + (image.speed?.postprocess ?? 0), 0);
+  const callMs = images.reduce(
+    (sum, image) =>
+      sum + (image.speed?.preprocess ?? 0) + (image.speed?.inference ?? 0) + (image.speed?.postprocess ?? 0),
+    0,
+  );
   return {
     kind: "done",
     images,
@@ -93,7 +111,10 @@ export async function predict(deps: Deps, actor: Actor, ref: ModelRef, request: 
       functionTimeCall: callMs,
       model: view.model.slug,
       task: (view.model.task ?? "detect") as string,
-      version: { edgehub: "0.1.0", ...(view.model.ultralyticsVersion ? { ultralytics: view.model.ultralyticsVersion } : {}) },
+      version: {
+        edgehub: "0.1.0",
+        ...(view.model.ultralyticsVersion ? { ultralytics: view.model.ultralyticsVersion } : {}),
+      },
     },
   };
 }
@@ -105,23 +126,43 @@ export async function issuePredictToken(deps: Deps, actor: Actor, ref: ModelRef)
   if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
   const { view } = await getModel(deps, actor, ref);
   const expiresAt = new Date(deps.now().getTime() + PREDICT_TOKEN_TTL_MS);
-  const token = await signTransfer(deps.env.SIGNING_SECRET, { op: "predict", model: view.model.id, user: actor.userId, ws: actor.workspaceId, username: actor.username }, expiresAt);
-  return { token, expiresAt: expiresAt.toISOString(), predictUrl: `${deps.baseUrl}/api/models/${view.model.id}/predict?token=${token}` };
+  const token = await signTransfer(
+    deps.env.SIGNING_SECRET,
+    { op: "predict", model: view.model.id, user: actor.userId, ws: actor.workspaceId, username: actor.username },
+    expiresAt,
+  );
+  return {
+    token,
+    expiresAt: expiresAt.toISOString(),
+    predictUrl: `${deps.baseUrl}/api/models/${view.model.id}/predict?token=${token}`,
+  };
 }
 
 /** The actor a predict token stands for, and the one model it may predict with. */
 export async function actorOfPredictToken(deps: Deps, token: string): Promise<{ actor: Actor; modelId: string }> {
   const claims = await verifyTransfer(deps.env.SIGNING_SECRET, token, "predict");
   if (typeof claims.model !== "string") throw new ApiError("UNAUTHORIZED", "Invalid predict token");
-  return { actor: { kind: "session", userId: claims.user, workspaceId: claims.ws, username: claims.username }, modelId: claims.model };
+  return {
+    actor: { kind: "session", userId: claims.user, workspaceId: claims.ws, username: claims.username },
+    modelId: claims.model,
+  };
 }
 
 const SOURCE_TIMEOUT_MS = 10_000;
 
 /** A `source` URL's picture, through the guarded fetch (public addresses only, capped). */
 async function fetchPicture(deps: Deps, url: string): Promise<PredictImage> {
-  const fetched = await guardedFetch(deps.env, url, { field: "source", maxBytes: PREDICT_MAX_BYTES, timeoutMs: SOURCE_TIMEOUT_MS });
-  const name = fetched.url.pathname.split("/").pop()?.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100) || "source";
+  const fetched = await guardedFetch(deps.env, url, {
+    field: "source",
+    maxBytes: PREDICT_MAX_BYTES,
+    timeoutMs: SOURCE_TIMEOUT_MS,
+  });
+  const name =
+    fetched.url.pathname
+      .split("/")
+      .pop()
+      ?.replace(/[^A-Za-z0-9._-]/g, "_")
+      .slice(0, 100) || "source";
   return { data: fetched.data, name, contentType: fetched.contentType };
 }
 

@@ -14,14 +14,24 @@ export const ICON_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"]
 export async function setProjectIcon(deps: Deps, actor: Actor, ref: ProjectRef, file: File): Promise<void> {
   const { view } = await getProject(deps, actor, ref);
   await assertWritable(deps, actor, view.project, "Project");
-  if (!ICON_TYPES.includes(file.type)) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `Icon must be one of ${ICON_TYPES.join(", ")}`);
-  if (file.size === 0 || file.size > ICON_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Icon must be 1 byte to ${ICON_MAX_BYTES} bytes`);
+  if (!ICON_TYPES.includes(file.type))
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `Icon must be one of ${ICON_TYPES.join(", ")}`);
+  if (file.size === 0 || file.size > ICON_MAX_BYTES)
+    throw new ApiError("PAYLOAD_TOO_LARGE", `Icon must be 1 byte to ${ICON_MAX_BYTES} bytes`);
 
   const key = iconKey(view.project.workspaceId, view.project.id);
   await deps.bucket.put(key, file.stream(), { httpMetadata: { contentType: file.type } });
   try {
     await replaceIcon(deps, view.project.id, key, async (tx) =>
-      addObject(tx, { key, workspaceId: view.project.workspaceId, category: "icons", resourceId: view.project.id, name: `${view.project.slug} icon`, sizeBytes: file.size, contentType: file.type }),
+      addObject(tx, {
+        key,
+        workspaceId: view.project.workspaceId,
+        category: "icons",
+        resourceId: view.project.id,
+        name: `${view.project.slug} icon`,
+        sizeBytes: file.size,
+        contentType: file.type,
+      }),
     );
   } catch (error) {
     await deps.bucket.delete(key);
@@ -36,7 +46,12 @@ export async function removeProjectIcon(deps: Deps, actor: Actor, ref: ProjectRe
 }
 
 /** Points the project at its new icon (or none) and drops the old object from the books and R2. */
-async function replaceIcon(deps: Deps, projectId: string, key: string | null, record: (tx: Queryable) => Promise<void>): Promise<void> {
+async function replaceIcon(
+  deps: Deps,
+  projectId: string,
+  key: string | null,
+  record: (tx: Queryable) => Promise<void>,
+): Promise<void> {
   const oldKeys = await deps.db.transaction(async (tx) => {
     const oldKey = await lockIconKey(tx, projectId);
     await record(tx);
@@ -64,6 +79,14 @@ export async function copyIcon(deps: Deps, sourceKey: string, workspaceId: strin
   return {
     key,
     record: (tx: Queryable) =>
-      addObject(tx, { key, workspaceId, category: "icons", resourceId: projectId, name: "icon", sizeBytes: source.size, contentType: contentType ?? null }),
+      addObject(tx, {
+        key,
+        workspaceId,
+        category: "icons",
+        resourceId: projectId,
+        name: "icon",
+        sizeBytes: source.size,
+        contentType: contentType ?? null,
+      }),
   };
 }

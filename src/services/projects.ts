@@ -1,5 +1,13 @@
 import { isSignedIn, type Actor } from "../auth/actor";
-import { assertReadable, assertWritable, listedOwner, roleIn, targetWorkspace, viewerOf, type Role } from "../auth/policy";
+import {
+  assertReadable,
+  assertWritable,
+  listedOwner,
+  roleIn,
+  targetWorkspace,
+  viewerOf,
+  type Role,
+} from "../auth/policy";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../db/errors";
 import {
@@ -62,7 +70,11 @@ export interface ProjectClone {
 }
 
 /** Loads a live project the actor may read; private ones of others are NOT_FOUND. */
-export async function getProject(deps: Deps, actor: Actor, ref: ProjectRef): Promise<{ view: ProjectView; isOwner: boolean }> {
+export async function getProject(
+  deps: Deps,
+  actor: Actor,
+  ref: ProjectRef,
+): Promise<{ view: ProjectView; isOwner: boolean }> {
   const view = await findProject(deps.db, ref, viewerOf(actor));
   if (!view) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, view.project, "Project");
@@ -98,11 +110,21 @@ export async function getProjectDetail(
   const found = await findProjectDetail(deps.db, ref, viewerOf(actor), limit);
   if (!found) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, found.view.project, "Project");
-  return { view: found.view, isOwner: isOwnerRole(role), summary: summarize(found.view.modelNames, Boolean(role)), models: visibleModels(found.models, role) };
+  return {
+    view: found.view,
+    isOwner: isOwnerRole(role),
+    summary: summarize(found.view.modelNames, Boolean(role)),
+    models: visibleModels(found.models, role),
+  };
 }
 
 /** A readable project's models as full views, newest first, in one query: what the models list answers. */
-export async function getProjectModels(deps: Deps, actor: Actor, ref: ProjectRef, params: ProjectModelsParams): Promise<{ region: Region; models: ModelView[] }> {
+export async function getProjectModels(
+  deps: Deps,
+  actor: Actor,
+  ref: ProjectRef,
+  params: ProjectModelsParams,
+): Promise<{ region: Region; models: ModelView[] }> {
   const found = await findProjectWithModels(deps.db, ref, viewerOf(actor), params);
   if (!found) throw new ApiError("NOT_FOUND", "Project not found");
   const role = await assertReadable(deps, actor, found.project, "Project");
@@ -148,20 +170,32 @@ export async function createProject(deps: Deps, actor: Actor, input: ProjectCrea
   return { project, owner: workspace.username, region: workspace.region, isStarred: false };
 }
 
-export type ProjectUpdateResult = { kind: "updated"; slug: string } | { kind: "starred"; starred: boolean; starCount: number };
+export type ProjectUpdateResult =
+  | { kind: "updated"; slug: string }
+  | { kind: "starred"; starred: boolean; starCount: number };
 
-export async function updateProject(deps: Deps, actor: Actor, ref: ProjectRef, patch: ProjectPatch): Promise<ProjectUpdateResult> {
+export async function updateProject(
+  deps: Deps,
+  actor: Actor,
+  ref: ProjectRef,
+  patch: ProjectPatch,
+): Promise<ProjectUpdateResult> {
   const { view } = await getProject(deps, actor, ref);
   if (isStarOnly(patch)) {
     if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
-    return { kind: "starred", starred: patch.starred, starCount: await setStar(deps.db, projectStarTables, view.project.id, actor.userId, patch.starred) };
+    return {
+      kind: "starred",
+      starred: patch.starred,
+      starCount: await setStar(deps.db, projectStarTables, view.project.id, actor.userId, patch.starred),
+    };
   }
 
   await assertWritable(deps, actor, view.project, "Project");
   const { starred: _starred, ...changes } = patch;
   const slug = slugAfterEdit(changes, view.project.slug);
   const updated = await orConflict(
-    () => updateProjectFields(deps.db, view.project.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() }),
+    () =>
+      updateProjectFields(deps.db, view.project.id, { ...changes, ...(slug ? { slug } : {}), updatedAt: deps.now() }),
     () => `Project ${slug} already exists in ${view.owner}`,
   );
   if (!updated) throw new ApiError("NOT_FOUND", "Project not found");
@@ -181,7 +215,9 @@ export async function trashProject(deps: Deps, actor: Actor, ref: ProjectRef): P
 export async function cloneProject(deps: Deps, actor: Actor, ref: ProjectRef, input: ProjectClone) {
   const { view: source } = await getProject(deps, actor, ref);
   const workspace = await targetWorkspace(deps, actor, input.owner);
-  const slug = input.slug ?? (await freeSlug(deps, workspace.id, input.name ? slugify(input.name) || source.project.slug : source.project.slug));
+  const slug =
+    input.slug ??
+    (await freeSlug(deps, workspace.id, input.name ? slugify(input.name) || source.project.slug : source.project.slug));
   const now = deps.now();
   const id = newId("project");
   const iconKey = source.project.iconKey ? await copyIcon(deps, source.project.iconKey, workspace.id, id) : null;
@@ -208,7 +244,8 @@ export async function cloneProject(deps: Deps, actor: Actor, ref: ProjectRef, in
     return { view: { project, owner: workspace.username, region: workspace.region, isStarred: false }, modelCount: 0 };
   } catch (error) {
     if (iconKey) deps.waitUntil(deps.bucket.delete(iconKey.key));
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `Project ${slug} already exists in ${workspace.username}`);
+    if (isUniqueViolation(error))
+      throw new ApiError("CONFLICT", `Project ${slug} already exists in ${workspace.username}`);
     throw error;
   }
 }
@@ -221,4 +258,3 @@ async function freeSlug(deps: Deps, workspaceId: string, slug: string): Promise<
   }
   throw new ApiError("CONFLICT", `No free project name near ${slug}`);
 }
-

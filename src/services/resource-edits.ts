@@ -16,7 +16,10 @@ export function slugify(name: string): string {
 
 /** A PATCH of `{starred}` alone stars for the caller; with anything else it is an edit. */
 export function isStarOnly(patch: { starred?: boolean }): patch is { starred: boolean } {
-  return patch.starred !== undefined && Object.entries(patch).every(([key, value]) => key === "starred" || value === undefined);
+  return (
+    patch.starred !== undefined &&
+    Object.entries(patch).every(([key, value]) => key === "starred" || value === undefined)
+  );
 }
 
 /** The contract: renaming the display name renames the URL name, unless one is given. */

@@ -19,7 +19,10 @@ export async function storageInfo(deps: Deps, actor: SignedInActor, details: boo
   };
   const current = usage.reduce((sum, row) => sum + row.bytes, 0);
   const limit = PLANS[workspace.plan].storageBytes;
-  const updated = usage.reduce<Date | null>((latest, row) => (!latest || row.updatedAt > latest ? row.updatedAt : latest), null);
+  const updated = usage.reduce<Date | null>(
+    (latest, row) => (!latest || row.updatedAt > latest ? row.updatedAt : latest),
+    null,
+  );
   return {
     workspace,
     storage: { current, limit, percent: Math.round((current / limit) * 10_000) / 100 },

@@ -25,7 +25,8 @@ interface TrashHandler {
 const HANDLERS: Record<TrashType, TrashHandler> = {
   project: {
     async restore(tx, item) {
-      if (!(await restoreTrashedProject(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Project not found in trash");
+      if (!(await restoreTrashedProject(tx, item.resourceId)))
+        throw new ApiError("NOT_FOUND", "Project not found in trash");
       // Its models come back with it (those trashed on their own stay in the trash).
       return { restoredModels: item.cascadedCount };
     },
@@ -39,7 +40,8 @@ const HANDLERS: Record<TrashType, TrashHandler> = {
   },
   dataset: {
     async restore(tx, item) {
-      if (!(await restoreTrashedDataset(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Dataset not found in trash");
+      if (!(await restoreTrashedDataset(tx, item.resourceId)))
+        throw new ApiError("NOT_FOUND", "Dataset not found in trash");
       return { restoredModels: 0 };
     },
     async purge(tx, item) {
@@ -51,7 +53,8 @@ const HANDLERS: Record<TrashType, TrashHandler> = {
   },
   model: {
     async restore(tx, item) {
-      if (!(await restoreTrashedModel(tx, item.resourceId))) throw new ApiError("NOT_FOUND", "Model not found in trash");
+      if (!(await restoreTrashedModel(tx, item.resourceId)))
+        throw new ApiError("NOT_FOUND", "Model not found in trash");
       return { restoredModels: 1 };
     },
     async purge(tx, item) {
@@ -62,7 +65,11 @@ const HANDLERS: Record<TrashType, TrashHandler> = {
   },
 };
 
-export async function listWorkspaceTrash(deps: Deps, actor: Actor, params: { owner?: string; type: TrashType | "all"; page: number; limit: number }) {
+export async function listWorkspaceTrash(
+  deps: Deps,
+  actor: Actor,
+  params: { owner?: string; type: TrashType | "all"; page: number; limit: number },
+) {
   const workspace = await targetWorkspace(deps, actor, params.owner);
   const now = deps.now().getTime();
   const { items, summary } = await listTrash(deps.db, {
@@ -88,7 +95,11 @@ export async function listWorkspaceTrash(deps: Deps, actor: Actor, params: { own
   };
 }
 
-export async function restoreFromTrash(deps: Deps, actor: Actor, input: { id: string; type: TrashType; owner?: string }) {
+export async function restoreFromTrash(
+  deps: Deps,
+  actor: Actor,
+  input: { id: string; type: TrashType; owner?: string },
+) {
   const workspace = await targetWorkspace(deps, actor, input.owner);
   const item = await findTrashItem(deps.db, workspace.id, input.type, input.id);
   if (!item) throw new ApiError("NOT_FOUND", `No ${input.type} ${input.id} in trash`);
@@ -98,13 +109,18 @@ export async function restoreFromTrash(deps: Deps, actor: Actor, input: { id: st
       return HANDLERS[item.resourceType].restore(tx, item);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `A live ${input.type} named ${item.slug} already exists; rename it first`);
+    if (isUniqueViolation(error))
+      throw new ApiError("CONFLICT", `A live ${input.type} named ${item.slug} already exists; rename it first`);
     throw error;
   }
 }
 
 /** Permanently deletes one item, or all of a workspace's trash. */
-export async function deleteFromTrash(deps: Deps, actor: Actor, input: { id: string; type: TrashType; owner?: string } | { all: true; owner?: string }) {
+export async function deleteFromTrash(
+  deps: Deps,
+  actor: Actor,
+  input: { id: string; type: TrashType; owner?: string } | { all: true; owner?: string },
+) {
   const workspace = await targetWorkspace(deps, actor, input.owner);
   let items: TrashItem[];
   if ("all" in input) {
@@ -146,4 +162,3 @@ export async function purgeExpiredTrash(db: Database, bucket: R2Bucket, now: Dat
     if (batch.length < 100) return purged;
   }
 }
-

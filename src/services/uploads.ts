@@ -5,7 +5,16 @@ import { findWorkspace } from "../db/identity";
 import type { Database } from "../db/client";
 import type { AssetType, StorageCategory } from "../db/schema";
 import { addObject, pendingUploadBytes, usageOf } from "../db/storage";
-import { deleteFailedUploadsBefore, expiredPendingUploads, findUpload, finishUpload, insertUpload, partsOf, recordPart, type UploadRow } from "../db/uploads";
+import {
+  deleteFailedUploadsBefore,
+  expiredPendingUploads,
+  findUpload,
+  finishUpload,
+  insertUpload,
+  partsOf,
+  recordPart,
+  type UploadRow,
+} from "../db/uploads";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { afterModelUpload, attachModelUpload, checkModelUploadTarget } from "./model-files";
@@ -42,10 +51,12 @@ export function categoryOf(assetType: AssetType): StorageCategory {
  */
 export async function createUploadSession(deps: Deps, actor: SignedInActor, input: SignedUploadRequest) {
   // A model file belongs to (and counts against) its model's workspace, a team's included.
-  const workspaceId = input.assetType === "models" ? await checkModelUploadTarget(deps, actor, input.assetId) : actor.workspaceId;
+  const workspaceId =
+    input.assetType === "models" ? await checkModelUploadTarget(deps, actor, input.assetId) : actor.workspaceId;
   const partSize = partSizeOf(deps);
   const partCount = Math.ceil(input.totalBytes / partSize);
-  if (partCount > MAX_PARTS) throw new ApiError("VALIDATION_ERROR", `Invalid body: totalBytes: at most ${MAX_PARTS * partSize} bytes per file`);
+  if (partCount > MAX_PARTS)
+    throw new ApiError("VALIDATION_ERROR", `Invalid body: totalBytes: at most ${MAX_PARTS * partSize} bytes per file`);
 
   const [workspace, usage, pending] = await Promise.all([
     findWorkspace(deps.db, workspaceId),
@@ -56,14 +67,19 @@ export async function createUploadSession(deps: Deps, actor: SignedInActor, inpu
   const stored = usage.reduce((sum, row) => sum + row.bytes, 0);
   const limit = PLANS[workspace.plan].storageBytes;
   if (stored + pending + input.totalBytes > limit) {
-    throw new ApiError("FORBIDDEN", `Storage quota exceeded: ${stored + pending} of ${limit} bytes used or reserved; this file needs ${input.totalBytes}`);
+    throw new ApiError(
+      "FORBIDDEN",
+      `Storage quota exceeded: ${stored + pending} of ${limit} bytes used or reserved; this file needs ${input.totalBytes}`,
+    );
   }
 
   const id = newId("upload");
   const key = uploadKey(workspaceId, input.assetType, input.assetId, id, input.filename);
   const multipart = partCount > 1;
   const expiresAt = new Date(deps.now().getTime() + (multipart ? MULTIPART_TTL_MS : SINGLE_TTL_MS));
-  const mpu = multipart ? await deps.bucket.createMultipartUpload(key, { httpMetadata: { contentType: input.contentType } }) : null;
+  const mpu = multipart
+    ? await deps.bucket.createMultipartUpload(key, { httpMetadata: { contentType: input.contentType } })
+    : null;
 
   await insertUpload(deps.db, {
     id,
@@ -80,12 +96,20 @@ export async function createUploadSession(deps: Deps, actor: SignedInActor, inpu
   const secret = deps.env.SIGNING_SECRET;
   const base = `${deps.baseUrl}/api/upload/${id}`;
   if (!mpu) {
-    const token = await signTransfer(secret, { op: "put", sid: id, key, size: input.totalBytes, ct: input.contentType }, expiresAt);
+    const token = await signTransfer(
+      secret,
+      { op: "put", sid: id, key, size: input.totalBytes, ct: input.contentType },
+      expiresAt,
+    );
     return { sessionId: id, uploadUrl: `${base}/object?token=${token}`, expiresAt };
   }
   const parts = await Promise.all(
     planParts(input.totalBytes, partSize).map(async ({ partNumber, size }) => {
-      const token = await signTransfer(secret, { op: "part", sid: id, key, size, ct: input.contentType, part: partNumber, mpu: mpu.uploadId }, expiresAt);
+      const token = await signTransfer(
+        secret,
+        { op: "part", sid: id, key, size, ct: input.contentType, part: partNumber, mpu: mpu.uploadId },
+        expiresAt,
+      );
       return { partNumber, size, uploadUrl: `${base}/parts/${partNumber}?token=${token}` };
     }),
   );
@@ -101,9 +125,17 @@ export async function openSessionFor(deps: Deps, sessionId: string): Promise<Upl
 }
 
 /** Streams a body of exactly `size` bytes into R2; a short or long body fails and leaves no object. */
-export async function storeObject(deps: Deps, key: string, body: ReadableStream, size: number, contentType: string): Promise<string> {
+export async function storeObject(
+  deps: Deps,
+  key: string,
+  body: ReadableStream,
+  size: number,
+  contentType: string,
+): Promise<string> {
   try {
-    const object = await deps.bucket.put(key, body.pipeThrough(new FixedLengthStream(size)), { httpMetadata: { contentType } });
+    const object = await deps.bucket.put(key, body.pipeThrough(new FixedLengthStream(size)), {
+      httpMetadata: { contentType },
+    });
     return object.etag;
   } catch {
     throw new ApiError("VALIDATION_ERROR", `Body did not carry exactly the ${size} bytes the URL was signed for`);
@@ -113,20 +145,41 @@ export async function storeObject(deps: Deps, key: string, body: ReadableStream,
 /** The parts of a file of `totalBytes`: all of `partSize` but the last. */
 export function planParts(totalBytes: number, partSize: number): { partNumber: number; size: number }[] {
   const count = Math.ceil(totalBytes / partSize);
-  return Array.from({ length: count }, (_, index) => ({ partNumber: index + 1, size: Math.min(partSize, totalBytes - index * partSize) }));
+  return Array.from({ length: count }, (_, index) => ({
+    partNumber: index + 1,
+    size: Math.min(partSize, totalBytes - index * partSize),
+  }));
 }
 
 /** Streams exactly `size` bytes into one part of an R2 multipart upload; answers the part's etag. */
-export async function storeObjectPart(deps: Deps, key: string, multipartUploadId: string, partNumber: number, body: ReadableStream, size: number): Promise<string> {
+export async function storeObjectPart(
+  deps: Deps,
+  key: string,
+  multipartUploadId: string,
+  partNumber: number,
+  body: ReadableStream,
+  size: number,
+): Promise<string> {
   try {
-    const { etag } = await deps.bucket.resumeMultipartUpload(key, multipartUploadId).uploadPart(partNumber, body.pipeThrough(new FixedLengthStream(size)));
+    const { etag } = await deps.bucket
+      .resumeMultipartUpload(key, multipartUploadId)
+      .uploadPart(partNumber, body.pipeThrough(new FixedLengthStream(size)));
     return etag;
   } catch {
-    throw new ApiError("VALIDATION_ERROR", `Part ${partNumber} did not carry exactly the ${size} bytes it was signed for`);
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      `Part ${partNumber} did not carry exactly the ${size} bytes it was signed for`,
+    );
   }
 }
 
-export async function storePart(deps: Deps, upload: UploadRow, partNumber: number, body: ReadableStream, size: number): Promise<string> {
+export async function storePart(
+  deps: Deps,
+  upload: UploadRow,
+  partNumber: number,
+  body: ReadableStream,
+  size: number,
+): Promise<string> {
   const etag = await storeObjectPart(deps, upload.objectKey, upload.multipartUploadId!, partNumber, body, size);
   await recordPart(deps.db, { uploadId: upload.id, partNumber, etag, sizeBytes: size });
   return etag;
@@ -140,7 +193,10 @@ export async function completeUpload(deps: Deps, actor: SignedInActor, sessionId
   const upload = await ownUpload(deps, actor, sessionId);
   if (upload.status === "completed") return { size: upload.totalBytes, contentType: upload.contentType };
   // The caller must still be allowed to write the target: a signed URL outlives a membership.
-  if (upload.assetType === "models" && (await checkModelUploadTarget(deps, actor, upload.assetId)) !== upload.workspaceId) {
+  if (
+    upload.assetType === "models" &&
+    (await checkModelUploadTarget(deps, actor, upload.assetId)) !== upload.workspaceId
+  ) {
     throw new ApiError("CONFLICT", "The upload's target moved to another workspace; request a new signed URL");
   }
   if (upload.status === "failed") throw new ApiError("CONFLICT", "Upload session failed; request a new signed URL");
@@ -149,14 +205,21 @@ export async function completeUpload(deps: Deps, actor: SignedInActor, sessionId
   if (upload.multipartUploadId) await assembleParts(deps, upload);
   const head = await deps.bucket.head(upload.objectKey);
   if (!head) throw new ApiError("NOT_FOUND", "No file was uploaded to this session yet");
-  if (head.size !== upload.totalBytes) await refuse(deps, upload, `Uploaded ${head.size} bytes, expected ${upload.totalBytes}`);
+  if (head.size !== upload.totalBytes)
+    await refuse(deps, upload, `Uploaded ${head.size} bytes, expected ${upload.totalBytes}`);
   if (checksum) {
     const actual = await sha256OfObject(deps.bucket, upload.objectKey);
-    if (actual !== checksum.toLowerCase()) await refuse(deps, upload, `Checksum mismatch: expected ${checksum.toLowerCase()}, got ${actual}`);
+    if (actual !== checksum.toLowerCase())
+      await refuse(deps, upload, `Checksum mismatch: expected ${checksum.toLowerCase()}, got ${actual}`);
   }
 
   const modelFile = await deps.db.transaction(async (tx) => {
-    if (!(await finishUpload(tx, upload.id, "completed", { checksum: checksum?.toLowerCase() ?? null, completedAt: deps.now() }))) {
+    if (
+      !(await finishUpload(tx, upload.id, "completed", {
+        checksum: checksum?.toLowerCase() ?? null,
+        completedAt: deps.now(),
+      }))
+    ) {
       throw new ApiError("CONFLICT", "Upload session is no longer pending");
     }
     await addObject(tx, {
@@ -168,7 +231,9 @@ export async function completeUpload(deps: Deps, actor: SignedInActor, sessionId
       sizeBytes: upload.totalBytes,
       contentType: upload.contentType,
     });
-    return upload.assetType === "models" ? attachModelUpload(tx, deps, { ...upload, checksum: checksum?.toLowerCase() ?? null }) : null;
+    return upload.assetType === "models"
+      ? attachModelUpload(tx, deps, { ...upload, checksum: checksum?.toLowerCase() ?? null })
+      : null;
   });
   if (modelFile) await afterModelUpload(deps, modelFile, upload.workspaceId);
   return { size: upload.totalBytes, contentType: upload.contentType };
@@ -185,7 +250,8 @@ async function assembleParts(deps: Deps, upload: UploadRow): Promise<void> {
   const parts = await partsOf(deps.db, upload.id);
   const missing: number[] = [];
   for (let n = 1; n <= (upload.partCount ?? 0); n++) if (!parts.some((part) => part.partNumber === n)) missing.push(n);
-  if (missing.length) throw new ApiError("VALIDATION_ERROR", `Parts not uploaded yet: ${missing.slice(0, 20).join(", ")}`);
+  if (missing.length)
+    throw new ApiError("VALIDATION_ERROR", `Parts not uploaded yet: ${missing.slice(0, 20).join(", ")}`);
   const mpu = deps.bucket.resumeMultipartUpload(upload.objectKey, upload.multipartUploadId!);
   await mpu.complete(parts.map((part) => ({ partNumber: part.partNumber, etag: part.etag })));
 }
@@ -210,7 +276,13 @@ export async function describeUpload(deps: Deps, actor: SignedInActor, sessionId
   const parts = upload.multipartUploadId ? await partsOf(deps.db, upload.id) : [];
   const downloadUrl =
     upload.status === "completed"
-      ? await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, upload.objectKey, upload.filename, new Date(deps.now().getTime() + SINGLE_TTL_MS))
+      ? await signedDownloadUrl(
+          deps.env.SIGNING_SECRET,
+          deps.baseUrl,
+          upload.objectKey,
+          upload.filename,
+          new Date(deps.now().getTime() + SINGLE_TTL_MS),
+        )
       : undefined;
   return { upload, receivedParts: parts.map((part) => part.partNumber), downloadUrl };
 }
@@ -219,7 +291,11 @@ export async function describeUpload(deps: Deps, actor: SignedInActor, sessionId
 export async function collectAbandonedUploads(db: Database, bucket: R2Bucket, now: Date): Promise<number> {
   const expired = await expiredPendingUploads(db, now, 500);
   for (const upload of expired) {
-    if (upload.multipartUploadId) await bucket.resumeMultipartUpload(upload.objectKey, upload.multipartUploadId).abort().catch(() => {});
+    if (upload.multipartUploadId)
+      await bucket
+        .resumeMultipartUpload(upload.objectKey, upload.multipartUploadId)
+        .abort()
+        .catch(() => {});
     await bucket.delete(upload.objectKey);
     await finishUpload(db, upload.id, "failed");
   }

@@ -3,16 +3,18 @@ export function iconKey(workspaceId: string, projectId: string): string {
   return `ws/${workspaceId}/icons/${projectId}/${crypto.randomUUID()}`;
 }
 
-export function uploadKey(workspaceId: string, assetType: string, assetId: string, uploadId: string, filename: string): string {
+export function uploadKey(
+  workspaceId: string,
+  assetType: string,
+  assetId: string,
+  uploadId: string,
+  filename: string,
+): string {
   return `ws/${workspaceId}/${assetType}/${assetId}/${uploadId}/${filename}`;
 }
 
 export function modelFileKey(workspaceId: string, modelId: string, name: string): string {
   return `ws/${workspaceId}/models/${modelId}/files/${crypto.randomUUID()}/${name}`;
-}
-
-export function exportKey(workspaceId: string, modelId: string, exportId: string, filename: string): string {
-  return `ws/${workspaceId}/exports/${modelId}/${exportId}/${filename}`;
 }
 
 /** Outputs of one attempt of a job; a retried job writes beside, never over, the last attempt's. */

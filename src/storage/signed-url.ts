@@ -36,7 +36,10 @@ export async function verifyTransfer<Op extends TransferClaims["op"]>(
 ): Promise<Extract<TransferClaims, { op: Op }>> {
   if (!token) throw new ApiError("UNAUTHORIZED", "Missing token: use the signed URL exactly as issued");
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { audience: AUDIENCE, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      audience: AUDIENCE,
+      algorithms: ["HS256"],
+    });
     if (payload.op !== op) throw new ApiError("FORBIDDEN", `This signed URL does not allow ${op}`);
     return payload as unknown as Extract<TransferClaims, { op: Op }>;
   } catch (error) {
@@ -47,7 +50,13 @@ export async function verifyTransfer<Op extends TransferClaims["op"]>(
 }
 
 /** A download URL for an object, valid until `expiresAt`. */
-export async function signedDownloadUrl(secret: string, baseUrl: string, key: string, name: string, expiresAt: Date): Promise<string> {
+export async function signedDownloadUrl(
+  secret: string,
+  baseUrl: string,
+  key: string,
+  name: string,
+  expiresAt: Date,
+): Promise<string> {
   const token = await signTransfer(secret, { op: "get", key, name }, expiresAt);
   return `${baseUrl}/api/files/${encodeURIComponent(name)}?token=${token}`;
 }

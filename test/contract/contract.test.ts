@@ -17,7 +17,11 @@ function picture(): FormData {
 }
 
 const specText = inject("contractSpec");
-const spec = specText ? (JSON.parse(specText) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> }) : null;
+const spec = specText
+  ? (JSON.parse(specText) as {
+      paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
+    })
+  : null;
 const SPEC_ID = "https://edgehub.test/platform-openapi.json";
 
 /** A request and the status it must answer (which the contract must also list). */
@@ -34,142 +38,444 @@ const CASES: Record<string, Case[]> = {
     { name: "no key", status: 401, send: () => call("GET", "/api/api-keys") },
   ],
   post_api_projects: [
-    { name: "valid", status: 201, send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "c-new", name: "New" } }) },
-    { name: "invalid slug", status: 400, send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "Bad Slug", name: "x" } }) },
-    { name: "foreign owner", status: 403, send: (t, o) => call("POST", "/api/projects", { auth: t.key, json: { project: "x", name: "x", owner: o.username } }) },
+    {
+      name: "valid",
+      status: 201,
+      send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "c-new", name: "New" } }),
+    },
+    {
+      name: "invalid slug",
+      status: 400,
+      send: (t) => call("POST", "/api/projects", { auth: t.key, json: { project: "Bad Slug", name: "x" } }),
+    },
+    {
+      name: "foreign owner",
+      status: 403,
+      send: (t, o) =>
+        call("POST", "/api/projects", { auth: t.key, json: { project: "x", name: "x", owner: o.username } }),
+    },
   ],
   get_api_projects_owner: [
     { name: "valid", status: 200, send: (t) => call("GET", `/api/projects/${t.username}?limit=5`, { auth: t.key }) },
-    { name: "bad limit", status: 400, send: (t) => call("GET", `/api/projects/${t.username}?limit=0`, { auth: t.key }) },
+    {
+      name: "bad limit",
+      status: 400,
+      send: (t) => call("GET", `/api/projects/${t.username}?limit=0`, { auth: t.key }),
+    },
     { name: "unknown owner", status: 404, send: (t) => call("GET", "/api/projects/nobody-at-all", { auth: t.key }) },
   ],
   get_api_projects_owner_project: [
     { name: "valid", status: 200, send: (t) => call("GET", `/api/projects/${t.username}/c-base`, { auth: t.key }) },
-    { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/projects/${t.username}/c-base`, { auth: o.key }) },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) => call("GET", `/api/projects/${t.username}/c-base`, { auth: o.key }),
+    },
     { name: "invalid owner", status: 400, send: (t) => call("GET", "/api/projects/Xy/c-base", { auth: t.key }) },
   ],
   patch_api_projects_owner_project: [
-    { name: "valid", status: 200, send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { description: "d" } }) },
-    { name: "star", status: 200, send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { starred: true } }) },
-    { name: "bad body", status: 400, send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { visibility: "secret" } }) },
-    { name: "outsider", status: 404, send: (t, o) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: o.key, json: { name: "x" } }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { description: "d" } }),
+    },
+    {
+      name: "star",
+      status: 200,
+      send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { starred: true } }),
+    },
+    {
+      name: "bad body",
+      status: 400,
+      send: (t) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: t.key, json: { visibility: "secret" } }),
+    },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) => call("PATCH", `/api/projects/${t.username}/c-base`, { auth: o.key, json: { name: "x" } }),
+    },
   ],
   post_api_projects_owner_project_clone: [
-    { name: "valid (session)", status: 201, send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.session, json: {} }) },
-    { name: "api key", status: 403, send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.key, json: {} }) },
-    { name: "missing", status: 404, send: (t) => call("POST", `/api/projects/${t.username}/nope/clone`, { auth: t.session, json: {} }) },
+    {
+      name: "valid (session)",
+      status: 201,
+      send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.session, json: {} }),
+    },
+    {
+      name: "api key",
+      status: 403,
+      send: (t) => call("POST", `/api/projects/${t.username}/c-base/clone`, { auth: t.key, json: {} }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("POST", `/api/projects/${t.username}/nope/clone`, { auth: t.session, json: {} }),
+    },
   ],
   delete_api_projects_owner_project: [
-    { name: "valid", status: 200, send: (t) => call("DELETE", `/api/projects/${t.username}/c-doomed`, { auth: t.key }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("DELETE", `/api/projects/${t.username}/c-doomed`, { auth: t.key }),
+    },
     { name: "missing", status: 404, send: (t) => call("DELETE", `/api/projects/${t.username}/nope`, { auth: t.key }) },
   ],
   post_api_datasets: [
-    { name: "valid", status: 201, send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-new-data", name: "New data", classNames: ["a"] } }) },
-    { name: "invalid license", status: 400, send: (t) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", license: "BSD-3-Clause" } }) },
-    { name: "foreign owner", status: 403, send: (t, o) => call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", owner: o.username } }) },
+    {
+      name: "valid",
+      status: 201,
+      send: (t) =>
+        call("POST", "/api/datasets", {
+          auth: t.key,
+          json: { dataset: "c-new-data", name: "New data", classNames: ["a"] },
+        }),
+    },
+    {
+      name: "invalid license",
+      status: 400,
+      send: (t) =>
+        call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", license: "BSD-3-Clause" } }),
+    },
+    {
+      name: "foreign owner",
+      status: 403,
+      send: (t, o) =>
+        call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-x", name: "x", owner: o.username } }),
+    },
   ],
   get_api_datasets_owner: [
     { name: "valid", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}?limit=5`, { auth: t.key }) },
     { name: "anonymous", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}`) },
-    { name: "bad limit", status: 400, send: (t) => call("GET", `/api/datasets/${t.username}?limit=0`, { auth: t.key }) },
+    {
+      name: "bad limit",
+      status: 400,
+      send: (t) => call("GET", `/api/datasets/${t.username}?limit=0`, { auth: t.key }),
+    },
     { name: "unknown owner", status: 404, send: () => call("GET", "/api/datasets/nobody-at-all") },
   ],
   get_api_datasets_owner_dataset: [
     { name: "valid", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}/c-data`, { auth: t.key }) },
-    { name: "outsider, private", status: 404, send: (t, o) => call("GET", `/api/datasets/${t.username}/c-private-data`, { auth: o.key }) },
-    { name: "invalid name", status: 400, send: (t) => call("GET", `/api/datasets/${t.username}/Bad_Name`, { auth: t.key }) },
+    {
+      name: "outsider, private",
+      status: 404,
+      send: (t, o) => call("GET", `/api/datasets/${t.username}/c-private-data`, { auth: o.key }),
+    },
+    {
+      name: "invalid name",
+      status: 400,
+      send: (t) => call("GET", `/api/datasets/${t.username}/Bad_Name`, { auth: t.key }),
+    },
   ],
   patch_api_datasets_owner_dataset: [
-    { name: "valid", status: 200, send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { tags: ["x"], classColors: { a: "#00ff00" } } }) },
-    { name: "star", status: 200, send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { starred: true } }) },
-    { name: "bad body", status: 400, send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { format: "voc" } }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("PATCH", `/api/datasets/${t.username}/c-data`, {
+          auth: t.key,
+          json: { tags: ["x"], classColors: { a: "#00ff00" } },
+        }),
+    },
+    {
+      name: "star",
+      status: 200,
+      send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { starred: true } }),
+    },
+    {
+      name: "bad body",
+      status: 400,
+      send: (t) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: t.key, json: { format: "voc" } }),
+    },
     // c-data is public: an outsider may read it, so changing it is FORBIDDEN, not NOT_FOUND.
-    { name: "outsider", status: 403, send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { name: "x" } }) },
+    {
+      name: "outsider",
+      status: 403,
+      send: (t, o) => call("PATCH", `/api/datasets/${t.username}/c-data`, { auth: o.key, json: { name: "x" } }),
+    },
   ],
   delete_api_datasets_owner_dataset: [
-    { name: "valid", status: 200, send: (t) => call("DELETE", `/api/datasets/${t.username}/c-doomed-data`, { auth: t.key }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("DELETE", `/api/datasets/${t.username}/c-doomed-data`, { auth: t.key }),
+    },
     { name: "missing", status: 404, send: (t) => call("DELETE", `/api/datasets/${t.username}/nope`, { auth: t.key }) },
   ],
   get_api_datasets_owner_dataset_models: [
-    { name: "valid", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`, { auth: t.key }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`, { auth: t.key }),
+    },
     { name: "anonymous", status: 200, send: (t) => call("GET", `/api/datasets/${t.username}/c-data/models`) },
-    { name: "missing", status: 404, send: (t) => call("GET", `/api/datasets/${t.username}/nope/models`, { auth: t.key }) },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("GET", `/api/datasets/${t.username}/nope/models`, { auth: t.key }),
+    },
   ],
   get_api_trash: [
     { name: "valid", status: 200, send: (t) => call("GET", "/api/trash", { auth: t.key }) },
     { name: "bad type", status: 400, send: (t) => call("GET", "/api/trash?type=folder", { auth: t.key }) },
   ],
   post_api_trash: [
-    { name: "valid", status: 200, send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: t.trashedId!, type: "project" } }) },
-    { name: "missing", status: 404, send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: t.trashedId!, type: "project" } }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }),
+    },
     { name: "bad body", status: 400, send: (t) => call("POST", "/api/trash", { auth: t.key, json: { id: 1 } }) },
   ],
   delete_api_trash: [
-    { name: "valid", status: 200, send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: t.purgeId!, type: "project" } }) },
-    { name: "missing", status: 404, send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: t.purgeId!, type: "project" } }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("DELETE", "/api/trash", { auth: t.key, json: { id: "prj_none", type: "project" } }),
+    },
   ],
   post_api_upload_signed_url: [
-    { name: "valid", status: 200, send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: t.modelId!, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 } }) },
-    { name: "bad dataset name", status: 400, send: (t) => call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "datasets", assetId: "d1", filename: "x.jpg", contentType: "application/zip", totalBytes: 10 } }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("POST", "/api/upload/signed-url", {
+          auth: t.key,
+          json: {
+            assetType: "models",
+            assetId: t.modelId!,
+            filename: "best.pt",
+            contentType: "application/octet-stream",
+            totalBytes: 10,
+          },
+        }),
+    },
+    {
+      name: "bad dataset name",
+      status: 400,
+      send: (t) =>
+        call("POST", "/api/upload/signed-url", {
+          auth: t.key,
+          json: {
+            assetType: "datasets",
+            assetId: "d1",
+            filename: "x.jpg",
+            contentType: "application/zip",
+            totalBytes: 10,
+          },
+        }),
+    },
   ],
   post_api_upload_complete: [
-    { name: "valid", status: 200, send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: t.uploadId! } }) },
-    { name: "unknown session", status: 404, send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: "upl_none" } }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: t.uploadId! } }),
+    },
+    {
+      name: "unknown session",
+      status: 404,
+      send: (t) => call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: "upl_none" } }),
+    },
   ],
   get_api_storage: [
     { name: "valid", status: 200, send: (t) => call("GET", "/api/storage?details=true", { auth: t.key }) },
     { name: "bad query", status: 400, send: (t) => call("GET", "/api/storage?details=yes", { auth: t.key }) },
   ],
   post_api_models: [
-    { name: "valid", status: 201, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-new", name: "New" } }) },
-    { name: "taken", status: 409, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }) },
-    { name: "bad task", status: 400, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "x", task: "dance" } }) },
-    { name: "unknown project", status: 404, send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "nope", model: "x" } }) },
-    { name: "no key", status: 401, send: () => call("POST", "/api/models", { json: { project: "c-base", model: "x" } }) },
+    {
+      name: "valid",
+      status: 201,
+      send: (t) =>
+        call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-new", name: "New" } }),
+    },
+    {
+      name: "taken",
+      status: 409,
+      send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }),
+    },
+    {
+      name: "bad task",
+      status: 400,
+      send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "x", task: "dance" } }),
+    },
+    {
+      name: "unknown project",
+      status: 404,
+      send: (t) => call("POST", "/api/models", { auth: t.key, json: { project: "nope", model: "x" } }),
+    },
+    {
+      name: "no key",
+      status: 401,
+      send: () => call("POST", "/api/models", { json: { project: "c-base", model: "x" } }),
+    },
   ],
   get_api_models_owner_project: [
     { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base`, { auth: t.key }) },
-    { name: "bad limit", status: 400, send: (t) => call("GET", `/api/models/${t.username}/c-base?limit=101`, { auth: t.key }) },
+    {
+      name: "bad limit",
+      status: 400,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base?limit=101`, { auth: t.key }),
+    },
     { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/models/${t.username}/c-base`, { auth: o.key }) },
   ],
   get_api_models_owner_project_model: [
-    { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: t.key }) },
-    { name: "inspected", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key }) },
-    { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: o.key }) },
-    { name: "bad name", status: 400, send: (t) => call("GET", `/api/models/${t.username}/c-base/Bad_Name`, { auth: t.key }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: t.key }),
+    },
+    {
+      name: "inspected",
+      status: 200,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key }),
+    },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model`, { auth: o.key }),
+    },
+    {
+      name: "bad name",
+      status: 400,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/Bad_Name`, { auth: t.key }),
+    },
   ],
   patch_api_models_owner_project_model: [
-    { name: "valid", status: 200, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { description: "d" } }) },
-    { name: "star", status: 200, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { starred: true } }) },
-    { name: "bad body", status: 400, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { status: "exploded" } }) },
-    { name: "taken name", status: 409, send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { model: "c-rich" } }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { description: "d" } }),
+    },
+    {
+      name: "star",
+      status: 200,
+      send: (t) => call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { starred: true } }),
+    },
+    {
+      name: "bad body",
+      status: 400,
+      send: (t) =>
+        call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { status: "exploded" } }),
+    },
+    {
+      name: "taken name",
+      status: 409,
+      send: (t) =>
+        call("PATCH", `/api/models/${t.username}/c-base/c-model`, { auth: t.key, json: { model: "c-rich" } }),
+    },
   ],
   delete_api_models_owner_project_model: [
-    { name: "valid", status: 200, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-doomed-model`, { auth: t.key }) },
-    { name: "missing", status: 404, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/nope`, { auth: t.key }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-doomed-model`, { auth: t.key }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("DELETE", `/api/models/${t.username}/c-base/nope`, { auth: t.key }),
+    },
   ],
   post_api_models_owner_project_model_exports: [
-    { name: "valid", status: 201, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "onnx", args: { imgsz: 320 } } }) },
-    { name: "engine without gpu", status: 400, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "engine" } }) },
+    {
+      name: "valid",
+      status: 201,
+      send: (t) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/exports`, {
+          auth: t.key,
+          json: { format: "onnx", args: { imgsz: 320 } },
+        }),
+    },
+    {
+      name: "engine without gpu",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key, json: { format: "engine" } }),
+    },
     // A TensorRT export without credits is 402, as training/start is in the contract (its export operation lists no 402): tested in test/routes/exports.
-    { name: "no weights", status: 409, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/exports`, { auth: t.key, json: { format: "onnx" } }) },
-    { name: "outsider", status: 404, send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: o.key, json: { format: "onnx" } }) },
+    {
+      name: "no weights",
+      status: 409,
+      send: (t) =>
+        call("POST", `/api/models/${t.username}/c-base/c-rich/exports`, { auth: t.key, json: { format: "onnx" } }),
+    },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/exports`, { auth: o.key, json: { format: "onnx" } }),
+    },
   ],
   get_api_models_owner_project_model_exports: [
-    { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key }) },
-    { name: "by status", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=completed&limit=5`, { auth: t.key }) },
-    { name: "bad status", status: 400, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=done`, { auth: t.key }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports`, { auth: t.key }),
+    },
+    {
+      name: "by status",
+      status: 200,
+      send: (t) =>
+        call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=completed&limit=5`, { auth: t.key }),
+    },
+    {
+      name: "bad status",
+      status: 400,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports?status=done`, { auth: t.key }),
+    },
   ],
   get_api_models_owner_project_model_exports_exportId: [
-    { name: "completed", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }) },
-    { name: "queued", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
-    { name: "other model", status: 404, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich/exports/${t.exportId}`, { auth: t.key }) },
-    { name: "bad id", status: 404, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/nope`, { auth: t.key }) },
+    {
+      name: "completed",
+      status: 200,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.exportId}`, { auth: t.key }),
+    },
+    {
+      name: "queued",
+      status: 200,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }),
+    },
+    {
+      name: "other model",
+      status: 404,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-rich/exports/${t.exportId}`, { auth: t.key }),
+    },
+    {
+      name: "bad id",
+      status: 404,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/exports/nope`, { auth: t.key }),
+    },
   ],
   delete_api_models_owner_project_model_exports_exportId: [
-    { name: "cancel", status: 200, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }) },
-    { name: "delete", status: 200, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.doomedExportId}`, { auth: t.key }) },
-    { name: "gone", status: 404, send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.doomedExportId}`, { auth: t.key }) },
+    {
+      name: "cancel",
+      status: 200,
+      send: (t) =>
+        call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.queuedExportId}`, { auth: t.key }),
+    },
+    {
+      name: "delete",
+      status: 200,
+      send: (t) =>
+        call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.doomedExportId}`, { auth: t.key }),
+    },
+    {
+      name: "gone",
+      status: 404,
+      send: (t) =>
+        call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.doomedExportId}`, { auth: t.key }),
+    },
   ],
   post_api_models_owner_project_model_predict: [
     {
@@ -178,24 +484,83 @@ const CASES: Record<string, Case[]> = {
       send: async (t) => {
         const [response] = await Promise.all([
           call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: picture() }),
-          serveOnePredict(t.modelId!, { result: { images: [{ shape: [480, 640], speed: { preprocess: 1, inference: 30, postprocess: 0.5 }, results: [{ class: 0, name: "red_rectangle", confidence: 0.96, box: { x1: 1, y1: 2, x2: 30, y2: 40 } }] }] } }),
+          serveOnePredict(t.modelId!, {
+            result: {
+              images: [
+                {
+                  shape: [480, 640],
+                  speed: { preprocess: 1, inference: 30, postprocess: 0.5 },
+                  results: [
+                    { class: 0, name: "red_rectangle", confidence: 0.96, box: { x1: 1, y1: 2, x2: 30, y2: 40 } },
+                  ],
+                },
+              ],
+            },
+          }),
         ]);
         return response;
       },
     },
-    { name: "no file", status: 400, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: new FormData() }) },
-    { name: "no weights yet", status: 503, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/predict`, { auth: t.key, body: picture() }) },
-    { name: "outsider", status: 404, send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: o.key, body: picture() }) },
+    {
+      name: "no file",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: t.key, body: new FormData() }),
+    },
+    {
+      name: "no weights yet",
+      status: 503,
+      send: (t) => call("POST", `/api/models/${t.username}/c-base/c-rich/predict`, { auth: t.key, body: picture() }),
+    },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/predict`, { auth: o.key, body: picture() }),
+    },
   ],
   post_api_models_owner_project_model_clone: [
-    { name: "valid (session)", status: 201, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: { project: "c-base", model: "c-clone" } }) },
-    { name: "api key", status: 403, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.key, json: { project: "c-base" } }) },
-    { name: "no project", status: 400, send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: {} }) },
-    { name: "outsider", status: 404, send: (t, o) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: o.session, json: { project: "c-base" } }) },
+    {
+      name: "valid (session)",
+      status: 201,
+      send: (t) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/clone`, {
+          auth: t.session,
+          json: { project: "c-base", model: "c-clone" },
+        }),
+    },
+    {
+      name: "api key",
+      status: 403,
+      send: (t) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.key, json: { project: "c-base" } }),
+    },
+    {
+      name: "no project",
+      status: 400,
+      send: (t) => call("POST", `/api/models/${t.username}/c-base/c-model/clone`, { auth: t.session, json: {} }),
+    },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) =>
+        call("POST", `/api/models/${t.username}/c-base/c-model/clone`, {
+          auth: o.session,
+          json: { project: "c-base" },
+        }),
+    },
   ],
   get_api_models_owner_project_model_files: [
-    { name: "valid", status: 200, send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }) },
-    { name: "outsider", status: 404, send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }) },
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: t.key }),
+    },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/files`, { auth: o.key }),
+    },
   ],
 };
 
@@ -215,7 +580,8 @@ describe.skipIf(!spec)("the official contract", () => {
   it("every answer of every served operation matches the contract's response schema", async () => {
     const operations = new Map<string, { path: string; method: string; responses: Record<string, unknown> }>();
     for (const [path, ops] of Object.entries(spec!.paths)) {
-      for (const [method, op] of Object.entries(ops)) if (op.operationId) operations.set(op.operationId, { path, method, responses: op.responses });
+      for (const [method, op] of Object.entries(ops))
+        if (op.operationId) operations.set(op.operationId, { path, method, responses: op.responses });
     }
     const served = [...operations.keys()].filter((id) => id in OPERATIONS);
     console.log(`[contract] EdgeHub serves ${served.length} of the contract's ${operations.size} operations`);
@@ -231,7 +597,9 @@ describe.skipIf(!spec)("the official contract", () => {
       if (slug === "c-restore") t.trashedId = id;
       else t.purgeId = id;
     }
-    t.modelId = (await body(await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }))).id;
+    t.modelId = (
+      await body(await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-model" } }))
+    ).id;
     await call("POST", "/api/models", { auth: t.key, json: { project: "c-base", model: "c-doomed-model" } });
     await call("POST", "/api/models", {
       auth: t.key,
@@ -241,24 +609,60 @@ describe.skipIf(!spec)("the official contract", () => {
         task: "detect",
         completedAt: "2026-11-25T03:52:51.000Z",
         metrics: { "metrics/mAP50(B)": 0.995 },
-        trainArgs: { model: "yolo11n.yaml", data: "data.yaml", epochs: 40, imgsz: 256, cache: false, save_dir: "/runs/train" },
+        trainArgs: {
+          model: "yolo11n.yaml",
+          data: "data.yaml",
+          epochs: 40,
+          imgsz: 256,
+          cache: false,
+          save_dir: "/runs/train",
+        },
         trainResults: [{ epoch: 1, fitness: 0.5, metrics: { "metrics/mAP50(B)": 0.6 } }],
       },
     });
     // Datasets: a public one that c-rich was trained on, a private one, one to delete.
-    const datasetId = (await body(await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-data", name: "Data", visibility: "public" } }))).id;
+    const datasetId = (
+      await body(
+        await call("POST", "/api/datasets", {
+          auth: t.key,
+          json: { dataset: "c-data", name: "Data", visibility: "public" },
+        }),
+      )
+    ).id;
     await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-private-data", name: "Private" } });
     await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-doomed-data", name: "Doomed" } });
     await call("PATCH", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key, json: { datasetId } });
-    const upload = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: { assetType: "models", assetId: t.modelId!, filename: "a.pt", contentType: "application/octet-stream", totalBytes: 4 } }));
-    await call("PUT", new URL(upload.uploadUrl).pathname + new URL(upload.uploadUrl).search, { body: new Uint8Array(4), headers: { "Content-Type": "application/octet-stream", "Content-Length": "4" } });
+    const upload = await body(
+      await call("POST", "/api/upload/signed-url", {
+        auth: t.key,
+        json: {
+          assetType: "models",
+          assetId: t.modelId!,
+          filename: "a.pt",
+          contentType: "application/octet-stream",
+          totalBytes: 4,
+        },
+      }),
+    );
+    await call("PUT", new URL(upload.uploadUrl).pathname + new URL(upload.uploadUrl).search, {
+      body: new Uint8Array(4),
+      headers: { "Content-Type": "application/octet-stream", "Content-Length": "4" },
+    });
     t.uploadId = upload.sessionId;
     // One export completed by the runner protocol, one left queued.
     await uploadWeights(t.key, t.modelId!, new Uint8Array(32));
     await uploadWeights(t.key, t.modelId!, new Uint8Array(8), "best.onnx");
-    t.exportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "torchscript" } }))).id;
-    t.doomedExportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "openvino" } }))).id;
-    t.queuedExportId = (await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "ncnn" } }))).id;
+    t.exportId = (
+      await body(
+        await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "torchscript" } }),
+      )
+    ).id;
+    t.doomedExportId = (
+      await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "openvino" } }))
+    ).id;
+    t.queuedExportId = (
+      await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId: t.modelId, format: "ncnn" } }))
+    ).id;
     const { runnerId } = await heartbeat();
     for (const exportId of [t.exportId, t.doomedExportId]) {
       const jobId = (await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.jobId;
@@ -286,7 +690,12 @@ describe.skipIf(!spec)("the official contract", () => {
         const validator = new Validator({ $ref: `${SPEC_ID}${pointer}` }, "2020-12", false);
         validator.addSchema(spec as object, SPEC_ID);
         const result = validator.validate(answer);
-        expect.soft(result.valid, `${label}: ${JSON.stringify(result.errors.slice(-3))}\n${JSON.stringify(answer).slice(0, 400)}`).toBe(true);
+        expect
+          .soft(
+            result.valid,
+            `${label}: ${JSON.stringify(result.errors.slice(-3))}\n${JSON.stringify(answer).slice(0, 400)}`,
+          )
+          .toBe(true);
       }
     }
   });

@@ -34,7 +34,13 @@ async function exercise(settings: Partial<typeof env>) {
       const second = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
       return { same: first.rows[0]!.pid === second.rows[0]!.pid };
     });
-    return { answer: one!.n, afterQuery, afterTransaction: sqlFetches - afterQuery, inTransaction, elapsedMs: handle.elapsedMs() };
+    return {
+      answer: one!.n,
+      afterQuery,
+      afterTransaction: sqlFetches - afterQuery,
+      inTransaction,
+      elapsedMs: handle.elapsedMs(),
+    };
   } finally {
     await handle.close();
   }
@@ -42,7 +48,9 @@ async function exercise(settings: Partial<typeof env>) {
 
 /** Two shapes of one statement, named test_plus:one and test_plus:two. */
 const plus = renderedOnce("test_plus", (db: Database, shape: "one" | "two") =>
-  db.select({ n: sql<number>`${sql.placeholder("n")}::int + ${sql.raw(shape === "one" ? "1" : "2")}`.mapWith(Number) }).from(sql`(values (1)) as once_rendered(x)`),
+  db
+    .select({ n: sql<number>`${sql.placeholder("n")}::int + ${sql.raw(shape === "one" ? "1" : "2")}`.mapWith(Number) })
+    .from(sql`(values (1)) as once_rendered(x)`),
 );
 
 describe("openDb", () => {
@@ -69,7 +77,9 @@ describe("openDb", () => {
   });
 
   it("refuses a second statement under a name in use", () => {
-    expect(() => renderedOnce("test_plus", (db: Database) => db.select({ n: sql<number>`1` }).from(sql`(values (1)) as v(x)`))).toThrow(/test_plus is taken/);
+    expect(() =>
+      renderedOnce("test_plus", (db: Database) => db.select({ n: sql<number>`1` }).from(sql`(values (1)) as v(x)`)),
+    ).toThrow(/test_plus is taken/);
   });
 
   it("runs a statement rendered once by its name, on many WebSocket sessions at once and one after another", async () => {
@@ -91,7 +101,9 @@ describe("openDb", () => {
     if (env.DATABASE_KIND === "pglite") {
       // PGlite's one session holds each shape's statement once, however many connections named it.
       const handle = openDb({ ...env, DB_HTTP_QUERIES: "false" });
-      const { rows } = await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_prepared_statements where statement like '%once_rendered%'`);
+      const { rows } = await handle.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_prepared_statements where statement like '%once_rendered%'`,
+      );
       await handle.close();
       expect(rows[0]!.n).toBe(2);
     }

@@ -28,18 +28,29 @@ export async function startRemoteWeb(): Promise<{ host: string; close(): Promise
       case "/redirect":
         return response.writeHead(302, { Location: url.searchParams.get("to") ?? "/" }).end();
       case "/huge-declared":
-        return response.writeHead(200, { "Content-Type": "image/png", "Content-Length": String(200 * 1024 * 1024) }).end(Buffer.alloc(16));
+        return response
+          .writeHead(200, { "Content-Type": "image/png", "Content-Length": String(200 * 1024 * 1024) })
+          .end(Buffer.alloc(16));
       case "/huge-streamed":
         return streamZeros(response, Number(url.searchParams.get("mb") ?? 101));
       case "/error":
         return response.writeHead(500, { "Content-Type": "text/plain" }).end("internal detail: db at 10.1.2.3 is down");
       case "/hits":
-        return response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ hits: hits.get(url.searchParams.get("probe") ?? "") ?? 0 }));
+        return response
+          .writeHead(200, { "Content-Type": "application/json" })
+          .end(JSON.stringify({ hits: hits.get(url.searchParams.get("probe") ?? "") ?? 0 }));
       case "/dns-query": {
         const type = url.searchParams.get("type") as "A" | "AAAA";
         const records = DNS[url.searchParams.get("name") ?? ""]?.[type] ?? [];
-        const Answer = records.map((data) => ({ name: url.searchParams.get("name"), type: type === "A" ? 1 : 28, TTL: 60, data }));
-        return response.writeHead(200, { "Content-Type": "application/dns-json" }).end(JSON.stringify({ Status: records.length ? 0 : 3, Answer }));
+        const Answer = records.map((data) => ({
+          name: url.searchParams.get("name"),
+          type: type === "A" ? 1 : 28,
+          TTL: 60,
+          data,
+        }));
+        return response
+          .writeHead(200, { "Content-Type": "application/dns-json" })
+          .end(JSON.stringify({ Status: records.length ? 0 : 3, Answer }));
       }
       default:
         return response.writeHead(404).end();

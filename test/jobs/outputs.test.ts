@@ -5,13 +5,28 @@ import { describe, expect, it } from "vitest";
 import { jobOutputs, jobs } from "../../src/db/schema";
 import worker from "../../src/index";
 import { BASE, body, call, newModel, newTenant, withDb } from "../helpers";
-import { claim, completeOutput, heartbeat, putSigned, report, signOutput, uploadOutput, uploadWeights, type Claim } from "../runner-protocol";
+import {
+  claim,
+  completeOutput,
+  heartbeat,
+  putSigned,
+  report,
+  signOutput,
+  uploadOutput,
+  uploadWeights,
+  type Claim,
+} from "../runner-protocol";
 
 // The tests run with UPLOAD_PART_SIZE = 5 MiB (vitest.config.ts).
 const PART = 5 * 1024 * 1024;
 const large = new Uint8Array(2 * PART + 1234).map((_, i) => (i * 7) & 0xff);
 
-async function claimedExport(): Promise<{ t: Awaited<ReturnType<typeof newTenant>>; exportId: string; jobId: string; c: Claim }> {
+async function claimedExport(): Promise<{
+  t: Awaited<ReturnType<typeof newTenant>>;
+  exportId: string;
+  jobId: string;
+  c: Claim;
+}> {
   const t = await newTenant();
   const { modelId } = await newModel(t);
   await uploadWeights(t.key, modelId, new Uint8Array(64));
@@ -22,7 +37,8 @@ async function claimedExport(): Promise<{ t: Awaited<ReturnType<typeof newTenant
   return { t, exportId: created.id, jobId, c: c! };
 }
 
-const slice = (partNumber: number, size: number) => large.subarray((partNumber - 1) * PART, (partNumber - 1) * PART + size);
+const slice = (partNumber: number, size: number) =>
+  large.subarray((partNumber - 1) * PART, (partNumber - 1) * PART + size);
 
 describe("large job outputs go up as R2 multipart, part by part", () => {
   it("signs one URL per part, retries a failed part alone, assembles the file, and the export downloads whole", async () => {
@@ -44,11 +60,20 @@ describe("large job outputs go up as R2 multipart, part by part", () => {
       expect(put.status).toBe(200);
       etags.push(await body(put));
     }
-    const done = await completeOutput(c, { name: "model.onnx", uploadId: signed.uploadId, size: large.length, parts: etags.reverse() });
+    const done = await completeOutput(c, {
+      name: "model.onnx",
+      uploadId: signed.uploadId,
+      size: large.length,
+      parts: etags.reverse(),
+    });
     expect(done.status).toBe(200);
     expect(await body(done)).toEqual({ key: signed.key, size: large.length });
 
-    const completed = await report(c, { type: "completed", outputs: [{ name: "model.onnx", key: signed.key, size: large.length, contentType: "application/octet-stream" }], result: {} });
+    const completed = await report(c, {
+      type: "completed",
+      outputs: [{ name: "model.onnx", key: signed.key, size: large.length, contentType: "application/octet-stream" }],
+      result: {},
+    });
     expect((await body(completed)).status).toBe("completed");
     const finished = (await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export;
     expect(finished.file.size).toBe(large.length);
@@ -62,24 +87,59 @@ describe("large job outputs go up as R2 multipart, part by part", () => {
     const upload = async (count: number) => {
       const signed = await body(await signOutput(c, "model.onnx", large.length));
       const etags = [];
-      for (const part of signed.parts.slice(0, count)) etags.push(await body(await putSigned(part.uploadUrl, slice(part.partNumber, part.size))));
+      for (const part of signed.parts.slice(0, count))
+        etags.push(await body(await putSigned(part.uploadUrl, slice(part.partNumber, part.size))));
       return { signed, etags };
     };
     // R2 would assemble the parts it has: the size check catches the missing one and deletes the result.
     const partial = await upload(2);
-    const missing = await completeOutput(c, { name: "model.onnx", uploadId: partial.signed.uploadId, size: large.length, parts: partial.etags });
+    const missing = await completeOutput(c, {
+      name: "model.onnx",
+      uploadId: partial.signed.uploadId,
+      size: large.length,
+      parts: partial.etags,
+    });
     expect(missing.status).toBe(400);
-    expect(await body(missing)).toMatchObject({ code: "VALIDATION_ERROR", error: expect.stringMatching(/holds 10485760 bytes, not the 10486994 signed for/) });
-    expect((await report(c, { type: "completed", outputs: [{ name: "model.onnx", key: partial.signed.key, size: large.length }], result: {} })).status).toBe(400);
+    expect(await body(missing)).toMatchObject({
+      code: "VALIDATION_ERROR",
+      error: expect.stringMatching(/holds 10485760 bytes, not the 10486994 signed for/),
+    });
+    expect(
+      (
+        await report(c, {
+          type: "completed",
+          outputs: [{ name: "model.onnx", key: partial.signed.key, size: large.length }],
+          result: {},
+        })
+      ).status,
+    ).toBe(400);
 
     const whole = await upload(3);
-    const duplicated = await completeOutput(c, { name: "model.onnx", uploadId: whole.signed.uploadId, size: large.length, parts: [...whole.etags, whole.etags[0]] });
+    const duplicated = await completeOutput(c, {
+      name: "model.onnx",
+      uploadId: whole.signed.uploadId,
+      size: large.length,
+      parts: [...whole.etags, whole.etags[0]],
+    });
     expect(duplicated.status).toBe(400);
     expect((await body(duplicated)).error).toMatch(/each part number once/);
-    const wrongSize = await completeOutput(c, { name: "model.onnx", uploadId: whole.signed.uploadId, size: large.length + 1, parts: whole.etags });
+    const wrongSize = await completeOutput(c, {
+      name: "model.onnx",
+      uploadId: whole.signed.uploadId,
+      size: large.length + 1,
+      parts: whole.etags,
+    });
     expect(wrongSize.status).toBe(400);
     expect(await (env as unknown as { BUCKET: R2Bucket }).BUCKET.head(whole.signed.key)).toBeNull();
-    expect((await report(c, { type: "completed", outputs: [{ name: "model.onnx", key: whole.signed.key, size: large.length + 1 }], result: {} })).status).toBe(400);
+    expect(
+      (
+        await report(c, {
+          type: "completed",
+          outputs: [{ name: "model.onnx", key: whole.signed.key, size: large.length + 1 }],
+          result: {},
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("binds part URLs to their job, operation and attempt", async () => {
@@ -88,22 +148,40 @@ describe("large job outputs go up as R2 multipart, part by part", () => {
     const signed = await body(await signOutput(first.c, "model.onnx", large.length));
     const part = signed.parts[0];
     // Another job's path with this token.
-    const foreign = await call("PUT", part.uploadUrl.replace(BASE, "").replace(first.jobId, other.jobId), { body: slice(1, part.size), headers: { "Content-Type": "application/octet-stream", "Content-Length": String(part.size) } });
+    const foreign = await call("PUT", part.uploadUrl.replace(BASE, "").replace(first.jobId, other.jobId), {
+      body: slice(1, part.size),
+      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(part.size) },
+    });
     expect(foreign.status).toBe(403);
     // A single-file token does not open the part route, nor a part token the single-file route.
     const small = await body(await signOutput(first.c, "args.yaml", 10));
     const wrongOp = await putSigned(small.uploadUrl.replace("/outputs/object?", "/outputs/part?"), new Uint8Array(10));
     expect(wrongOp.status).toBe(403);
-    expect((await putSigned(part.uploadUrl.replace("/outputs/part?", "/outputs/object?"), slice(1, part.size))).status).toBe(403);
-    const tampered = await putSigned(part.uploadUrl.replace(/token=([^.]+)\.([^.]+)\./, "token=$1.$2x."), slice(1, part.size));
+    expect(
+      (await putSigned(part.uploadUrl.replace("/outputs/part?", "/outputs/object?"), slice(1, part.size))).status,
+    ).toBe(403);
+    const tampered = await putSigned(
+      part.uploadUrl.replace(/token=([^.]+)\.([^.]+)\./, "token=$1.$2x."),
+      slice(1, part.size),
+    );
     expect(tampered.status).toBe(401);
 
     // The attempt loses its lease and another runner takes over: its URLs and completion are refused.
-    await withDb((db) => db.update(jobs).set({ leaseExpiresAt: new Date(Date.now() - 1000) }).where(eq(jobs.id, first.jobId)));
+    await withDb((db) =>
+      db
+        .update(jobs)
+        .set({ leaseExpiresAt: new Date(Date.now() - 1000) })
+        .where(eq(jobs.id, first.jobId)),
+    );
     const { claim: second } = await claim(first.jobId, (await heartbeat({ name: "second" })).runnerId);
     expect(second!.job.attempt).toBe(2);
     expect((await putSigned(part.uploadUrl, slice(1, part.size))).status).toBe(409);
-    const stale = await completeOutput(first.c, { name: "model.onnx", uploadId: signed.uploadId, size: large.length, parts: [{ partNumber: 1, etag: "x" }] });
+    const stale = await completeOutput(first.c, {
+      name: "model.onnx",
+      uploadId: signed.uploadId,
+      size: large.length,
+      parts: [{ partNumber: 1, etag: "x" }],
+    });
     expect(stale.status).toBe(409);
   });
 
@@ -111,12 +189,22 @@ describe("large job outputs go up as R2 multipart, part by part", () => {
     const { c } = await claimedExport();
     const signed = await body(await signOutput(c, "model.onnx", PART));
     expect(Object.keys(signed).sort()).toEqual(["key", "uploadUrl"]);
-    for (const json of [{}, { name: "model.onnx", uploadId: "u", size: 10, parts: [] }, { name: "../x", uploadId: "u", size: 10, parts: [{ partNumber: 1, etag: "e" }] }, { name: "m", uploadId: "u", size: 10, parts: [{ partNumber: 0, etag: "e" }] }]) {
+    for (const json of [
+      {},
+      { name: "model.onnx", uploadId: "u", size: 10, parts: [] },
+      { name: "../x", uploadId: "u", size: 10, parts: [{ partNumber: 1, etag: "e" }] },
+      { name: "m", uploadId: "u", size: 10, parts: [{ partNumber: 0, etag: "e" }] },
+    ]) {
       const response = await completeOutput(c, json);
       expect(response.status).toBe(400);
       expect(await body(response)).toMatchObject({ code: "VALIDATION_ERROR" });
     }
-    const unknown = await completeOutput(c, { name: "model.onnx", uploadId: "no-such-upload", size: 10, parts: [{ partNumber: 1, etag: "e" }] });
+    const unknown = await completeOutput(c, {
+      name: "model.onnx",
+      uploadId: "no-such-upload",
+      size: 10,
+      parts: [{ partNumber: 1, etag: "e" }],
+    });
     expect(unknown.status).toBe(400);
   });
 });
@@ -125,7 +213,13 @@ describe("what dead attempts leave behind", () => {
   const bucket = () => (env as unknown as { BUCKET: R2Bucket }).BUCKET;
   const exists = async (key: string) => (await bucket().head(key)) !== null;
   /** Every URL signed for these jobs expired an hour ago. */
-  const age = (jobIds: string[]) => withDb((db) => db.update(jobOutputs).set({ createdAt: sql`now() - interval '2 hours'` }).where(inArray(jobOutputs.jobId, jobIds)));
+  const age = (jobIds: string[]) =>
+    withDb((db) =>
+      db
+        .update(jobOutputs)
+        .set({ createdAt: sql`now() - interval '2 hours'` })
+        .where(inArray(jobOutputs.jobId, jobIds)),
+    );
   async function runCron() {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env, ctx);
@@ -138,7 +232,12 @@ describe("what dead attempts leave behind", () => {
     const orphan = await uploadOutput(first, "model.onnx", new Uint8Array(100));
     const unfinished = await body(await signOutput(first, "big.onnx", large.length));
     expect((await putSigned(unfinished.parts[0].uploadUrl, slice(1, PART))).status).toBe(200);
-    await withDb((db) => db.update(jobs).set({ leaseExpiresAt: new Date(Date.now() - 1000) }).where(eq(jobs.id, jobId)));
+    await withDb((db) =>
+      db
+        .update(jobs)
+        .set({ leaseExpiresAt: new Date(Date.now() - 1000) })
+        .where(eq(jobs.id, jobId)),
+    );
     // Attempt 2 uploads two files and reports one of them.
     const { claim: second } = await claim(jobId, (await heartbeat({ name: "second" })).runnerId);
     await report(second!, { type: "started" });
@@ -157,8 +256,15 @@ describe("what dead attempts leave behind", () => {
     expect(await exists(reported.key)).toBe(true);
     expect(await exists(inFlight.key)).toBe(true);
     // The aborted multipart upload takes no more parts.
-    await expect(bucket().resumeMultipartUpload(unfinished.key, unfinished.uploadId).uploadPart(2, slice(2, PART))).rejects.toThrow();
-    const left = await withDb((db) => db.select().from(jobOutputs).where(inArray(jobOutputs.jobId, [jobId, running.jobId])));
+    await expect(
+      bucket().resumeMultipartUpload(unfinished.key, unfinished.uploadId).uploadPart(2, slice(2, PART)),
+    ).rejects.toThrow();
+    const left = await withDb((db) =>
+      db
+        .select()
+        .from(jobOutputs)
+        .where(inArray(jobOutputs.jobId, [jobId, running.jobId])),
+    );
     expect(left.map((row) => row.objectKey)).toEqual([inFlight.key]);
     // The completed export still downloads.
     const finished = (await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export;

@@ -11,12 +11,20 @@ async function queuedExport() {
   const t = await newTenant();
   const { modelId } = await newModel(t);
   await uploadWeights(t.key, modelId, new Uint8Array(64));
-  const created = await body(await call("POST", "/api/exports", { auth: t.key, json: { modelId, format: "torchscript" } }));
+  const created = await body(
+    await call("POST", "/api/exports", { auth: t.key, json: { modelId, format: "torchscript" } }),
+  );
   const detail = (await body(await call("GET", `/api/exports/${created.id}`, { auth: t.key }))).export;
   return { t, modelId, exportId: created.id as string, jobId: detail.jobId as string };
 }
 
-const lapse = (jobId: string) => withDb((db) => db.update(jobs).set({ leaseExpiresAt: new Date(Date.now() - 1000) }).where(eq(jobs.id, jobId)));
+const lapse = (jobId: string) =>
+  withDb((db) =>
+    db
+      .update(jobs)
+      .set({ leaseExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(jobs.id, jobId)),
+  );
 
 describe("claims", () => {
   it("lets exactly one of two concurrent runners hold a job", async () => {
@@ -30,9 +38,25 @@ describe("claims", () => {
 
   it("refuses runner routes without the fleet token", async () => {
     const { jobId } = await queuedExport();
-    expect((await call("POST", `/internal/jobs/${jobId}/claim`, { json: { runnerId: `rnr_${"0".repeat(20)}` } })).status).toBe(401);
-    expect((await call("POST", `/internal/jobs/${jobId}/claim`, { auth: "wrong-token", json: { runnerId: `rnr_${"0".repeat(20)}` } })).status).toBe(401);
-    expect((await call("POST", "/internal/runners/heartbeat", { auth: RUNNER_TOKEN, json: { name: "x", queues: ["gpu-queue"] } })).status).toBe(400);
+    expect(
+      (await call("POST", `/internal/jobs/${jobId}/claim`, { json: { runnerId: `rnr_${"0".repeat(20)}` } })).status,
+    ).toBe(401);
+    expect(
+      (
+        await call("POST", `/internal/jobs/${jobId}/claim`, {
+          auth: "wrong-token",
+          json: { runnerId: `rnr_${"0".repeat(20)}` },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await call("POST", "/internal/runners/heartbeat", {
+          auth: RUNNER_TOKEN,
+          json: { name: "x", queues: ["gpu-queue"] },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("redelivers a job whose runner died as attempt 2, which completes without duplicated metrics", async () => {
@@ -55,14 +79,25 @@ describe("claims", () => {
     expect((await body(late)).details).toEqual({ reason: "superseded" });
 
     await report(two!, { type: "started" });
-    for (const [step, loss] of [[0, 0.8], [1, 0.6], [2, 0.5]] as const) await report(two!, { type: "metrics", step, metrics: { loss } });
+    for (const [step, loss] of [
+      [0, 0.8],
+      [1, 0.6],
+      [2, 0.5],
+    ] as const)
+      await report(two!, { type: "metrics", step, metrics: { loss } });
     const output = await uploadOutput(two!, "model.torchscript", new Uint8Array(8));
     await report(two!, { type: "completed", outputs: [output] });
 
     const job = (await body(await call("GET", `/api/jobs/${jobId}`, { auth: t.key }))).job;
     expect(job).toMatchObject({ status: "completed", attempt: 2 });
-    expect(job.metrics).toEqual([{ step: 0, metrics: { loss: 0.8 } }, { step: 1, metrics: { loss: 0.6 } }, { step: 2, metrics: { loss: 0.5 } }]);
-    expect((await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.status).toBe("completed");
+    expect(job.metrics).toEqual([
+      { step: 0, metrics: { loss: 0.8 } },
+      { step: 1, metrics: { loss: 0.6 } },
+      { step: 2, metrics: { loss: 0.5 } },
+    ]);
+    expect((await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.status).toBe(
+      "completed",
+    );
     // A terminal job never reopens, even when its lease time has passed.
     await lapse(jobId);
     const reopened = (await claim(jobId, second)).response;
@@ -100,9 +135,15 @@ describe("callbacks", () => {
     expect(malformed.status).toBe(400);
     const otherJob = await call("POST", `/api/webhooks/jobs/job_${"0".repeat(20)}`, { json: {} });
     expect(otherJob.status).toBe(401);
-    const missingOutput = await report(c!, { type: "completed", outputs: [{ name: "x.onnx", key: `ws/${t.workspaceId}/jobs/${jobId}/1/x.onnx`, size: 3 }] });
+    const missingOutput = await report(c!, {
+      type: "completed",
+      outputs: [{ name: "x.onnx", key: `ws/${t.workspaceId}/jobs/${jobId}/1/x.onnx`, size: 3 }],
+    });
     expect(missingOutput.status).toBe(400);
-    const foreignOutput = await report(c!, { type: "completed", outputs: [{ name: "x", key: `ws/other/jobs/${jobId}/1/x`, size: 3 }] });
+    const foreignOutput = await report(c!, {
+      type: "completed",
+      outputs: [{ name: "x", key: `ws/other/jobs/${jobId}/1/x`, size: 3 }],
+    });
     expect(foreignOutput.status).toBe(400);
     expect((await body(await call("GET", `/api/jobs/${jobId}`, { auth: t.key }))).job.status).toBe("starting");
   });
@@ -111,8 +152,12 @@ describe("callbacks", () => {
     const { t, jobId } = await queuedExport();
     const { runnerId } = await heartbeat();
     const { claim: c } = await claim(jobId, runnerId);
-    const first = await body(await report(c!, { type: "log", lines: [{ seq: 0, line: "Ultralytics 8.4.14" }] }, { eventId: "log-1" }));
-    const replay = await body(await report(c!, { type: "log", lines: [{ seq: 0, line: "Ultralytics 8.4.14" }] }, { eventId: "log-1" }));
+    const first = await body(
+      await report(c!, { type: "log", lines: [{ seq: 0, line: "Ultralytics 8.4.14" }] }, { eventId: "log-1" }),
+    );
+    const replay = await body(
+      await report(c!, { type: "log", lines: [{ seq: 0, line: "Ultralytics 8.4.14" }] }, { eventId: "log-1" }),
+    );
     expect(first.duplicate).toBe(false);
     expect(replay.duplicate).toBe(true);
     expect((await body(await call("GET", `/api/jobs/${jobId}`, { auth: t.key }))).job.status).toBe("starting");
@@ -123,11 +168,19 @@ describe("callbacks", () => {
     const { runnerId } = await heartbeat();
     const { claim: c } = await claim(jobId, runnerId);
     await report(c!, { type: "started" });
-    expect(await body(await call("DELETE", `/api/exports/${exportId}`, { auth: t.key }))).toEqual({ success: true, action: "cancelled" });
+    expect(await body(await call("DELETE", `/api/exports/${exportId}`, { auth: t.key }))).toEqual({
+      success: true,
+      action: "cancelled",
+    });
     const next = await report(c!, { type: "progress", progress: { percent: 50 } });
     expect(next.status).toBe(409);
-    expect(await body(next)).toMatchObject({ error: expect.stringMatching(/cancelled/), details: { reason: "cancelled" } });
-    expect((await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.status).toBe("cancelled");
+    expect(await body(next)).toMatchObject({
+      error: expect.stringMatching(/cancelled/),
+      details: { reason: "cancelled" },
+    });
+    expect((await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export.status).toBe(
+      "cancelled",
+    );
   });
 
   it("ends a job failed with its executor's error", async () => {
@@ -135,7 +188,10 @@ describe("callbacks", () => {
     const { runnerId } = await heartbeat();
     const { claim: c } = await claim(jobId, runnerId);
     await report(c!, { type: "started" });
-    await report(c!, { type: "failed", error: { message: "yolo export exited with code 1: ModuleNotFoundError: onnx", code: "EXECUTOR_EXIT" } });
+    await report(c!, {
+      type: "failed",
+      error: { message: "yolo export exited with code 1: ModuleNotFoundError: onnx", code: "EXECUTOR_EXIT" },
+    });
     const exported = (await body(await call("GET", `/api/exports/${exportId}`, { auth: t.key }))).export;
     expect(exported.status).toBe("failed");
     expect(exported.error.message).toMatch(/ModuleNotFoundError/);

@@ -15,7 +15,10 @@ describe("POST /internal/runners/wait: idle runners hear about new jobs at once"
   it("answers a first call at once, then wakes a waiting runner when a job is queued on its queue", async () => {
     const { t, modelId } = await modelWithWeights();
     const first = await body(await wait({ queues: ["cli-jobs", "gpu-jobs"] }));
-    expect(first).toMatchObject({ woke: false, generations: { "cli-jobs": expect.any(Number), "gpu-jobs": expect.any(Number) } });
+    expect(first).toMatchObject({
+      woke: false,
+      generations: { "cli-jobs": expect.any(Number), "gpu-jobs": expect.any(Number) },
+    });
 
     const started = Date.now();
     const waiting = wait({ queues: ["cli-jobs"], seen: first.generations, timeoutMs: 20_000 }).then(body);
@@ -38,7 +41,12 @@ describe("POST /internal/runners/wait: idle runners hear about new jobs at once"
     const missed = await body(await wait({ queues: ["cli-jobs"], seen: before.generations, timeoutMs: 20_000 }));
     expect(missed.woke).toBe(true);
 
-    for (const json of [{ queues: [] }, { queues: ["train-jobs"] }, { queues: ["cli-jobs"], timeoutMs: 60_000 }, { queues: ["cli-jobs"], seen: { "cli-jobs": -1 } }]) {
+    for (const json of [
+      { queues: [] },
+      { queues: ["train-jobs"] },
+      { queues: ["cli-jobs"], timeoutMs: 60_000 },
+      { queues: ["cli-jobs"], seen: { "cli-jobs": -1 } },
+    ]) {
       const refused = await wait(json);
       expect(refused.status).toBe(400);
       expect(await body(refused)).toMatchObject({ code: "VALIDATION_ERROR" });

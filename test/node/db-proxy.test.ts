@@ -19,7 +19,9 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${proxy.port}/sql`;
   neonConfig.fetchEndpoint = `${endpoint}?address=${db.address}`;
   const sql = neon(db.url);
-  await sql.query("create table if not exists proxy_items (id text primary key, n integer, doc jsonb, at timestamptz, bytes bytea, note text)");
+  await sql.query(
+    "create table if not exists proxy_items (id text primary key, n integer, doc jsonb, at timestamptz, bytes bytea, note text)",
+  );
 });
 
 afterAll(async () => {
@@ -31,7 +33,14 @@ describe("POST /sql on the local database proxy", () => {
   it("runs a parameterised query and returns typed rows", async () => {
     const sql = neon(db.url);
     const at = new Date("2026-01-02T03:04:05.678Z");
-    await sql.query("insert into proxy_items (id, n, doc, at, bytes, note) values ($1, $2, $3, $4, $5, $6)", ["a", 7, JSON.stringify({ k: [1, "two"] }), at, Buffer.from([0, 255, 16]), null]);
+    await sql.query("insert into proxy_items (id, n, doc, at, bytes, note) values ($1, $2, $3, $4, $5, $6)", [
+      "a",
+      7,
+      JSON.stringify({ k: [1, "two"] }),
+      at,
+      Buffer.from([0, 255, 16]),
+      null,
+    ]);
     const rows = await sql.query("select id, n, doc, at, bytes, note from proxy_items where id = $1", ["a"]);
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
@@ -46,7 +55,11 @@ describe("POST /sql on the local database proxy", () => {
     try {
       const updated = await pool.query("update proxy_items set n = n + 1 where id = $1", ["a"]);
       expect(updated.rowCount).toBe(1);
-      const selected = await pool.query({ text: "select n, id from proxy_items where id = $1", values: ["a"], rowMode: "array" });
+      const selected = await pool.query({
+        text: "select n, id from proxy_items where id = $1",
+        values: ["a"],
+        rowMode: "array",
+      });
       expect(selected.rows).toEqual([[8, "a"]]);
       expect(selected.fields.map((field) => field.name)).toEqual(["n", "id"]);
     } finally {
@@ -66,12 +79,22 @@ describe("POST /sql on the local database proxy", () => {
 
   it("runs a batch as one transaction: a failing statement undoes the others", async () => {
     const sql = neon(db.url);
-    const results = await sql.transaction([sql.query("insert into proxy_items (id, n) values ($1, $2)", ["b", 1]), sql.query("select count(*)::int as n from proxy_items")]);
+    const results = await sql.transaction([
+      sql.query("insert into proxy_items (id, n) values ($1, $2)", ["b", 1]),
+      sql.query("select count(*)::int as n from proxy_items"),
+    ]);
     expect(results[1]).toEqual([{ n: 2 }]);
-    const error = await sql.transaction([sql.query("insert into proxy_items (id) values ($1)", ["c"]), sql.query("insert into proxy_items (id) values ($1)", ["a"])]).catch((e: unknown) => e);
+    const error = await sql
+      .transaction([
+        sql.query("insert into proxy_items (id) values ($1)", ["c"]),
+        sql.query("insert into proxy_items (id) values ($1)", ["a"]),
+      ])
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "23505" });
     expect(await sql.query("select id from proxy_items where id = $1", ["c"])).toEqual([]);
-    const readOnly = await sql.transaction([sql.query("insert into proxy_items (id) values ($1)", ["d"])], { readOnly: true }).catch((e: unknown) => e);
+    const readOnly = await sql
+      .transaction([sql.query("insert into proxy_items (id) values ($1)", ["d"])], { readOnly: true })
+      .catch((e: unknown) => e);
     expect(readOnly).toMatchObject({ code: "25006" });
   });
 
@@ -85,7 +108,11 @@ describe("POST /sql on the local database proxy", () => {
     const garbled = await fetch(`${endpoint}?address=${db.address}`, { method: "POST", headers, body: "select 1" });
     expect(garbled.status).toBe(400);
     expect(await garbled.json()).toEqual({ message: "body must be JSON" });
-    const shapeless = await fetch(`${endpoint}?address=${db.address}`, { method: "POST", headers, body: JSON.stringify({ sql: "select 1" }) });
+    const shapeless = await fetch(`${endpoint}?address=${db.address}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ sql: "select 1" }),
+    });
     expect(shapeless.status).toBe(400);
     const unknownPath = await fetch(`http://127.0.0.1:${proxy.port}/other`, { method: "POST", headers, body });
     expect(unknownPath.status).toBe(404);

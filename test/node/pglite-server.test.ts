@@ -25,7 +25,9 @@ async function connect(): Promise<pg.Client> {
 }
 
 async function sharedStatementCount(client: pg.Client): Promise<number> {
-  const { rows } = await client.query("select count(*)::int as n from pg_prepared_statements where name like 'shared_%'");
+  const { rows } = await client.query(
+    "select count(*)::int as n from pg_prepared_statements where name like 'shared_%'",
+  );
   return rows[0].n as number;
 }
 
@@ -101,7 +103,10 @@ describe("named prepared statements on the shared PGlite session", () => {
     const [a, b] = await Promise.all([connect(), connect()]);
     try {
       for (let round = 0; round < 2; round++) {
-        const [fromA, fromB] = await Promise.all([a.query({ name: "which", text: "select 'a' as v" }), b.query({ name: "which", text: "select 'b' as v" })]);
+        const [fromA, fromB] = await Promise.all([
+          a.query({ name: "which", text: "select 'a' as v" }),
+          b.query({ name: "which", text: "select 'b' as v" }),
+        ]);
         expect(fromA.rows).toEqual([{ v: "a" }]);
         expect(fromB.rows).toEqual([{ v: "b" }]);
       }
@@ -131,7 +136,9 @@ describe("named prepared statements on the shared PGlite session", () => {
     const client = await connect();
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
-        await expect(client.query({ name: `broken-${attempt}`, text: "selec 1" })).rejects.toMatchObject({ code: "42601" });
+        await expect(client.query({ name: `broken-${attempt}`, text: "selec 1" })).rejects.toMatchObject({
+          code: "42601",
+        });
       }
       expect((await client.query("select 7 as n")).rows).toEqual([{ n: 7 }]);
     } finally {
@@ -145,8 +152,24 @@ describe("named prepared statements on the shared PGlite session", () => {
     try {
       expect(await first.send(first.parse("n", "select $1::int as n"), first.sync())).toEqual(["1", "Z"]);
       // The second connection's Parse of the same statement is answered here, after its Bind failed: not at all.
-      expect(await second.send(second.parse("m", "select $1::text as m"), second.bind("m", "ok"), second.execute(), second.parse("n", "select $1::int as n"), second.sync())).toEqual(["1", "2", "D", "C", "1", "Z"]);
-      expect(await second.send(second.bind("m", "ok"), second.bind("missing", "x"), second.parse("n2", "select $1::int as n"), second.execute(), second.sync())).toEqual(["2", "E", "Z"]);
+      expect(
+        await second.send(
+          second.parse("m", "select $1::text as m"),
+          second.bind("m", "ok"),
+          second.execute(),
+          second.parse("n", "select $1::int as n"),
+          second.sync(),
+        ),
+      ).toEqual(["1", "2", "D", "C", "1", "Z"]);
+      expect(
+        await second.send(
+          second.bind("m", "ok"),
+          second.bind("missing", "x"),
+          second.parse("n2", "select $1::int as n"),
+          second.execute(),
+          second.sync(),
+        ),
+      ).toEqual(["2", "E", "Z"]);
       expect(await second.send(second.bind("n", "not a number"), second.execute(), second.sync())).toEqual(["E", "Z"]);
       expect(await second.send(second.bind("n", "5"), second.execute(), second.sync())).toEqual(["2", "D", "C", "Z"]);
       // Close drops the name for this connection only; the other still runs the statement.

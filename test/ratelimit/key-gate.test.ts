@@ -11,7 +11,9 @@ describe("the KeyGate limiter", () => {
   it("lets exactly 100 of 150 concurrent requests on one key through in one window", async () => {
     const t = await newTenant();
     // limit=0 fails validation after the gate has counted the request, so nothing else varies.
-    const responses = await Promise.all(Array.from({ length: 150 }, () => call("GET", "/api/projects?limit=0", { auth: t.key })));
+    const responses = await Promise.all(
+      Array.from({ length: 150 }, () => call("GET", "/api/projects?limit=0", { auth: t.key })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 400)).toHaveLength(100);
     expect(statuses.filter((s) => s === 429)).toHaveLength(50);

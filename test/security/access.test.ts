@@ -51,22 +51,40 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   post_api_projects_projectId_clone: { json: () => ({ project: `sec-${crypto.randomUUID().slice(0, 8)}` }) },
   post_api_projects_owner_project_clone: { json: () => ({ project: `sec-${crypto.randomUUID().slice(0, 8)}` }) },
   post_api_projects_projectId_icon: { form: picture },
-  post_api_datasets: { json: () => ({ slug: `sec-${crypto.randomUUID().slice(0, 8)}`, name: "Security", task: "detect" }) },
+  post_api_datasets: {
+    json: () => ({ slug: `sec-${crypto.randomUUID().slice(0, 8)}`, name: "Security", task: "detect" }),
+  },
   patch_api_datasets_datasetId: { json: () => ({ description: "x" }) },
   patch_api_datasets_owner_dataset: { json: () => ({ description: "x" }) },
-  post_api_models: { names: true, json: (r) => ({ projectId: r.projectId, model: `sec-${crypto.randomUUID().slice(0, 8)}` }) },
+  post_api_models: {
+    names: true,
+    json: (r) => ({ projectId: r.projectId, model: `sec-${crypto.randomUUID().slice(0, 8)}` }),
+  },
   patch_api_models_modelId: { json: () => ({ description: "x" }) },
   patch_api_models_owner_project_model: { json: () => ({ description: "x" }) },
   post_api_models_modelId_predict: { form: picture },
   post_api_models_owner_project_model_predict: { form: picture },
-  post_api_models_modelId_clone: { json: (r) => ({ project: r.project, model: `sec-${crypto.randomUUID().slice(0, 8)}` }) },
-  post_api_models_owner_project_model_clone: { json: (r) => ({ project: r.project, model: `sec-${crypto.randomUUID().slice(0, 8)}` }) },
+  post_api_models_modelId_clone: {
+    json: (r) => ({ project: r.project, model: `sec-${crypto.randomUUID().slice(0, 8)}` }),
+  },
+  post_api_models_owner_project_model_clone: {
+    json: (r) => ({ project: r.project, model: `sec-${crypto.randomUUID().slice(0, 8)}` }),
+  },
   get_api_exports: { names: true, query: (r) => `modelId=${r.modelId}` },
   post_api_exports: { names: true, json: (r) => ({ modelId: r.modelId, format: "onnx" }) },
   post_api_models_owner_project_model_exports: { json: () => ({ format: "onnx" }) },
   post_api_trash: { names: true, json: (r) => ({ type: "project", id: r.projectId }) },
   delete_api_trash: { names: true, json: (r) => ({ type: "project", id: r.projectId }) },
-  post_api_upload_signed_url: { names: true, json: (r) => ({ assetType: "models", assetId: r.modelId, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 }) },
+  post_api_upload_signed_url: {
+    names: true,
+    json: (r) => ({
+      assetType: "models",
+      assetId: r.modelId,
+      filename: "best.pt",
+      contentType: "application/octet-stream",
+      totalBytes: 10,
+    }),
+  },
   post_api_upload_complete: { names: true, json: (r) => ({ sessionId: r.sessionId }) },
 };
 
@@ -75,16 +93,28 @@ async function pathsById(): Promise<Map<string, { method: string; path: string }
   const doc = await body(await call("GET", "/api/openapi.json"));
   const found = new Map<string, { method: string; path: string }>();
   for (const [path, methods] of Object.entries<Record<string, { operationId?: string }>>(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) if (op.operationId) found.set(op.operationId, { method: method.toUpperCase(), path });
+    for (const [method, op] of Object.entries(methods))
+      if (op.operationId) found.set(op.operationId, { method: method.toUpperCase(), path });
   }
   return found;
 }
 
 function fill(path: string, r: Resources): string {
   const values: Record<string, string> = {
-    owner: r.owner.username, project: r.project, model: r.model, dataset: r.dataset, projectId: r.projectId, modelId: r.modelId,
-    datasetId: r.datasetId, exportId: r.exportId, jobId: r.jobId, sessionId: r.sessionId, keyId: r.owner.keyId, name: "file.bin",
-    partNumber: "1", queue: "cpu-jobs",
+    owner: r.owner.username,
+    project: r.project,
+    model: r.model,
+    dataset: r.dataset,
+    projectId: r.projectId,
+    modelId: r.modelId,
+    datasetId: r.datasetId,
+    exportId: r.exportId,
+    jobId: r.jobId,
+    sessionId: r.sessionId,
+    keyId: r.owner.keyId,
+    name: "file.bin",
+    partNumber: "1",
+    queue: "cpu-jobs",
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`security suite: no value for path parameter {${name}}`);
@@ -108,9 +138,20 @@ async function send(id: OperationId, auth: { bearer?: string; cookie?: string } 
   const { method, path } = paths.get(id)!;
   const sample = SAMPLES[id];
   const query = sample?.query ? `?${sample.query(r)}` : "";
-  const headers: Record<string, string> = auth.cookie ? { Cookie: `edgehub_session=${auth.cookie}`, Origin: new URL(BASE).origin } : {};
-  const json = sample?.json ? sample.json(r) : ["POST", "PATCH", "PUT"].includes(method) && !sample?.form ? {} : undefined;
-  const response = await call(method, `${fill(path, r)}${query}`, { auth: auth.bearer, json, body: sample?.form?.(), headers });
+  const headers: Record<string, string> = auth.cookie
+    ? { Cookie: `edgehub_session=${auth.cookie}`, Origin: new URL(BASE).origin }
+    : {};
+  const json = sample?.json
+    ? sample.json(r)
+    : ["POST", "PATCH", "PUT"].includes(method) && !sample?.form
+      ? {}
+      : undefined;
+  const response = await call(method, `${fill(path, r)}${query}`, {
+    auth: auth.bearer,
+    json,
+    body: sample?.form?.(),
+    headers,
+  });
   return { status: response.status, answer: await response.text() };
 }
 
@@ -121,15 +162,52 @@ describe("access, generated from src/operations.ts", () => {
     paths = await pathsById();
     const owner = await newTenant("sec");
     outsider = await newTenant("out");
-    const project = await body(await call("POST", "/api/projects", { auth: owner.key, json: { project: "secret-project" } }));
-    const model = await body(await call("POST", "/api/models", { auth: owner.key, json: { projectId: project.id, model: "secret-model" } }));
-    const dataset = await body(await call("POST", "/api/datasets", { auth: owner.key, json: { slug: "secret-data", name: "Secret", task: "detect" } }));
+    const project = await body(
+      await call("POST", "/api/projects", { auth: owner.key, json: { project: "secret-project" } }),
+    );
+    const model = await body(
+      await call("POST", "/api/models", { auth: owner.key, json: { projectId: project.id, model: "secret-model" } }),
+    );
+    const dataset = await body(
+      await call("POST", "/api/datasets", {
+        auth: owner.key,
+        json: { slug: "secret-data", name: "Secret", task: "detect" },
+      }),
+    );
     await uploadWeights(owner.key, model.id, new Uint8Array(64), "best.pt");
-    const made = await body(await call("POST", "/api/exports", { auth: owner.key, json: { modelId: model.id, format: "onnx" } }));
+    const made = await body(
+      await call("POST", "/api/exports", { auth: owner.key, json: { modelId: model.id, format: "onnx" } }),
+    );
     const exported = (await body(await call("GET", `/api/exports/${made.id}`, { auth: owner.key }))).export;
-    const session = await body(await call("POST", "/api/upload/signed-url", { auth: owner.key, json: { assetType: "models", assetId: model.id, filename: "x.pt", contentType: "application/octet-stream", totalBytes: 10 } }));
-    r = { owner, projectId: project.id, project: "secret-project", modelId: model.id, model: "secret-model", datasetId: dataset.id, dataset: dataset.slug ?? "secret-data", exportId: made.id, jobId: exported.jobId, sessionId: session.sessionId };
-    readKey = (await body(await call("POST", "/api/api-keys", { auth: owner.key, json: { name: "read-only", scopes: ["read"] } }))).key;
+    const session = await body(
+      await call("POST", "/api/upload/signed-url", {
+        auth: owner.key,
+        json: {
+          assetType: "models",
+          assetId: model.id,
+          filename: "x.pt",
+          contentType: "application/octet-stream",
+          totalBytes: 10,
+        },
+      }),
+    );
+    r = {
+      owner,
+      projectId: project.id,
+      project: "secret-project",
+      modelId: model.id,
+      model: "secret-model",
+      datasetId: dataset.id,
+      dataset: dataset.slug ?? "secret-data",
+      exportId: made.id,
+      jobId: exported.jobId,
+      sessionId: session.sessionId,
+    };
+    readKey = (
+      await body(
+        await call("POST", "/api/api-keys", { auth: owner.key, json: { name: "read-only", scopes: ["read"] } }),
+      )
+    ).key;
   });
 
   it("has every operation of the table in the OpenAPI document", () => {
@@ -173,7 +251,8 @@ describe("access, generated from src/operations.ts", () => {
       const expectedForKey = OPERATIONS[id].access === "session" ? 403 : 404;
       if (viaKey.status !== expectedForKey) wrong.push(`${id} (key): ${viaKey.status} ${viaKey.answer.slice(0, 120)}`);
       const viaSession = await send(id, { cookie: outsider.session });
-      if (viaSession.status !== 404) wrong.push(`${id} (session): ${viaSession.status} ${viaSession.answer.slice(0, 120)}`);
+      if (viaSession.status !== 404)
+        wrong.push(`${id} (session): ${viaSession.status} ${viaSession.answer.slice(0, 120)}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -5,7 +5,10 @@ import type { Executor } from "./types";
 import { CPU_EXPORT_FORMATS, exportExecutor } from "./yolo-cli";
 
 /** What this machine can run: predict and inspect everywhere; exports only with the yolo CLI (engine only on a GPU). */
-export function executorsFor(config: RunnerConfig): { executors: Partial<Record<string, Executor>>; formats: string[] } {
+export function executorsFor(config: RunnerConfig): {
+  executors: Partial<Record<string, Executor>>;
+  formats: string[];
+} {
   const executors: Partial<Record<string, Executor>> = { predict: predictExecutor, inspect: inspectExecutor };
   if (!config.yoloBin) return { executors, formats: [] };
   executors.export = exportExecutor;

@@ -12,11 +12,15 @@ export const datasets = pgTable(
   "datasets",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
-    visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("private"),
+    visibility: text("visibility", { enum: ["public", "private"] })
+      .notNull()
+      .default("private"),
     task: text("task").notNull().default("detect"),
     format: text("format", { enum: DATASET_FORMATS }).notNull().default("yolo"),
     classNames: jsonb("class_names").$type<string[]>().notNull().default([]),
@@ -28,7 +32,9 @@ export const datasets = pgTable(
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     imageCount: integer("image_count").notNull().default(0),
     splits: jsonb("splits").$type<DatasetSplits>().notNull().default({ train: 0, val: 0, test: 0, labeled: 0 }),
-    status: text("status", { enum: ["processing", "ready", "failed"] }).notNull().default("ready"),
+    status: text("status", { enum: ["processing", "ready", "failed"] })
+      .notNull()
+      .default("ready"),
     starCount: integer("star_count").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -37,7 +43,9 @@ export const datasets = pgTable(
   },
   (t) => [
     // Slugs are unique among live datasets; a trashed dataset keeps its slug until restored.
-    uniqueIndex("datasets_workspace_slug_idx").on(t.workspaceId, t.slug).where(sql`${t.deletedAt} is null`),
+    uniqueIndex("datasets_workspace_slug_idx")
+      .on(t.workspaceId, t.slug)
+      .where(sql`${t.deletedAt} is null`),
     index("datasets_workspace_created_idx").on(t.workspaceId, t.createdAt),
   ],
 );
@@ -45,8 +53,12 @@ export const datasets = pgTable(
 export const datasetStars = pgTable(
   "dataset_stars",
   {
-    datasetId: text("dataset_id").notNull().references(() => datasets.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    datasetId: text("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.datasetId, t.userId] })],

@@ -13,8 +13,12 @@ export const workspaces = pgTable("workspaces", {
   /** The handle used in owner/slug paths; users and teams share this namespace. */
   username: text("username").notNull().unique(),
   name: text("name").notNull(),
-  kind: text("kind", { enum: ["personal", "team"] }).notNull().default("personal"),
-  plan: text("plan", { enum: ["free", "pro", "enterprise"] }).notNull().default("free"),
+  kind: text("kind", { enum: ["personal", "team"] })
+    .notNull()
+    .default("personal"),
+  plan: text("plan", { enum: ["free", "pro", "enterprise"] })
+    .notNull()
+    .default("free"),
   region: text("region", { enum: REGIONS }).notNull().default("us"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -25,15 +29,21 @@ export const users = pgTable("users", {
   email: text("email").unique(),
   /** The identity provider's subject, for sessions issued by an external IdP. */
   externalSubject: text("external_subject").unique(),
-  personalWorkspaceId: text("personal_workspace_id").notNull().references(() => workspaces.id),
+  personalWorkspaceId: text("personal_workspace_id")
+    .notNull()
+    .references(() => workspaces.id),
   createdAt: createdAt(),
 });
 
 export const memberships = pgTable(
   "memberships",
   {
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["viewer", "editor", "admin", "owner"] }).notNull(),
     createdAt: createdAt(),
   },
@@ -44,19 +54,28 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     /** SHA-256 hex of the full key; the key itself is never stored. */
     keyHash: text("key_hash").notNull(),
     keyPrefix: text("key_prefix").notNull(),
     /** What the key may do (src/auth/scopes.ts); keys made before scopes existed are admin. */
-    scopes: text("scopes", { enum: KEY_SCOPES }).array().notNull().default(sql`'{admin}'::text[]`),
+    scopes: text("scopes", { enum: KEY_SCOPES })
+      .array()
+      .notNull()
+      .default(sql`'{admin}'::text[]`),
     createdAt: createdAt(),
     revokedAt: at("revoked_at"),
   },
   (t) => [
     uniqueIndex("api_keys_hash_idx").on(t.keyHash),
-    index("api_keys_workspace_idx").on(t.workspaceId).where(sql`${t.revokedAt} is null`),
+    index("api_keys_workspace_idx")
+      .on(t.workspaceId)
+      .where(sql`${t.revokedAt} is null`),
   ],
 );

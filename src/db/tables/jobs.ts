@@ -26,7 +26,9 @@ export const jobs = pgTable(
   {
     id: text("id").primaryKey(),
     kind: text("kind", { enum: JOB_KINDS }).notNull(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     modelId: text("model_id").references(() => models.id, { onDelete: "cascade" }),
     queue: text("queue", { enum: JOB_QUEUES }).notNull(),
     status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
@@ -62,7 +64,9 @@ export const jobs = pgTable(
 export const jobEvents = pgTable(
   "job_events",
   {
-    jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     eventId: text("event_id").notNull(),
     attempt: integer("attempt").notNull(),
     type: text("type").notNull(),
@@ -76,7 +80,9 @@ export const jobEvents = pgTable(
 export const jobMetrics = pgTable(
   "job_metrics",
   {
-    jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     step: integer("step").notNull(),
     attempt: integer("attempt").notNull(),
     metrics: jsonb("metrics").$type<Record<string, number>>().notNull(),
@@ -89,7 +95,9 @@ export const jobMetrics = pgTable(
 export const jobLogs = pgTable(
   "job_logs",
   {
-    jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     attempt: integer("attempt").notNull(),
     seq: integer("seq").notNull(),
     line: text("line").notNull(),
@@ -120,8 +128,28 @@ export const jobOutputs = pgTable(
 );
 
 export const EXPORT_FORMATS = [
-  "onnx", "torchscript", "openvino", "engine", "coreml", "litert", "tflite", "pb", "saved_model", "paddle", "ncnn",
-  "edgetpu", "tfjs", "mnn", "rknn", "qnn", "imx", "axelera", "executorch", "deepx", "hailo", "ascend",
+  "onnx",
+  "torchscript",
+  "openvino",
+  "engine",
+  "coreml",
+  "litert",
+  "tflite",
+  "pb",
+  "saved_model",
+  "paddle",
+  "ncnn",
+  "edgetpu",
+  "tfjs",
+  "mnn",
+  "rknn",
+  "qnn",
+  "imx",
+  "axelera",
+  "executorch",
+  "deepx",
+  "hailo",
+  "ascend",
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -130,9 +158,15 @@ export const modelExports = pgTable(
   "model_exports",
   {
     id: text("id").primaryKey(),
-    modelId: text("model_id").notNull().references(() => models.id, { onDelete: "cascade" }),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    jobId: text("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     format: text("format", { enum: EXPORT_FORMATS }).notNull(),
     args: jsonb("args").$type<Record<string, unknown>>().notNull().default({}),
     gpuType: text("gpu_type"),
@@ -143,7 +177,10 @@ export const modelExports = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("model_exports_job_idx").on(t.jobId), index("model_exports_model_idx").on(t.modelId, t.createdAt)],
+  (t) => [
+    uniqueIndex("model_exports_job_idx").on(t.jobId),
+    index("model_exports_model_idx").on(t.modelId, t.createdAt),
+  ],
 );
 
 export const CREDIT_KINDS = ["grant", "purchase", "reserve", "release", "settle"] as const;
@@ -157,7 +194,9 @@ export const creditLedger = pgTable(
   "credit_ledger",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: CREDIT_KINDS }).notNull(),
     /** Signed cents: grants and releases add, reservations and settlements subtract. */
     amountCents: integer("amount_cents").notNull(),
@@ -167,7 +206,9 @@ export const creditLedger = pgTable(
   },
   (t) => [
     index("credit_ledger_workspace_idx").on(t.workspaceId, t.createdAt),
-    uniqueIndex("credit_ledger_job_kind_idx").on(t.jobId, t.kind).where(sql`${t.jobId} is not null`),
+    uniqueIndex("credit_ledger_job_kind_idx")
+      .on(t.jobId, t.kind)
+      .where(sql`${t.jobId} is not null`),
   ],
 );
 

@@ -1,10 +1,28 @@
 import { sql } from "drizzle-orm";
-import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { at, createdAt, updatedAt } from "./columns";
 import { users, workspaces } from "./identity";
 import { projects } from "./projects";
 
-export const MODEL_STATUSES = ["pending", "untrained", "starting", "running", "completed", "failed", "cancelled"] as const;
+export const MODEL_STATUSES = [
+  "pending",
+  "untrained",
+  "starting",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
 
 export type TrainResult = { epoch: number; metrics: Record<string, number>; fitness?: number; timestamp?: string };
@@ -14,12 +32,18 @@ export const models = pgTable(
   "models",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
-    visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("private"),
+    visibility: text("visibility", { enum: ["public", "private"] })
+      .notNull()
+      .default("private"),
     status: text("status", { enum: MODEL_STATUSES }).notNull().default("untrained"),
     task: text("task"),
     license: text("license"),
@@ -53,7 +77,9 @@ export const models = pgTable(
     deletedAt: at("deleted_at"),
   },
   (t) => [
-    uniqueIndex("models_project_slug_idx").on(t.projectId, t.slug).where(sql`${t.deletedAt} is null`),
+    uniqueIndex("models_project_slug_idx")
+      .on(t.projectId, t.slug)
+      .where(sql`${t.deletedAt} is null`),
     index("models_project_created_idx").on(t.projectId, t.createdAt),
     index("models_workspace_status_idx").on(t.workspaceId, t.status),
     index("models_dataset_idx").on(t.datasetId),
@@ -63,8 +89,12 @@ export const models = pgTable(
 export const modelStars = pgTable(
   "model_stars",
   {
-    modelId: text("model_id").notNull().references(() => models.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.modelId, t.userId] })],
@@ -78,7 +108,9 @@ export const modelFiles = pgTable(
   "model_files",
   {
     id: text("id").primaryKey(),
-    modelId: text("model_id").notNull().references(() => models.id, { onDelete: "cascade" }),
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     revision: integer("revision").notNull(),
     objectKey: text("object_key").notNull().unique(),

@@ -9,11 +9,15 @@ export const projects = pgTable(
   "projects",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
-    visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("private"),
+    visibility: text("visibility", { enum: ["public", "private"] })
+      .notNull()
+      .default("private"),
     tags: jsonb("tags").$type<string[]>().notNull().default([]),
     license: text("license"),
     task: text("task"),
@@ -34,7 +38,9 @@ export const projects = pgTable(
   },
   (t) => [
     // Slugs are unique among live projects; a trashed project keeps its slug until restored.
-    uniqueIndex("projects_workspace_slug_idx").on(t.workspaceId, t.slug).where(sql`${t.deletedAt} is null`),
+    uniqueIndex("projects_workspace_slug_idx")
+      .on(t.workspaceId, t.slug)
+      .where(sql`${t.deletedAt} is null`),
     index("projects_workspace_created_idx").on(t.workspaceId, t.createdAt),
   ],
 );
@@ -42,8 +48,12 @@ export const projects = pgTable(
 export const projectStars = pgTable(
   "project_stars",
   {
-    projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.userId] })],

@@ -14,15 +14,21 @@ export const uploads = pgTable(
   "uploads",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     assetType: text("asset_type", { enum: ASSET_TYPES }).notNull(),
     assetId: text("asset_id").notNull(),
     filename: text("filename").notNull(),
     contentType: text("content_type").notNull(),
     totalBytes: bigint("total_bytes", { mode: "number" }).notNull(),
     objectKey: text("object_key").notNull().unique(),
-    status: text("status", { enum: ["pending", "completed", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "completed", "failed"] })
+      .notNull()
+      .default("pending"),
     /** R2 multipart upload id when the file goes up in parts. */
     multipartUploadId: text("multipart_upload_id"),
     partSize: bigint("part_size", { mode: "number" }),
@@ -32,13 +38,18 @@ export const uploads = pgTable(
     completedAt: at("completed_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("uploads_status_expiry_idx").on(t.status, t.expiresAt), index("uploads_workspace_idx").on(t.workspaceId)],
+  (t) => [
+    index("uploads_status_expiry_idx").on(t.status, t.expiresAt),
+    index("uploads_workspace_idx").on(t.workspaceId),
+  ],
 );
 
 export const uploadParts = pgTable(
   "upload_parts",
   {
-    uploadId: text("upload_id").notNull().references(() => uploads.id, { onDelete: "cascade" }),
+    uploadId: text("upload_id")
+      .notNull()
+      .references(() => uploads.id, { onDelete: "cascade" }),
     partNumber: integer("part_number").notNull(),
     etag: text("etag").notNull(),
     sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
@@ -52,7 +63,9 @@ export const storageObjects = pgTable(
   "storage_objects",
   {
     key: text("key").primaryKey(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     category: text("category", { enum: STORAGE_CATEGORIES }).notNull(),
     /** The resource the object belongs to (a model, dataset, project icon...). */
     resourceId: text("resource_id").notNull(),
@@ -61,14 +74,19 @@ export const storageObjects = pgTable(
     contentType: text("content_type"),
     createdAt: createdAt(),
   },
-  (t) => [index("storage_objects_workspace_idx").on(t.workspaceId, t.sizeBytes), index("storage_objects_resource_idx").on(t.resourceId)],
+  (t) => [
+    index("storage_objects_workspace_idx").on(t.workspaceId, t.sizeBytes),
+    index("storage_objects_resource_idx").on(t.resourceId),
+  ],
 );
 
 /** Per-workspace, per-category byte and object counts, changed in the same transaction as storage_objects. */
 export const storageUsage = pgTable(
   "storage_usage",
   {
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     category: text("category", { enum: STORAGE_CATEGORIES }).notNull(),
     bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
     count: integer("count").notNull().default(0),

@@ -11,7 +11,9 @@ export const trashItems = pgTable(
   {
     resourceType: text("resource_type", { enum: TRASH_TYPES }).notNull(),
     resourceId: text("resource_id").notNull(),
-    workspaceId: text("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     slug: text("slug").notNull(),
     cascadedCount: integer("cascaded_count").notNull().default(0),

@@ -13,7 +13,11 @@ export const AccountSummaryResponse = z
     accountType: z.enum(["personal", "team"]),
     plan: z.enum(["free", "pro", "enterprise"]),
     creditsCents: z.number().int(),
-    counts: z.object({ projects: z.number().int().min(0), datasets: z.number().int().min(0), models: z.number().int().min(0) }),
+    counts: z.object({
+      projects: z.number().int().min(0),
+      datasets: z.number().int().min(0),
+      models: z.number().int().min(0),
+    }),
     teams: z.array(
       z.object({
         userId: z.string(),
@@ -33,7 +37,8 @@ export const accountSummaryRoute = createRoute({
   operationId: "get_api_account_summary",
   tags: ["Account"],
   summary: "Summarize your account",
-  description: "Returns your plan, credit balance, and resource counts. Browser sessions also include team workspaces. `yolo login` checks a key with this route.",
+  description:
+    "Returns your plan, credit balance, and resource counts. Browser sessions also include team workspaces. `yolo login` checks a key with this route.",
   responses: { 200: json(AccountSummaryResponse, "Account and workspace summary"), ...errorResponses(401, 429) },
 });
 
@@ -48,7 +53,14 @@ const handleSummary: AppHandler<typeof accountSummaryRoute> = async (c) => {
       plan: workspace.plan,
       creditsCents: summary.creditsCents,
       counts: summary.counts,
-      teams: summary.teams.map(({ workspace: team, role }) => ({ userId: team.id, username: team.username, fullName: team.name, plan: team.plan, region: team.region, role })),
+      teams: summary.teams.map(({ workspace: team, role }) => ({
+        userId: team.id,
+        username: team.username,
+        fullName: team.name,
+        plan: team.plan,
+        region: team.region,
+        role,
+      })),
     },
     200,
   );

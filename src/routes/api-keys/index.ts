@@ -38,7 +38,10 @@ export const deleteApiKeyRoute = createRoute({
   summary: "Revoke an API key",
   description: "Revokes the key at once, on every edge location. Needs a session or an admin key.",
   request: { query: z.object({ keyId: z.string().min(1).max(64).openapi({ description: "API key ID to revoke" }) }) },
-  responses: { 200: json(z.object({ success: z.literal(true) }), "Key revoked"), ...errorResponses(400, 401, 403, 404, 429) },
+  responses: {
+    200: json(z.object({ success: z.literal(true) }), "Key revoked"),
+    ...errorResponses(400, 401, 403, 404, 429),
+  },
 });
 
 const handleList: AppHandler<typeof listApiKeysRoute> = async (c) => {

@@ -21,22 +21,36 @@ export const ApiKeyCreate = z
       .min(1)
       .max(KEY_SCOPES.length)
       .optional()
-      .openapi({ description: "EdgeHub: read (reads only), write (also changes), admin (also manages API keys; the default)", example: ["read"] }),
+      .openapi({
+        description: "EdgeHub: read (reads only), write (also changes), admin (also manages API keys; the default)",
+        example: ["read"],
+      }),
   })
   .openapi("ApiKeyCreate");
 
-const Scopes = z.array(z.enum(KEY_SCOPES)).openapi({ description: "What the key may do: read, write, admin (each includes the ones before)" });
+const Scopes = z
+  .array(z.enum(KEY_SCOPES))
+  .openapi({ description: "What the key may do: read, write, admin (each includes the ones before)" });
 
 export const ApiKeyDetail = ApiKeyInfo.extend({ scopes: Scopes }).openapi("ApiKeyDetail");
 
 export const CreatedApiKey = ApiKeyDetail.extend({
-  key: z.string().openapi({ description: "The key itself: shown once, store it now", example: "ul_0123456789abcdef0123456789abcdef01234567" }),
+  key: z.string().openapi({
+    description: "The key itself: shown once, store it now",
+    example: "ul_0123456789abcdef0123456789abcdef01234567",
+  }),
 }).openapi("CreatedApiKey");
 
 export function toApiKeyInfo(row: { id: string; name: string; keyPrefix: string; createdAt: Date }) {
   return { keyId: row.id, name: row.name, keyPrefix: row.keyPrefix, createdAt: row.createdAt.toISOString() };
 }
 
-export function toApiKeyDetail(row: { id: string; name: string; keyPrefix: string; createdAt: Date; scopes: KeyScope[] }) {
+export function toApiKeyDetail(row: {
+  id: string;
+  name: string;
+  keyPrefix: string;
+  createdAt: Date;
+  scopes: KeyScope[];
+}) {
   return { ...toApiKeyInfo(row), scopes: row.scopes };
 }

@@ -29,8 +29,19 @@ export const DisplayName = z
 export const Visibility = z.enum(["public", "private"]).openapi({ description: "Resource visibility" });
 
 export const LICENSES = [
-  "None", "Apache-2.0", "MIT", "BSD-3-Clause", "AGPL-3.0", "GPL-3.0", "LGPL-3.0", "MPL-2.0",
-  "EUPL-1.1", "Unlicense", "CC0-1.0", "Ultralytics-Enterprise", "Other",
+  "None",
+  "Apache-2.0",
+  "MIT",
+  "BSD-3-Clause",
+  "AGPL-3.0",
+  "GPL-3.0",
+  "LGPL-3.0",
+  "MPL-2.0",
+  "EUPL-1.1",
+  "Unlicense",
+  "CC0-1.0",
+  "Ultralytics-Enterprise",
+  "Other",
 ] as const;
 export const License = z.enum(LICENSES).openapi({ description: "Project/model license identifier" });
 
@@ -48,13 +59,27 @@ export const Timestamp = z.string().openapi({ format: "date-time", example: "202
 const MAX_METADATA_CHARS = 500_000;
 export const Metadata = z
   .record(z.string().max(128), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= MAX_METADATA_CHARS, `must serialize to at most ${MAX_METADATA_CHARS} characters`)
+  .refine(
+    (value) => JSON.stringify(value).length <= MAX_METADATA_CHARS,
+    `must serialize to at most ${MAX_METADATA_CHARS} characters`,
+  )
   .openapi({ description: "Custom JSON metadata; keys up to 128 characters, at most 500,000 serialized characters" });
 
 export const Limit = (defaultValue: number, max: number) =>
-  z.coerce.number().int().positive().max(max).default(defaultValue).openapi({ type: "integer", description: `Items per page (max ${max})` });
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(max)
+    .default(defaultValue)
+    .openapi({ type: "integer", description: `Items per page (max ${max})` });
 
-export const Page = z.coerce.number().int().positive().default(1).openapi({ type: "integer", description: "Page number" });
+export const Page = z.coerce
+  .number()
+  .int()
+  .positive()
+  .default(1)
+  .openapi({ type: "integer", description: "Page number" });
 
 export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };

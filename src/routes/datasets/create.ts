@@ -12,7 +12,8 @@ export const createDatasetRoute = createRoute({
   operationId: "post_api_datasets",
   tags: ["Datasets"],
   summary: "Create a dataset",
-  description: "Creates an empty dataset in the caller's workspace or an editable one named by `owner`. Honours Idempotency-Key.",
+  description:
+    "Creates an empty dataset in the caller's workspace or an editable one named by `owner`. Honours Idempotency-Key.",
   request: { body: jsonBody(DatasetCreate) },
   responses: { 201: json(CreateDatasetResponse, "Dataset created"), ...errorResponses(400, 401, 403, 409, 429) },
 });

@@ -13,8 +13,18 @@ const spec = {
   responses: { 200: json(DeleteDatasetResponse, "Dataset moved to trash"), ...errorResponses(400, 401, 403, 404, 429) },
 };
 
-export const deleteDatasetRoute = createRoute({ ...spec, path: "/api/datasets/{owner}/{dataset}", operationId: "delete_api_datasets_owner_dataset", request: { params: OwnerDatasetParams } });
-export const deleteDatasetByIdRoute = createRoute({ ...spec, path: "/api/datasets/{datasetId}", operationId: "delete_api_datasets_datasetId", request: { params: DatasetIdParams } });
+export const deleteDatasetRoute = createRoute({
+  ...spec,
+  path: "/api/datasets/{owner}/{dataset}",
+  operationId: "delete_api_datasets_owner_dataset",
+  request: { params: OwnerDatasetParams },
+});
+export const deleteDatasetByIdRoute = createRoute({
+  ...spec,
+  path: "/api/datasets/{datasetId}",
+  operationId: "delete_api_datasets_datasetId",
+  request: { params: DatasetIdParams },
+});
 
 export const handleDeleteDataset: AppHandler<typeof deleteDatasetRoute> = async (c) => {
   const { owner, dataset } = c.req.valid("param");

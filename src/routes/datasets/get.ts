@@ -28,7 +28,8 @@ export const getDatasetByIdRoute = createRoute({
   ...spec,
   path: "/api/datasets/{datasetId}",
   operationId: "get_api_datasets_datasetId",
-  description: "The docs' id form of get_api_datasets_owner_dataset; the dataset carries the alias fields _id, slug, username.",
+  description:
+    "The docs' id form of get_api_datasets_owner_dataset; the dataset carries the alias fields _id, slug, username.",
   request: { params: DatasetIdParams },
 });
 
@@ -43,4 +44,5 @@ export const handleGetDataset: AppHandler<typeof getDatasetRoute> = async (c) =>
   return answer(c, { owner, slug: dataset }, false);
 };
 
-export const handleGetDatasetById: AppHandler<typeof getDatasetByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").datasetId }, true);
+export const handleGetDatasetById: AppHandler<typeof getDatasetByIdRoute> = async (c) =>
+  answer(c, { id: c.req.valid("param").datasetId }, true);

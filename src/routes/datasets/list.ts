@@ -10,7 +10,10 @@ import { ListDatasetsResponse } from "./schemas";
 /** Sample images come with images themselves (the ingest issue); the flags are accepted now. */
 const SampleFlags = {
   includeSamples: z.enum(["true", "false"]).default("true").openapi({ description: "Include sample images" }),
-  includeImageUrls: z.enum(["true", "false"]).default("false").openapi({ description: "Include signed image URLs in samples" }),
+  includeImageUrls: z
+    .enum(["true", "false"])
+    .default("false")
+    .openapi({ description: "Include signed image URLs in samples" }),
 };
 
 /** Docs' form: `GET /api/datasets?username=&owner=&slug=&limit=` (the caller's own when no owner). */
@@ -20,7 +23,8 @@ export const listDatasetsRoute = createRoute({
   operationId: "get_api_datasets",
   tags: ["Datasets"],
   summary: "List datasets",
-  description: "Lists a workspace's datasets: all of them for members, public ones for others. Without an owner, the caller's own; `slug` narrows to one.",
+  description:
+    "Lists a workspace's datasets: all of them for members, public ones for others. Without an owner, the caller's own; `slug` narrows to one.",
   request: {
     query: z.object({
       username: Username.optional().openapi({ description: "Filter by username" }),
@@ -41,11 +45,18 @@ export const listOwnerDatasetsRoute = createRoute({
   tags: ["Datasets"],
   summary: "List an owner's datasets",
   description: "Returns datasets owned by the named owner. Private datasets require workspace access.",
-  request: { params: z.object({ owner: Username.openapi({ param: { name: "owner", in: "path" } }) }), query: z.object({ limit: Limit(1000, 1000), ...SampleFlags }) },
+  request: {
+    params: z.object({ owner: Username.openapi({ param: { name: "owner", in: "path" } }) }),
+    query: z.object({ limit: Limit(1000, 1000), ...SampleFlags }),
+  },
   responses: { 200: json(ListDatasetsResponse, "Datasets"), ...errorResponses(400, 401, 404, 429) },
 });
 
-async function answerList(c: Context<AppEnv>, params: { owner?: string; slug?: string; limit: number }, aliases: boolean) {
+async function answerList(
+  c: Context<AppEnv>,
+  params: { owner?: string; slug?: string; limit: number },
+  aliases: boolean,
+) {
   const { rows, total, region } = await listOwnerDatasets(c.var.deps, c.var.actor, params);
   const datasets = rows.map((view) => (aliases ? withAliases(toDataset(view)) : toDataset(view)));
   return c.json({ datasets, total, region }, 200);

@@ -28,13 +28,17 @@ export const datasetModelsByIdRoute = createRoute({
   ...spec,
   path: "/api/datasets/{datasetId}/models",
   operationId: "get_api_datasets_datasetId_models",
-  description: "The docs' id form of get_api_datasets_owner_dataset_models; each model carries the alias fields _id, slug, username, projectId, projectSlug.",
+  description:
+    "The docs' id form of get_api_datasets_owner_dataset_models; each model carries the alias fields _id, slug, username, projectId, projectSlug.",
   request: { params: DatasetIdParams },
 });
 
 async function answer(c: Context<AppEnv>, ref: DatasetRef, aliases: boolean) {
   const rows = await trainedModels(c.var.deps, c.var.actor, ref);
-  return c.json({ models: rows.map((row) => toTrainedModel(row, c.var.deps.baseUrl, aliases)), count: rows.length }, 200);
+  return c.json(
+    { models: rows.map((row) => toTrainedModel(row, c.var.deps.baseUrl, aliases)), count: rows.length },
+    200,
+  );
 }
 
 export const handleDatasetModels: AppHandler<typeof datasetModelsRoute> = async (c) => {
@@ -42,4 +46,5 @@ export const handleDatasetModels: AppHandler<typeof datasetModelsRoute> = async 
   return answer(c, { owner, slug: dataset }, false);
 };
 
-export const handleDatasetModelsById: AppHandler<typeof datasetModelsByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").datasetId }, true);
+export const handleDatasetModelsById: AppHandler<typeof datasetModelsByIdRoute> = async (c) =>
+  answer(c, { id: c.req.valid("param").datasetId }, true);

@@ -1,6 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { isId } from "../../ids";
-import { DisplayName, Metadata, ModelStatus, Region, Slug, Tags, Task, Timestamp, Username, Visibility } from "../common/schemas";
+import {
+  DisplayName,
+  Metadata,
+  ModelStatus,
+  Region,
+  Slug,
+  Tags,
+  Task,
+  Timestamp,
+  Username,
+  Visibility,
+} from "../common/schemas";
 
 export const DatasetId = z
   .string()
@@ -16,8 +27,24 @@ export const OwnerDatasetParams = z.object({
 /** Datasets carry data licenses (Creative Commons and others), a different list from models'. */
 export const DatasetLicense = z
   .enum([
-    "None", "CC0-1.0", "PDM-1.0", "CC-BY-2.5", "CC-BY-4.0", "CC-BY-NC-2.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-3.0",
-    "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "Apache-2.0", "MIT", "AGPL-3.0", "GPL-3.0", "Research-Only", "Other",
+    "None",
+    "CC0-1.0",
+    "PDM-1.0",
+    "CC-BY-2.5",
+    "CC-BY-4.0",
+    "CC-BY-NC-2.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC-BY-NC-SA-3.0",
+    "CC-BY-NC-SA-4.0",
+    "CC-BY-ND-4.0",
+    "CC-BY-NC-ND-4.0",
+    "Apache-2.0",
+    "MIT",
+    "AGPL-3.0",
+    "GPL-3.0",
+    "Research-Only",
+    "Other",
   ])
   .openapi({ description: "Dataset license identifier" });
 
@@ -44,7 +71,12 @@ export const Dataset = z
     format: DatasetFormat.optional(),
     tags: z.array(z.string()).optional(),
     license: DatasetLicense.optional(),
-    splits: z.object({ train: z.number().int().min(0), val: z.number().int().min(0), test: z.number().int().min(0), labeled: z.number().int().min(0) }),
+    splits: z.object({
+      train: z.number().int().min(0),
+      val: z.number().int().min(0),
+      test: z.number().int().min(0),
+      labeled: z.number().int().min(0),
+    }),
     starCount: z.number().int().min(0),
     isStarred: z.boolean(),
     status: z.enum(["processing", "ready", "failed"]).optional(),
@@ -89,8 +121,14 @@ export const DatasetCreate = z
     license: DatasetLicense.optional(),
     owner: Username.optional().openapi({ description: "Workspace owner" }),
   })
-  .refine((body) => body.dataset ?? body.slug ?? body.name, { message: "dataset (or slug, or name) is required", path: ["dataset"] })
-  .refine((body) => !(body.dataset && body.slug && body.dataset !== body.slug), { message: "dataset and slug disagree", path: ["slug"] })
+  .refine((body) => body.dataset ?? body.slug ?? body.name, {
+    message: "dataset (or slug, or name) is required",
+    path: ["dataset"],
+  })
+  .refine((body) => !(body.dataset && body.slug && body.dataset !== body.slug), {
+    message: "dataset and slug disagree",
+    path: ["slug"],
+  })
   .openapi("DatasetCreate");
 
 export const CreateDatasetResponse = z
@@ -101,7 +139,9 @@ export const DatasetUpdate = z
   .object({
     starred: z.boolean().optional(),
     name: DisplayName.optional(),
-    dataset: Slug.optional().openapi({ description: "New dataset name used in URLs (EdgeHub; defaults to the name's slug)" }),
+    dataset: Slug.optional().openapi({
+      description: "New dataset name used in URLs (EdgeHub; defaults to the name's slug)",
+    }),
     slug: Slug.optional().openapi({ description: "Alias of dataset (docs' form)" }),
     description: z.string().max(1000).optional(),
     metadata: Metadata.optional(),
@@ -115,10 +155,15 @@ export const DatasetUpdate = z
     iconColor: z.string().max(50).optional(),
     iconLetter: z.string().max(2).optional(),
   })
-  .refine((body) => !(body.dataset && body.slug && body.dataset !== body.slug), { message: "dataset and slug disagree", path: ["slug"] })
+  .refine((body) => !(body.dataset && body.slug && body.dataset !== body.slug), {
+    message: "dataset and slug disagree",
+    path: ["slug"],
+  })
   .openapi("DatasetUpdate");
 
-export const UpdateDatasetResponse = z.object({ success: z.literal(true), dataset: z.string() }).openapi("UpdateDatasetResponse");
+export const UpdateDatasetResponse = z
+  .object({ success: z.literal(true), dataset: z.string() })
+  .openapi("UpdateDatasetResponse");
 
 export const DeleteDatasetResponse = z.object({ success: z.literal(true) }).openapi("DeleteDatasetResponse");
 

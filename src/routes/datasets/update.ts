@@ -11,13 +11,24 @@ const spec = {
   method: "patch" as const,
   tags: ["Datasets"],
   summary: "Update a dataset",
-  description: "Updates dataset properties. Changing the display name also changes the dataset name used in URLs. `{starred}` alone stars or unstars.",
+  description:
+    "Updates dataset properties. Changing the display name also changes the dataset name used in URLs. `{starred}` alone stars or unstars.",
   request: { body: jsonBody(DatasetUpdate) },
   responses: { 200: json(UpdateDatasetResponse, "Dataset updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 };
 
-export const updateDatasetRoute = createRoute({ ...spec, path: "/api/datasets/{owner}/{dataset}", operationId: "patch_api_datasets_owner_dataset", request: { ...spec.request, params: OwnerDatasetParams } });
-export const updateDatasetByIdRoute = createRoute({ ...spec, path: "/api/datasets/{datasetId}", operationId: "patch_api_datasets_datasetId", request: { ...spec.request, params: DatasetIdParams } });
+export const updateDatasetRoute = createRoute({
+  ...spec,
+  path: "/api/datasets/{owner}/{dataset}",
+  operationId: "patch_api_datasets_owner_dataset",
+  request: { ...spec.request, params: OwnerDatasetParams },
+});
+export const updateDatasetByIdRoute = createRoute({
+  ...spec,
+  path: "/api/datasets/{datasetId}",
+  operationId: "patch_api_datasets_datasetId",
+  request: { ...spec.request, params: DatasetIdParams },
+});
 
 async function answer(c: Context<AppEnv>, ref: DatasetRef, body: typeof DatasetUpdate._output) {
   const { dataset, slug, ...rest } = body;

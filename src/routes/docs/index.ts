@@ -28,5 +28,8 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
     ),
   );
   // Offline-capable: the script comes from our assets, never a CDN.
-  app.get("/api/docs", Scalar({ url: "/api/openapi.json", cdn: SCALAR_SCRIPT_PATH, withDefaultFonts: false, pageTitle: "EdgeHub API" }));
+  app.get(
+    "/api/docs",
+    Scalar({ url: "/api/openapi.json", cdn: SCALAR_SCRIPT_PATH, withDefaultFonts: false, pageTitle: "EdgeHub API" }),
+  );
 }

@@ -21,14 +21,29 @@ export function toExport(view: ExportView, downloadUrl: string | undefined, extr
     args: e.args,
     ...(e.gpuType ? { gpuType: e.gpuType } : {}),
     ...(e.objectKey
-      ? { file: { ...(e.sizeBytes !== null ? { size: e.sizeBytes } : {}), ...(downloadUrl ? { downloadUrl } : {}), ...(e.downloadFilename ? { downloadFilename: e.downloadFilename } : {}) } }
+      ? {
+          file: {
+            ...(e.sizeBytes !== null ? { size: e.sizeBytes } : {}),
+            ...(downloadUrl ? { downloadUrl } : {}),
+            ...(e.downloadFilename ? { downloadFilename: e.downloadFilename } : {}),
+          },
+        }
       : {}),
-    ...(job.error ? { error: { message: editor ? job.error.message : EXPORT_FAILED, timestamp: job.error.timestamp } } : {}),
+    ...(job.error
+      ? { error: { message: editor ? job.error.message : EXPORT_FAILED, timestamp: job.error.timestamp } }
+      : {}),
     ...(job.startedAt ? { startedAt: job.startedAt.toISOString() } : {}),
     ...(job.finishedAt && job.status === "completed" ? { completedAt: job.finishedAt.toISOString() } : {}),
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
-    ...(extras ? { modelId: e.modelId, jobId: job.id, attempt: job.attempt, ...(job.waitingReason ? { waitingReason: job.waitingReason } : {}) } : {}),
+    ...(extras
+      ? {
+          modelId: e.modelId,
+          jobId: job.id,
+          attempt: job.attempt,
+          ...(job.waitingReason ? { waitingReason: job.waitingReason } : {}),
+        }
+      : {}),
   };
 }
 

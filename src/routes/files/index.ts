@@ -15,10 +15,20 @@ export const downloadRoute = createRoute({
   description: "Signed download URLs point here. Honours Range (206) and If-None-Match.",
   security: [],
   request: {
-    params: z.object({ name: z.string().min(1).max(256).openapi({ param: { name: "name", in: "path" } }) }),
+    params: z.object({
+      name: z
+        .string()
+        .min(1)
+        .max(256)
+        .openapi({ param: { name: "name", in: "path" } }),
+    }),
     query: z.object({ token: z.string().optional() }),
   },
-  responses: { 200: { description: "The file" }, 206: { description: "The requested range" }, ...errorResponses(401, 403, 404, 416) },
+  responses: {
+    200: { description: "The file" },
+    206: { description: "The requested range" },
+    ...errorResponses(401, 403, 404, 416),
+  },
 });
 
 const handleDownload: AppHandler<typeof downloadRoute> = async (c) => {

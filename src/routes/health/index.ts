@@ -25,7 +25,11 @@ export const healthRoute = createRoute({
   tags: ["Health"],
   summary: "Health",
   description: "Reports the database, the R2 bucket and the queue bindings. 503 when a dependency fails.",
-  responses: { 200: json(HealthResponse, "Healthy"), 503: json(HealthResponse, "A dependency is failing"), ...errorResponses(429) },
+  responses: {
+    200: json(HealthResponse, "Healthy"),
+    503: json(HealthResponse, "A dependency is failing"),
+    ...errorResponses(429),
+  },
 });
 
 async function check(work: () => Promise<unknown>) {
@@ -40,7 +44,10 @@ async function check(work: () => Promise<unknown>) {
 
 const handleHealth: AppHandler<typeof healthRoute> = async (c) => {
   const { deps } = c.var;
-  const [database, storage] = await Promise.all([check(() => ping(deps.db)), check(() => deps.bucket.head("health/probe"))]);
+  const [database, storage] = await Promise.all([
+    check(() => ping(deps.db)),
+    check(() => deps.bucket.head("health/probe")),
+  ]);
   const queues = Object.fromEntries(JOB_QUEUES.map((queue) => [queue, { bound: Boolean(queueOf(c.env, queue)) }]));
   const healthy = database.ok && storage.ok && Object.values(queues).every((queue) => queue.bound);
   const body = { status: healthy ? ("ok" as const) : ("degraded" as const), database, storage, queues };

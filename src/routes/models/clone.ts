@@ -17,8 +17,18 @@ const spec = {
   responses: { 201: json(CloneModelResponse, "Model cloned"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 };
 
-export const cloneModelRoute = createRoute({ ...spec, path: "/api/models/{owner}/{project}/{model}/clone", operationId: "post_api_models_owner_project_model_clone", request: { ...spec.request, params: OwnerProjectModelParams } });
-export const cloneModelByIdRoute = createRoute({ ...spec, path: "/api/models/{modelId}/clone", operationId: "post_api_models_modelId_clone", request: { ...spec.request, params: ModelIdParams } });
+export const cloneModelRoute = createRoute({
+  ...spec,
+  path: "/api/models/{owner}/{project}/{model}/clone",
+  operationId: "post_api_models_owner_project_model_clone",
+  request: { ...spec.request, params: OwnerProjectModelParams },
+});
+export const cloneModelByIdRoute = createRoute({
+  ...spec,
+  path: "/api/models/{modelId}/clone",
+  operationId: "post_api_models_modelId_clone",
+  request: { ...spec.request, params: ModelIdParams },
+});
 
 async function answer(c: Context<AppEnv>, ref: ModelRef, body: typeof ModelClone._output) {
   const { model, owner, project, region } = await cloneModel(c.var.deps, c.var.actor, ref, {
@@ -36,4 +46,5 @@ export const handleCloneModel: AppHandler<typeof cloneModelRoute> = async (c) =>
   return answer(c, { owner, project, slug: model }, c.req.valid("json"));
 };
 
-export const handleCloneModelById: AppHandler<typeof cloneModelByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").modelId }, c.req.valid("json"));
+export const handleCloneModelById: AppHandler<typeof cloneModelByIdRoute> = async (c) =>
+  answer(c, { id: c.req.valid("param").modelId }, c.req.valid("json"));

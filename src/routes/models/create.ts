@@ -22,7 +22,12 @@ export const handleCreateModel: AppHandler<typeof createModelRoute> = async (c) 
   const { projectId, owner, project, model, slug, ...rest } = c.req.valid("json");
   const actor = c.var.actor;
   // Without an owner, the contract's project name is the caller's own.
-  const ref = projectId ? { id: projectId } : { owner: owner ?? (isSignedIn(actor) ? actor.username : ""), slug: project! };
+  const ref = projectId
+    ? { id: projectId }
+    : { owner: owner ?? (isSignedIn(actor) ? actor.username : ""), slug: project! };
   const view = await createModel(c.var.deps, c.var.actor, { ...rest, project: ref, slug: model ?? slug });
-  return c.json({ id: view.model.id, owner: view.owner, project: view.project.slug, model: view.model.slug, region: view.region }, 201);
+  return c.json(
+    { id: view.model.id, owner: view.owner, project: view.project.slug, model: view.model.slug, region: view.region },
+    201,
+  );
 };

@@ -13,8 +13,18 @@ const spec = {
   responses: { 200: json(DeleteModelResponse, "Model moved to trash"), ...errorResponses(400, 401, 403, 404, 429) },
 };
 
-export const deleteModelRoute = createRoute({ ...spec, path: "/api/models/{owner}/{project}/{model}", operationId: "delete_api_models_owner_project_model", request: { params: OwnerProjectModelParams } });
-export const deleteModelByIdRoute = createRoute({ ...spec, path: "/api/models/{modelId}", operationId: "delete_api_models_modelId", request: { params: ModelIdParams } });
+export const deleteModelRoute = createRoute({
+  ...spec,
+  path: "/api/models/{owner}/{project}/{model}",
+  operationId: "delete_api_models_owner_project_model",
+  request: { params: OwnerProjectModelParams },
+});
+export const deleteModelByIdRoute = createRoute({
+  ...spec,
+  path: "/api/models/{modelId}",
+  operationId: "delete_api_models_modelId",
+  request: { params: ModelIdParams },
+});
 
 export const handleDeleteModel: AppHandler<typeof deleteModelRoute> = async (c) => {
   const { owner, project, model } = c.req.valid("param");

@@ -16,8 +16,18 @@ const spec = {
   responses: { 200: json(ModelDetailResponse, "Model details"), ...errorResponses(400, 401, 404, 429) },
 };
 
-export const getModelRoute = createRoute({ ...spec, path: "/api/models/{owner}/{project}/{model}", operationId: "get_api_models_owner_project_model", request: { params: OwnerProjectModelParams } });
-export const getModelByIdRoute = createRoute({ ...spec, path: "/api/models/{modelId}", operationId: "get_api_models_modelId", request: { params: ModelIdParams } });
+export const getModelRoute = createRoute({
+  ...spec,
+  path: "/api/models/{owner}/{project}/{model}",
+  operationId: "get_api_models_owner_project_model",
+  request: { params: OwnerProjectModelParams },
+});
+export const getModelByIdRoute = createRoute({
+  ...spec,
+  path: "/api/models/{modelId}",
+  operationId: "get_api_models_modelId",
+  request: { params: ModelIdParams },
+});
 
 async function answer(c: Context<AppEnv>, ref: ModelRef, aliases: boolean) {
   const { view, isOwner } = await getModel(c.var.deps, c.var.actor, ref);
@@ -30,4 +40,5 @@ export const handleGetModel: AppHandler<typeof getModelRoute> = async (c) => {
   return answer(c, { owner, project, slug: model }, false);
 };
 
-export const handleGetModelById: AppHandler<typeof getModelByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").modelId }, true);
+export const handleGetModelById: AppHandler<typeof getModelByIdRoute> = async (c) =>
+  answer(c, { id: c.req.valid("param").modelId }, true);

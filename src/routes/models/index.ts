@@ -3,9 +3,23 @@ import type { AppEnv } from "../../context";
 import { mount } from "../mount";
 import { createModelRoute, handleCreateModel } from "./create";
 import { deleteModelByIdRoute, deleteModelRoute, handleDeleteModel, handleDeleteModelById } from "./delete";
-import { handleModelFiles, handleModelFilesById, handleTrackModelDownload, modelFilesByIdRoute, modelFilesRoute, trackModelDownloadRoute } from "./files";
+import {
+  handleModelFiles,
+  handleModelFilesById,
+  handleTrackModelDownload,
+  modelFilesByIdRoute,
+  modelFilesRoute,
+  trackModelDownloadRoute,
+} from "./files";
 import { getModelByIdRoute, getModelRoute, handleGetModel, handleGetModelById } from "./get";
-import { handleListCompletedModels, handleListModels, handleListOwnerProjectModels, listCompletedModelsRoute, listModelsRoute, listOwnerProjectModelsRoute } from "./list";
+import {
+  handleListCompletedModels,
+  handleListModels,
+  handleListOwnerProjectModels,
+  listCompletedModelsRoute,
+  listModelsRoute,
+  listOwnerProjectModelsRoute,
+} from "./list";
 import { cloneModelByIdRoute, cloneModelRoute, handleCloneModel, handleCloneModelById } from "./clone";
 import { handlePredict, handlePredictById, predictByIdRoute, predictRoute } from "./predict";
 import { handlePredictToken, handlePredictWarmup, predictTokenRoute, predictWarmupRoute } from "./predict-session";

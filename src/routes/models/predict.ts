@@ -12,28 +12,82 @@ const VIDEO = /^video\/|\.(mp4|mov|avi|mkv|webm|m4v)$/i;
 
 /** The form fields besides the picture, as the docs and the contract name them. */
 export const PredictFields = z.object({
-  conf: z.coerce.number().min(0.0001).max(1).default(0.25).openapi({ type: "number", description: "Confidence threshold (default 0.25)" }),
-  iou: z.coerce.number().min(0).max(0.95).default(0.7).openapi({ type: "number", description: "IoU threshold for NMS (default 0.7)" }),
-  imgsz: z.coerce.number().int().min(32).max(1280).default(640).openapi({ type: "integer", description: "Inference size; a static-shape ONNX model runs at its own size" }),
-  source: z.string().max(PREDICT_MAX_BYTES * 2).optional().openapi({ description: "Image URL or base64-encoded image (alternative to file)" }),
+  conf: z.coerce
+    .number()
+    .min(0.0001)
+    .max(1)
+    .default(0.25)
+    .openapi({ type: "number", description: "Confidence threshold (default 0.25)" }),
+  iou: z.coerce
+    .number()
+    .min(0)
+    .max(0.95)
+    .default(0.7)
+    .openapi({ type: "number", description: "IoU threshold for NMS (default 0.7)" }),
+  imgsz: z.coerce
+    .number()
+    .int()
+    .min(32)
+    .max(1280)
+    .default(640)
+    .openapi({ type: "integer", description: "Inference size; a static-shape ONNX model runs at its own size" }),
+  source: z
+    .string()
+    .max(PREDICT_MAX_BYTES * 2)
+    .optional()
+    .openapi({ description: "Image URL or base64-encoded image (alternative to file)" }),
 });
 
-const PredictForm = PredictFields.extend({ file: z.string().optional().openapi({ format: "binary", description: "Image file (JPG, PNG, WebP, BMP, TIFF); video answers 400 for now" }) });
+const PredictForm = PredictFields.extend({
+  file: z
+    .string()
+    .optional()
+    .openapi({ format: "binary", description: "Image file (JPG, PNG, WebP, BMP, TIFF); video answers 400 for now" }),
+});
 
 /** Corners 3 and 4 only for oriented boxes (OBB models). */
-const Box = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number(), x3: z.number().optional(), y3: z.number().optional(), x4: z.number().optional(), y4: z.number().optional() });
-const Keypoints = z.object({ x: z.array(z.number()), y: z.array(z.number()), visible: z.array(z.number()).optional() }).openapi({ description: "Pose models: keypoints in picture pixels, invisible ones at (0, 0)" });
-const Segments = z.object({ x: z.array(z.number()), y: z.array(z.number()) }).openapi({ description: "Segment models: the mask's outline as one polygon in picture pixels" });
+const Box = z.object({
+  x1: z.number(),
+  y1: z.number(),
+  x2: z.number(),
+  y2: z.number(),
+  x3: z.number().optional(),
+  y3: z.number().optional(),
+  x4: z.number().optional(),
+  y4: z.number().optional(),
+});
+const Keypoints = z
+  .object({ x: z.array(z.number()), y: z.array(z.number()), visible: z.array(z.number()).optional() })
+  .openapi({ description: "Pose models: keypoints in picture pixels, invisible ones at (0, 0)" });
+const Segments = z
+  .object({ x: z.array(z.number()), y: z.array(z.number()) })
+  .openapi({ description: "Segment models: the mask's outline as one polygon in picture pixels" });
 export const PredictResponse = z
   .object({
     images: z.array(
       z.object({
         shape: z.array(z.number()).openapi({ description: "[height, width]" }),
         speed: z.object({ preprocess: z.number(), inference: z.number(), postprocess: z.number() }),
-        results: z.array(z.object({ name: z.string(), class: z.number().int(), confidence: z.number(), box: Box.optional().openapi({ description: "Absent for classify models (the top-1 class)" }), keypoints: Keypoints.optional(), segments: Segments.optional() })),
+        results: z.array(
+          z.object({
+            name: z.string(),
+            class: z.number().int(),
+            confidence: z.number(),
+            box: Box.optional().openapi({ description: "Absent for classify models (the top-1 class)" }),
+            keypoints: Keypoints.optional(),
+            segments: Segments.optional(),
+          }),
+        ),
       }),
     ),
-    metadata: z.object({ imageCount: z.number().int(), functionTimeAlive: z.number(), functionTimeCall: z.number(), model: z.string(), task: z.string(), version: z.record(z.string(), z.string()) }),
+    metadata: z.object({
+      imageCount: z.number().int(),
+      functionTimeAlive: z.number(),
+      functionTimeCall: z.number(),
+      model: z.string(),
+      task: z.string(),
+      version: z.record(z.string(), z.string()),
+    }),
   })
   .openapi("PredictResponse");
 const PredictQueued = z.object({ jobId: z.string(), status: z.string(), pollUrl: z.string() }).openapi("PredictQueued");
@@ -52,22 +106,38 @@ const spec = {
   },
 };
 
-export const predictRoute = createRoute({ ...spec, path: "/api/models/{owner}/{project}/{model}/predict", operationId: "post_api_models_owner_project_model_predict", request: { ...spec.request, params: OwnerProjectModelParams } });
-export const predictByIdRoute = createRoute({ ...spec, path: "/api/models/{modelId}/predict", operationId: "post_api_models_modelId_predict", request: { ...spec.request, params: ModelIdParams } });
+export const predictRoute = createRoute({
+  ...spec,
+  path: "/api/models/{owner}/{project}/{model}/predict",
+  operationId: "post_api_models_owner_project_model_predict",
+  request: { ...spec.request, params: OwnerProjectModelParams },
+});
+export const predictByIdRoute = createRoute({
+  ...spec,
+  path: "/api/models/{modelId}/predict",
+  operationId: "post_api_models_modelId_predict",
+  request: { ...spec.request, params: ModelIdParams },
+});
 
 /** The picture from `file` or base64 `source`, or the URL to fetch it from once the model is found. */
 async function readPicture(form: FormData, source: string | undefined): Promise<PredictRequest["image"]> {
   const file = form.get("file") as File | string | null;
   if (file && typeof file === "object") {
-    if (VIDEO.test(file.type) || VIDEO.test(file.name)) throw new ApiError("VALIDATION_ERROR", "Video prediction is not supported yet: send a picture");
-    if (file.type && file.type !== "application/octet-stream" && !IMAGE_TYPES.test(file.type)) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `file must be a picture (JPG, PNG, WebP, BMP, TIFF), not ${file.type}`);
+    if (VIDEO.test(file.type) || VIDEO.test(file.name))
+      throw new ApiError("VALIDATION_ERROR", "Video prediction is not supported yet: send a picture");
+    if (file.type && file.type !== "application/octet-stream" && !IMAGE_TYPES.test(file.type))
+      throw new ApiError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        `file must be a picture (JPG, PNG, WebP, BMP, TIFF), not ${file.type}`,
+      );
     if (file.size === 0) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: empty");
     return { data: file, name: safeName(file.name), contentType: file.type || "application/octet-stream" };
   }
   if (!source) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: a picture file (or source) is required");
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return { url: source };
   const base64 = source.replace(/^data:[\w/+.-]+;base64,/, "");
-  if (!/^[A-Za-z0-9+/=\s]+$/.test(base64)) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: must be an http(s) URL or base64");
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(base64))
+    throw new ApiError("VALIDATION_ERROR", "Invalid form: source: must be an http(s) URL or base64");
   let bytes: Uint8Array;
   try {
     bytes = Uint8Array.from(atob(base64.replace(/\s/g, "")), (char) => char.charCodeAt(0));
@@ -84,25 +154,40 @@ function safeName(name: string): string {
 
 async function answer(c: Context<AppEnv>, ref: ModelRef) {
   const length = Number(c.req.header("content-length") ?? 0);
-  if (length > PREDICT_MAX_BYTES + 1024 * 1024) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
-  if (!(c.req.header("content-type") ?? "").startsWith("multipart/form-data")) throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with a file field");
+  if (length > PREDICT_MAX_BYTES + 1024 * 1024)
+    throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
+  if (!(c.req.header("content-type") ?? "").startsWith("multipart/form-data"))
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with a file field");
   let form: FormData;
   try {
     form = await c.req.raw.formData();
   } catch {
     throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
   }
-  const fields = PredictFields.safeParse(Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string")));
+  const fields = PredictFields.safeParse(
+    Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string")),
+  );
   if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
   const image = await readPicture(form, fields.data.source);
-  if ("data" in image && image.data.size > PREDICT_MAX_BYTES) throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
+  if ("data" in image && image.data.size > PREDICT_MAX_BYTES)
+    throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
   // The Predict tab's token stands for its user, for its one model (checked on every path form).
   const token = c.req.query("token");
   const tokenGrant = token ? await actorOfPredictToken(c.var.deps, token) : undefined;
   const actor = tokenGrant?.actor ?? c.var.actor;
-  const request = { image, conf: fields.data.conf, iou: fields.data.iou, imgsz: fields.data.imgsz, onlyModelId: tokenGrant?.modelId };
+  const request = {
+    image,
+    conf: fields.data.conf,
+    iou: fields.data.iou,
+    imgsz: fields.data.imgsz,
+    onlyModelId: tokenGrant?.modelId,
+  };
   const outcome = await predict(c.var.deps, actor, ref, request);
-  if (outcome.kind === "queued") return c.json({ jobId: outcome.jobId, status: outcome.status, pollUrl: `${c.var.deps.baseUrl}/api/jobs/${outcome.jobId}` }, 202);
+  if (outcome.kind === "queued")
+    return c.json(
+      { jobId: outcome.jobId, status: outcome.status, pollUrl: `${c.var.deps.baseUrl}/api/jobs/${outcome.jobId}` },
+      202,
+    );
   return c.json({ images: outcome.images, metadata: outcome.metadata } as z.infer<typeof PredictResponse>, 200);
 }
 
@@ -111,4 +196,5 @@ export const handlePredict: AppHandler<typeof predictRoute> = async (c) => {
   return answer(c, { owner, project, slug: model });
 };
 
-export const handlePredictById: AppHandler<typeof predictByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").modelId });
+export const handlePredictById: AppHandler<typeof predictByIdRoute> = async (c) =>
+  answer(c, { id: c.req.valid("param").modelId });

@@ -1,6 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { isId } from "../../ids";
-import { DisplayName, License, Metadata, ModelStatus, Region, Slug, Task, Timestamp, Username, Visibility } from "../common/schemas";
+import {
+  DisplayName,
+  License,
+  Metadata,
+  ModelStatus,
+  Region,
+  Slug,
+  Task,
+  Timestamp,
+  Username,
+  Visibility,
+} from "../common/schemas";
 import { DatasetId } from "../datasets/schemas";
 import { ProjectId } from "../projects/schemas";
 
@@ -17,7 +28,12 @@ export const OwnerProjectModelParams = z.object({
 });
 
 const Metrics = z.record(z.string(), z.number());
-const TrainResult = z.object({ epoch: z.number().int().min(0), metrics: Metrics.optional(), fitness: z.number().optional(), timestamp: Timestamp.optional() });
+const TrainResult = z.object({
+  epoch: z.number().int().min(0),
+  metrics: Metrics.optional(),
+  fitness: z.number().optional(),
+  timestamp: Timestamp.optional(),
+});
 
 /** The contract's Model, as lists show it. */
 export const Model = z
@@ -73,19 +89,29 @@ export const ModelDetail = Model.extend({
   ...Aliases,
 }).openapi("ModelDetail");
 
-export const ListModelsResponse = z.object({ models: z.array(ModelListItem), region: Region }).openapi("ListModelsResponse");
-export const ModelDetailResponse = z.object({ model: ModelDetail, isOwner: z.boolean() }).openapi("ModelDetailResponse");
+export const ListModelsResponse = z
+  .object({ models: z.array(ModelListItem), region: Region })
+  .openapi("ListModelsResponse");
+export const ModelDetailResponse = z
+  .object({ model: ModelDetail, isOwner: z.boolean() })
+  .openapi("ModelDetailResponse");
 
 export const ListModelsQuery = z.object({
   projectId: ProjectId,
-  fields: z.enum(["summary", "charts"]).optional().openapi({ description: "summary leaves out training results; charts includes them" }),
+  fields: z
+    .enum(["summary", "charts"])
+    .optional()
+    .openapi({ description: "summary leaves out training results; charts includes them" }),
   ids: z
     .string()
     .max(2100)
     .optional()
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
-      const ids = value.split(",").map((id) => id.trim()).filter(Boolean);
+      const ids = value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean);
       if (ids.length > 100 || ids.some((id) => !isId("model", id))) {
         ctx.addIssue({ code: "custom", message: "must be up to 100 comma-separated model ids (mdl_...)" });
         return z.NEVER;
@@ -93,7 +119,13 @@ export const ListModelsQuery = z.object({
       return ids;
     })
     .openapi({ type: "string", description: "Comma-separated model IDs" }),
-  limit: z.coerce.number().int().positive().max(100).default(20).openapi({ type: "integer", description: "Max results (max 100)" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(100)
+    .default(20)
+    .openapi({ type: "integer", description: "Max results (max 100)" }),
 });
 
 const ModelTrainResultInput = z.object({
@@ -123,8 +155,14 @@ export const ModelCreate = z
     completedAt: Timestamp.optional(),
     visibility: Visibility.optional(),
   })
-  .refine((body) => body.projectId ?? body.project, { message: "projectId (or project) is required", path: ["projectId"] })
-  .refine((body) => !(body.model && body.slug && body.model !== body.slug), { message: "model and slug disagree", path: ["slug"] })
+  .refine((body) => body.projectId ?? body.project, {
+    message: "projectId (or project) is required",
+    path: ["projectId"],
+  })
+  .refine((body) => !(body.model && body.slug && body.model !== body.slug), {
+    message: "model and slug disagree",
+    path: ["slug"],
+  })
   .openapi("ModelCreate");
 
 export const CreateModelResponse = z
@@ -144,7 +182,10 @@ export const ModelUpdate = z
     license: License.optional(),
     visibility: Visibility.optional(),
     task: Task.optional(),
-    datasetId: z.union([DatasetId, z.null()]).optional().openapi({ description: "The dataset the model was trained on (one the caller can read), or null" }),
+    datasetId: z
+      .union([DatasetId, z.null()])
+      .optional()
+      .openapi({ description: "The dataset the model was trained on (one the caller can read), or null" }),
     trainArgs: Metadata.optional(),
   })
   .openapi("ModelUpdate");
@@ -171,11 +212,21 @@ export const ModelClone = z
     name: DisplayName.optional(),
     description: z.string().max(1000).optional(),
   })
-  .refine((body) => body.project ?? body.targetProjectSlug, { message: "project (or targetProjectSlug) is required", path: ["project"] })
+  .refine((body) => body.project ?? body.targetProjectSlug, {
+    message: "project (or targetProjectSlug) is required",
+    path: ["project"],
+  })
   .openapi("ModelClone");
 
 export const CloneModelResponse = z
-  .object({ id: z.string(), owner: z.string(), project: z.string(), model: z.string(), name: z.string(), region: Region })
+  .object({
+    id: z.string(),
+    owner: z.string(),
+    project: z.string(),
+    model: z.string(),
+    name: z.string(),
+    region: Region,
+  })
   .openapi("CloneModelResponse");
 
 export const TrackDownloadResponse = z.object({ success: z.literal(true) }).openapi("TrackDownloadResponse");

@@ -8,7 +8,11 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
  * against it; a checkpoint's own train_args (108 settings, absolute paths) are shown through it.
  */
 export const TRAIN_ARG_RULES = {
-  model: z.string().regex(/^(?:[A-Za-z0-9][A-Za-z0-9_.-]*\.(?:pt|ya?ml)|ul:\/\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*)$/),
+  model: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9][A-Za-z0-9_.-]*\.(?:pt|ya?ml)|ul:\/\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*)$/,
+    ),
   data: z.string().regex(/^ul:\/\/[A-Za-z0-9][A-Za-z0-9_.-]*\/datasets\/[A-Za-z0-9][A-Za-z0-9_.-]*$/),
   classes: z.union([z.array(z.number().int().min(0)), z.null()]),
   lr0: num(0.0001, 0.1),

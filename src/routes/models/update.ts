@@ -11,13 +11,24 @@ const spec = {
   method: "patch" as const,
   tags: ["Models"],
   summary: "Update a model",
-  description: "Updates model properties such as name, description, metadata, visibility or status. Changing the display name changes the URL name too. `{starred}` alone stars or unstars.",
+  description:
+    "Updates model properties such as name, description, metadata, visibility or status. Changing the display name changes the URL name too. `{starred}` alone stars or unstars.",
   request: { body: jsonBody(ModelUpdate) },
   responses: { 200: json(ModelPatchResponse, "Model updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 };
 
-export const updateModelRoute = createRoute({ ...spec, path: "/api/models/{owner}/{project}/{model}", operationId: "patch_api_models_owner_project_model", request: { ...spec.request, params: OwnerProjectModelParams } });
-export const updateModelByIdRoute = createRoute({ ...spec, path: "/api/models/{modelId}", operationId: "patch_api_models_modelId", request: { ...spec.request, params: ModelIdParams } });
+export const updateModelRoute = createRoute({
+  ...spec,
+  path: "/api/models/{owner}/{project}/{model}",
+  operationId: "patch_api_models_owner_project_model",
+  request: { ...spec.request, params: OwnerProjectModelParams },
+});
+export const updateModelByIdRoute = createRoute({
+  ...spec,
+  path: "/api/models/{modelId}",
+  operationId: "patch_api_models_modelId",
+  request: { ...spec.request, params: ModelIdParams },
+});
 
 async function answer(c: Context<AppEnv>, ref: ModelRef, body: typeof ModelUpdate._output) {
   const { model, slug, ...rest } = body;
@@ -31,4 +42,5 @@ export const handleUpdateModel: AppHandler<typeof updateModelRoute> = async (c) 
   return answer(c, { owner, project, slug: model }, c.req.valid("json"));
 };
 
-export const handleUpdateModelById: AppHandler<typeof updateModelByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").modelId }, c.req.valid("json"));
+export const handleUpdateModelById: AppHandler<typeof updateModelByIdRoute> = async (c) =>
+  answer(c, { id: c.req.valid("param").modelId }, c.req.valid("json"));

@@ -11,18 +11,39 @@ const spec = {
   method: "post" as const,
   tags: ["Projects"],
   summary: "Clone a project",
-  description: "Copies an accessible project (and, with models, its completed models) into a workspace the caller can edit. Browser session only.",
+  description:
+    "Copies an accessible project (and, with models, its completed models) into a workspace the caller can edit. Browser session only.",
   request: { body: { required: false, content: { "application/json": { schema: ProjectCloneBody } } } },
   responses: { 201: json(CloneProjectResponse, "Project cloned"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 };
 
-export const cloneProjectRoute = createRoute({ ...spec, path: "/api/projects/{owner}/{project}/clone", operationId: "post_api_projects_owner_project_clone", request: { ...spec.request, params: OwnerProjectParams } });
-export const cloneProjectByIdRoute = createRoute({ ...spec, path: "/api/projects/{projectId}/clone", operationId: "post_api_projects_projectId_clone", request: { ...spec.request, params: ProjectIdParams } });
+export const cloneProjectRoute = createRoute({
+  ...spec,
+  path: "/api/projects/{owner}/{project}/clone",
+  operationId: "post_api_projects_owner_project_clone",
+  request: { ...spec.request, params: OwnerProjectParams },
+});
+export const cloneProjectByIdRoute = createRoute({
+  ...spec,
+  path: "/api/projects/{projectId}/clone",
+  operationId: "post_api_projects_projectId_clone",
+  request: { ...spec.request, params: ProjectIdParams },
+});
 
 async function answer(c: Context<AppEnv>, ref: ProjectRef, body: typeof ProjectCloneBody._output | undefined) {
   const { project, slug, ...rest } = body ?? {};
   const { view, modelCount } = await cloneProject(c.var.deps, c.var.actor, ref, { ...rest, slug: project ?? slug });
-  return c.json({ id: view.project.id, owner: view.owner, project: view.project.slug, name: view.project.name, modelCount, region: view.region }, 201);
+  return c.json(
+    {
+      id: view.project.id,
+      owner: view.owner,
+      project: view.project.slug,
+      name: view.project.name,
+      modelCount,
+      region: view.region,
+    },
+    201,
+  );
 }
 
 export const handleCloneProject: AppHandler<typeof cloneProjectRoute> = async (c) => {

@@ -12,7 +12,8 @@ export const createProjectRoute = createRoute({
   operationId: "post_api_projects",
   tags: ["Projects"],
   summary: "Create a project",
-  description: "Creates a project in the caller's workspace or an editable one named by `owner`. Honours Idempotency-Key.",
+  description:
+    "Creates a project in the caller's workspace or an editable one named by `owner`. Honours Idempotency-Key.",
   request: { body: jsonBody(ProjectCreate) },
   responses: { 201: json(CreateProjectResponse, "Project created"), ...errorResponses(400, 401, 403, 409, 429) },
 });

@@ -13,8 +13,18 @@ const spec = {
   responses: { 200: json(DeleteProjectResponse, "Project moved to trash"), ...errorResponses(400, 401, 403, 404, 429) },
 };
 
-export const deleteProjectRoute = createRoute({ ...spec, path: "/api/projects/{owner}/{project}", operationId: "delete_api_projects_owner_project", request: { params: OwnerProjectParams } });
-export const deleteProjectByIdRoute = createRoute({ ...spec, path: "/api/projects/{projectId}", operationId: "delete_api_projects_projectId", request: { params: ProjectIdParams } });
+export const deleteProjectRoute = createRoute({
+  ...spec,
+  path: "/api/projects/{owner}/{project}",
+  operationId: "delete_api_projects_owner_project",
+  request: { params: OwnerProjectParams },
+});
+export const deleteProjectByIdRoute = createRoute({
+  ...spec,
+  path: "/api/projects/{projectId}",
+  operationId: "delete_api_projects_projectId",
+  request: { params: ProjectIdParams },
+});
 
 export const handleDeleteProject: AppHandler<typeof deleteProjectRoute> = async (c) => {
   const { owner, project } = c.req.valid("param");

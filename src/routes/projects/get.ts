@@ -27,7 +27,8 @@ export const getProjectByIdRoute = createRoute({
   operationId: "get_api_projects_projectId",
   tags: ["Projects"],
   summary: "Get a project by id",
-  description: "The docs' id form of get_api_projects_owner_project; the project carries the alias fields _id, slug, username.",
+  description:
+    "The docs' id form of get_api_projects_owner_project; the project carries the alias fields _id, slug, username.",
   request: { params: ProjectIdParams },
   responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
 });
@@ -36,7 +37,10 @@ async function answer(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
   const { deps, actor } = c.var;
   const { view, isOwner, summary, models } = await getProjectDetail(deps, actor, ref, 100);
   const project = toProjectDetail(view, deps.baseUrl, summary);
-  return c.json({ project: aliases ? withAliases(project) : project, models: models.map(toProjectModelSummary), isOwner }, 200);
+  return c.json(
+    { project: aliases ? withAliases(project) : project, models: models.map(toProjectModelSummary), isOwner },
+    200,
+  );
 }
 
 export const handleGetProject: AppHandler<typeof getProjectRoute> = async (c) => {
@@ -44,4 +48,5 @@ export const handleGetProject: AppHandler<typeof getProjectRoute> = async (c) =>
   return answer(c, { owner, slug: project }, false);
 };
 
-export const handleGetProjectById: AppHandler<typeof getProjectByIdRoute> = async (c) => answer(c, { id: c.req.valid("param").projectId }, true);
+export const handleGetProjectById: AppHandler<typeof getProjectByIdRoute> = async (c) =>
+  answer(c, { id: c.req.valid("param").projectId }, true);

@@ -46,12 +46,14 @@ export const handleUploadProjectIcon: AppHandler<typeof uploadProjectIconRoute> 
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the icon as multipart/form-data with a 'file' field");
   }
   const length = Number(c.req.header("content-length") ?? "0");
-  if (length > ICON_MAX_BYTES + 64 * 1024) throw new ApiError("PAYLOAD_TOO_LARGE", `Icon must be at most ${ICON_MAX_BYTES} bytes`);
+  if (length > ICON_MAX_BYTES + 64 * 1024)
+    throw new ApiError("PAYLOAD_TOO_LARGE", `Icon must be at most ${ICON_MAX_BYTES} bytes`);
   const form = await c.req.formData().catch(() => {
     throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
   });
   const file = form.get("file");
-  if (typeof file === "string" || !file) throw new ApiError("VALIDATION_ERROR", "Invalid body: file: an image file is required");
+  if (typeof file === "string" || !file)
+    throw new ApiError("VALIDATION_ERROR", "Invalid body: file: an image file is required");
   await setProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId }, file);
   return c.json({ success: true as const }, 200);
 };
@@ -63,6 +65,10 @@ export const handleDeleteProjectIcon: AppHandler<typeof deleteProjectIconRoute> 
 
 export const handleGetProjectIcon: AppHandler<typeof getProjectIconRoute> = async (c) => {
   const object = await readProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId });
-  const headers = new Headers({ "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream", "Cache-Control": "private, max-age=300", ETag: object.httpEtag });
+  const headers = new Headers({
+    "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
+    "Cache-Control": "private, max-age=300",
+    ETag: object.httpEtag,
+  });
   return new Response(object.body, { headers: servedFileHeaders(headers, "inline", "icon") }) as never;
 };

@@ -5,7 +5,14 @@ import { cloneProjectByIdRoute, cloneProjectRoute, handleCloneProject, handleClo
 import { createProjectRoute, handleCreateProject } from "./create";
 import { deleteProjectByIdRoute, deleteProjectRoute, handleDeleteProject, handleDeleteProjectById } from "./delete";
 import { getProjectByIdRoute, getProjectRoute, handleGetProject, handleGetProjectById } from "./get";
-import { deleteProjectIconRoute, getProjectIconRoute, handleDeleteProjectIcon, handleGetProjectIcon, handleUploadProjectIcon, uploadProjectIconRoute } from "./icon";
+import {
+  deleteProjectIconRoute,
+  getProjectIconRoute,
+  handleDeleteProjectIcon,
+  handleGetProjectIcon,
+  handleUploadProjectIcon,
+  uploadProjectIconRoute,
+} from "./icon";
 import { handleListOwnerProjects, handleListProjects, listOwnerProjectsRoute, listProjects } from "./list";
 import { handleUpdateProject, handleUpdateProjectById, updateProjectByIdRoute, updateProjectRoute } from "./update";
 

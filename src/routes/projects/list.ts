@@ -14,7 +14,8 @@ export const listProjects = createRoute({
   operationId: "get_api_projects",
   tags: ["Projects"],
   summary: "List projects",
-  description: "Lists a workspace's projects: all of them for members, public ones for others. Without an owner, the caller's own.",
+  description:
+    "Lists a workspace's projects: all of them for members, public ones for others. Without an owner, the caller's own.",
   request: {
     query: z.object({
       username: Username.optional().openapi({ description: "Filter by username" }),
@@ -33,7 +34,10 @@ export const listOwnerProjectsRoute = createRoute({
   tags: ["Projects"],
   summary: "List an owner's projects",
   description: "Returns public projects, plus private projects when the caller can view the owner's workspace.",
-  request: { params: z.object({ owner: Username.openapi({ param: { name: "owner", in: "path" } }) }), query: z.object({ limit: Limit(20, 500) }) },
+  request: {
+    params: z.object({ owner: Username.openapi({ param: { name: "owner", in: "path" } }) }),
+    query: z.object({ limit: Limit(20, 500) }),
+  },
   responses: { 200: json(ListProjectsResponse, "Projects"), ...errorResponses(400, 401, 404, 429) },
 });
 

@@ -8,7 +8,11 @@ export function projectIconUrl(baseUrl: string, projectId: string): string {
 }
 
 /** The one presenter of a project: the contract's Project, nothing from the row beyond it. */
-export function toProject(view: ProjectView, baseUrl: string, models: ModelSummary = { count: 0, names: [] }): ProjectJson {
+export function toProject(
+  view: ProjectView,
+  baseUrl: string,
+  models: ModelSummary = { count: 0, names: [] },
+): ProjectJson {
   const p = view.project;
   return {
     id: p.id,

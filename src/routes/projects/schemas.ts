@@ -1,6 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { isId } from "../../ids";
-import { DisplayName, License, Metadata, Region, Slug, Tags, Task, Timestamp, Username, Visibility } from "../common/schemas";
+import {
+  DisplayName,
+  License,
+  Metadata,
+  Region,
+  Slug,
+  Tags,
+  Task,
+  Timestamp,
+  Username,
+  Visibility,
+} from "../common/schemas";
 
 export const ProjectId = z
   .string()
@@ -59,7 +70,9 @@ const Aliases = {
   username: z.string().optional().openapi({ description: "Alias of owner (docs' form)" }),
 };
 
-export const ProjectDetail = Project.extend({ metadata: z.record(z.string(), z.unknown()), ...Aliases }).openapi("ProjectDetail");
+export const ProjectDetail = Project.extend({ metadata: z.record(z.string(), z.unknown()), ...Aliases }).openapi(
+  "ProjectDetail",
+);
 
 export const ProjectDetailResponse = z
   .object({ project: ProjectDetail, models: z.array(z.record(z.string(), z.unknown())), isOwner: z.boolean() })
@@ -82,8 +95,14 @@ export const ProjectCreate = z
     license: License.optional(),
     owner: Username.optional().openapi({ description: "Workspace owner" }),
   })
-  .refine((body) => body.project ?? body.slug ?? body.name, { message: "project (or slug, or name) is required", path: ["project"] })
-  .refine((body) => !(body.project && body.slug && body.project !== body.slug), { message: "project and slug disagree", path: ["slug"] })
+  .refine((body) => body.project ?? body.slug ?? body.name, {
+    message: "project (or slug, or name) is required",
+    path: ["project"],
+  })
+  .refine((body) => !(body.project && body.slug && body.project !== body.slug), {
+    message: "project and slug disagree",
+    path: ["slug"],
+  })
   .openapi("ProjectCreate");
 
 export const CreateProjectResponse = z
@@ -94,7 +113,9 @@ export const ProjectUpdate = z
   .object({
     starred: z.boolean().optional(),
     name: DisplayName.optional(),
-    project: Slug.optional().openapi({ description: "New project name used in URLs (EdgeHub; defaults to the name's slug)" }),
+    project: Slug.optional().openapi({
+      description: "New project name used in URLs (EdgeHub; defaults to the name's slug)",
+    }),
     slug: Slug.optional().openapi({ description: "Alias of project (docs' form)" }),
     description: z.string().max(1000).optional(),
     metadata: Metadata.optional(),
@@ -132,7 +153,14 @@ export const ProjectCloneBody = z
   .openapi("ProjectClone");
 
 export const CloneProjectResponse = z
-  .object({ id: z.string(), owner: z.string(), project: z.string(), name: z.string(), modelCount: z.number().int().min(0), region: Region })
+  .object({
+    id: z.string(),
+    owner: z.string(),
+    project: z.string(),
+    name: z.string(),
+    modelCount: z.number().int().min(0),
+    region: Region,
+  })
   .openapi("CloneProjectResponse");
 
 export type ProjectJson = z.infer<typeof Project>;

@@ -11,13 +11,24 @@ const spec = {
   method: "patch" as const,
   tags: ["Projects"],
   summary: "Update a project",
-  description: "Updates project properties. Changing the display name also changes the project name used in URLs. `{starred}` alone stars or unstars.",
+  description:
+    "Updates project properties. Changing the display name also changes the project name used in URLs. `{starred}` alone stars or unstars.",
   request: { body: jsonBody(ProjectUpdate) },
   responses: { 200: json(ProjectPatchResponse, "Project updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 };
 
-export const updateProjectRoute = createRoute({ ...spec, path: "/api/projects/{owner}/{project}", operationId: "patch_api_projects_owner_project", request: { ...spec.request, params: OwnerProjectParams } });
-export const updateProjectByIdRoute = createRoute({ ...spec, path: "/api/projects/{projectId}", operationId: "patch_api_projects_projectId", request: { ...spec.request, params: ProjectIdParams } });
+export const updateProjectRoute = createRoute({
+  ...spec,
+  path: "/api/projects/{owner}/{project}",
+  operationId: "patch_api_projects_owner_project",
+  request: { ...spec.request, params: OwnerProjectParams },
+});
+export const updateProjectByIdRoute = createRoute({
+  ...spec,
+  path: "/api/projects/{projectId}",
+  operationId: "patch_api_projects_projectId",
+  request: { ...spec.request, params: ProjectIdParams },
+});
 
 async function answer(c: Context<AppEnv>, ref: ProjectRef, body: typeof ProjectUpdate._output) {
   const { project, slug, ...rest } = body;

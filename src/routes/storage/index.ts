@@ -16,7 +16,14 @@ export const StorageInfoResponse = z
     updatedAt: z.string().nullable(),
     breakdown: z.object({
       byCategory: z.object({ datasets: Bytes, models: Bytes, exports: Bytes }),
-      topItems: z.array(z.object({ _id: z.string(), name: z.string(), sizeBytes: z.number(), type: z.enum(["project", "dataset", "model", "export"]) })),
+      topItems: z.array(
+        z.object({
+          _id: z.string(),
+          name: z.string(),
+          sizeBytes: z.number(),
+          type: z.enum(["project", "dataset", "model", "export"]),
+        }),
+      ),
     }),
     region: Region,
     username: z.string(),
@@ -45,7 +52,12 @@ const handleStorage: AppHandler<typeof storageRoute> = async (c) => {
       updatedAt: info.updatedAt?.toISOString() ?? null,
       breakdown: {
         byCategory: info.byCategory,
-        topItems: info.topItems.map((item) => ({ _id: item.resourceId, name: item.name, sizeBytes: item.sizeBytes, type: TYPE_OF_CATEGORY[item.category] })),
+        topItems: info.topItems.map((item) => ({
+          _id: item.resourceId,
+          name: item.name,
+          sizeBytes: item.sizeBytes,
+          type: TYPE_OF_CATEGORY[item.category],
+        })),
       },
       region: info.workspace.region,
       username: info.workspace.username,

@@ -11,9 +11,13 @@ export const deleteTrashRoute = createRoute({
   operationId: "delete_api_trash",
   tags: ["Trash"],
   summary: "Permanently delete from trash",
-  description: "Permanently deletes one trashed resource and its files. `{all: true}` empties the trash and, like DELETE /api/trash/empty, needs a browser session.",
+  description:
+    "Permanently deletes one trashed resource and its files. `{all: true}` empties the trash and, like DELETE /api/trash/empty, needs a browser session.",
   request: { body: jsonBody(TrashDeleteBody) },
-  responses: { 200: json(DeleteTrashResponse, "Trash permanently deleted"), ...errorResponses(400, 401, 403, 404, 429) },
+  responses: {
+    200: json(DeleteTrashResponse, "Trash permanently deleted"),
+    ...errorResponses(400, 401, 403, 404, 429),
+  },
 });
 
 export const emptyTrashRoute = createRoute({
@@ -28,7 +32,8 @@ export const emptyTrashRoute = createRoute({
 
 export const handleDeleteTrash: AppHandler<typeof deleteTrashRoute> = async (c) => {
   const body = c.req.valid("json");
-  if ("all" in body && c.var.actor.kind !== "session") throw new ApiError("FORBIDDEN", "Emptying the trash requires a browser session");
+  if ("all" in body && c.var.actor.kind !== "session")
+    throw new ApiError("FORBIDDEN", "Emptying the trash requires a browser session");
   const result = await deleteFromTrash(c.var.deps, c.var.actor, body);
   return c.json({ success: true as const, ...result }, 200);
 };

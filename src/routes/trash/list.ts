@@ -29,7 +29,9 @@ export const handleListTrash: AppHandler<typeof listTrashRoute> = async (c) => {
         trashedAt: item.trashedAt.toISOString(),
         daysRemaining,
         cascadedCount: item.cascadedCount,
-        ...(item.parentId && item.parentName && item.parentSlug ? { parentProject: { _id: item.parentId, name: item.parentName, slug: item.parentSlug } } : {}),
+        ...(item.parentId && item.parentName && item.parentSlug
+          ? { parentProject: { _id: item.parentId, name: item.parentName, slug: item.parentSlug } }
+          : {}),
         sizeBytes: item.sizeBytes,
       })),
       total,

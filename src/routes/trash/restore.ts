@@ -11,7 +11,8 @@ export const restoreTrashRoute = createRoute({
   operationId: "post_api_trash",
   tags: ["Trash"],
   summary: "Restore from trash",
-  description: "Restores a trashed project, dataset, or model before its retention period expires. A live resource with the same name is a 409.",
+  description:
+    "Restores a trashed project, dataset, or model before its retention period expires. A live resource with the same name is a 409.",
   request: { body: jsonBody(TrashRef) },
   responses: { 200: json(RestoreTrashResponse, "Item restored"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 });

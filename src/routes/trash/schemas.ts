@@ -5,7 +5,10 @@ import { Limit, Page, Region, Timestamp, Username } from "../common/schemas";
 export const TrashType = z.enum(TRASH_TYPES);
 
 export const TrashQuery = z.object({
-  type: z.union([z.literal("all"), TrashType]).default("all").openapi({ description: "Filter: all, project, dataset, model" }),
+  type: z
+    .union([z.literal("all"), TrashType])
+    .default("all")
+    .openapi({ description: "Filter: all, project, dataset, model" }),
   page: Page,
   limit: Limit(50, 200),
   owner: Username.optional().openapi({ description: "Workspace owner username" }),
@@ -42,7 +45,12 @@ export const ListTrashResponse = z
     summary: z.object({
       totalItems: z.number().int().min(0),
       totalSizeBytes: z.number().min(0),
-      byType: z.object({ projects: z.object({ count: z.number().int().min(0) }), datasets: Counted, models: Counted, exports: Counted }),
+      byType: z.object({
+        projects: z.object({ count: z.number().int().min(0) }),
+        datasets: Counted,
+        models: Counted,
+        exports: Counted,
+      }),
     }),
     region: Region,
   })
@@ -53,5 +61,9 @@ export const RestoreTrashResponse = z
   .openapi("RestoreTrashResponse");
 
 export const DeleteTrashResponse = z
-  .object({ success: z.literal(true), deletedCount: z.number().int().min(0), cascadedModels: z.number().int().min(0).optional() })
+  .object({
+    success: z.literal(true),
+    deletedCount: z.number().int().min(0),
+    cascadedModels: z.number().int().min(0).optional(),
+  })
   .openapi("DeleteTrashResponse");

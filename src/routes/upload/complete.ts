@@ -12,7 +12,8 @@ export const completeUploadRoute = createRoute({
   operationId: "post_api_upload_complete",
   tags: ["Upload"],
   summary: "Complete an upload",
-  description: "Verifies the uploaded size (and SHA-256 `checksum` when given) and accepts the file. Calling it again answers the same.",
+  description:
+    "Verifies the uploaded size (and SHA-256 `checksum` when given) and accepts the file. Calling it again answers the same.",
   request: { body: jsonBody(UploadCompleteRequest) },
   responses: { 200: json(UploadCompleteResponse, "Upload confirmed"), ...errorResponses(400, 401, 404, 409, 410, 429) },
 });

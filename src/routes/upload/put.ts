@@ -16,7 +16,8 @@ export const putObjectRoute = createRoute({
   operationId: "put_api_upload_sessionId_object",
   tags: ["Upload"],
   summary: "Upload a file to its signed URL",
-  description: "The signed URL from POST /api/upload/signed-url. No auth header: the token is the authority. Content-Length and Content-Type must match what was signed.",
+  description:
+    "The signed URL from POST /api/upload/signed-url. No auth header: the token is the authority. Content-Length and Content-Type must match what was signed.",
   security: [],
   request: { params: SessionParams, query: TokenQuery, body: binaryBody },
   responses: { 200: json(Stored, "Bytes stored"), ...errorResponses(400, 401, 403, 404, 409, 415) },
@@ -31,7 +32,14 @@ export const putPartRoute = createRoute({
   description: "One of the `parts` URLs. A failed part can be sent again alone; the last one received counts.",
   security: [],
   request: {
-    params: SessionParams.extend({ partNumber: z.coerce.number().int().min(1).max(10_000).openapi({ param: { name: "partNumber", in: "path" } }) }),
+    params: SessionParams.extend({
+      partNumber: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .openapi({ param: { name: "partNumber", in: "path" } }),
+    }),
     query: TokenQuery,
     body: binaryBody,
   },
@@ -47,7 +55,8 @@ async function checkedBody(c: Context<AppEnv>, claims: { sid: string; size: numb
   }
   const length = c.req.header("content-length");
   if (length === undefined) throw new ApiError("VALIDATION_ERROR", "Content-Length is required");
-  if (Number(length) !== claims.size) throw new ApiError("VALIDATION_ERROR", `Content-Length ${length} does not match the signed size ${claims.size}`);
+  if (Number(length) !== claims.size)
+    throw new ApiError("VALIDATION_ERROR", `Content-Length ${length} does not match the signed size ${claims.size}`);
   const body = c.req.raw.body;
   if (!body) throw new ApiError("VALIDATION_ERROR", "Empty body");
   const upload = await openSessionFor(c.var.deps, sessionId);

@@ -8,14 +8,18 @@ const IMAGE = /\.(?:jpe?g|png|webp|bmp|tiff?|gif|heic|avif)$/i;
 const VIDEO = /\.(?:mp4|mov|avi|mkv|webm|m4v)$/i;
 
 export const FILENAME_RULES = {
-  datasets: { pattern: ARCHIVE, message: "dataset files must end in .zip, .tar, .tar.gz, .tgz or .ndjson (package loose images into an archive)" },
+  datasets: {
+    pattern: ARCHIVE,
+    message: "dataset files must end in .zip, .tar, .tar.gz, .tgz or .ndjson (package loose images into an archive)",
+  },
   images: { pattern: IMAGE, message: "image files must be JPG, PNG, WebP, BMP, TIFF, GIF, HEIC or AVIF" },
   videos: { pattern: VIDEO, message: "video files must be MP4, MOV, AVI, MKV, WebM or M4V" },
   models: { pattern: /./, message: "" },
 } as const;
 
 const CONTENT_TYPE_RULES = {
-  datasets: /^(?:application\/(?:zip|x-zip-compressed|x-tar|gzip|x-gzip|x-compressed-tar|x-ndjson|octet-stream)|text\/plain)$/,
+  datasets:
+    /^(?:application\/(?:zip|x-zip-compressed|x-tar|gzip|x-gzip|x-compressed-tar|x-ndjson|octet-stream)|text\/plain)$/,
   images: /^image\/[\w.+-]+$/,
   videos: /^video\/[\w.+-]+$/,
   models: /^[\w.+-]+\/[\w.+-]+$/,
@@ -34,16 +38,27 @@ export const SignedUrlRequest = z
       .string()
       .min(1)
       .max(256)
-      .regex(/^(?!\.{1,2}$)[^/\\\u0000-\u001f\u007f]+$/, "must be a plain file name without slashes or control characters")
+      .regex(
+        /^(?!\.{1,2}$)[^/\\\u0000-\u001f\u007f]+$/,
+        "must be a plain file name without slashes or control characters",
+      )
       .openapi({ example: "best.pt" }),
-    contentType: z.string().min(1).max(50).openapi({ description: "File MIME type", example: "application/octet-stream" }),
+    contentType: z
+      .string()
+      .min(1)
+      .max(50)
+      .openapi({ description: "File MIME type", example: "application/octet-stream" }),
     totalBytes: z.number().int().positive().openapi({ description: "File size in bytes", example: 1048576 }),
   })
   .superRefine((body, ctx) => {
     const rule = FILENAME_RULES[body.assetType];
     if (!rule.pattern.test(body.filename)) ctx.addIssue({ code: "custom", path: ["filename"], message: rule.message });
     if (!CONTENT_TYPE_RULES[body.assetType].test(body.contentType)) {
-      ctx.addIssue({ code: "custom", path: ["contentType"], message: `${body.contentType} is not accepted for ${body.assetType}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["contentType"],
+        message: `${body.contentType} is not accepted for ${body.assetType}`,
+      });
     }
   })
   .openapi("SignedUrlRequest");
@@ -51,7 +66,9 @@ export const SignedUrlRequest = z
 export const SignedUrlResponse = z
   .object({
     sessionId: z.string(),
-    uploadUrl: z.string().openapi({ description: "PUT the bytes here, no auth header (the first part's URL for multipart)" }),
+    uploadUrl: z
+      .string()
+      .openapi({ description: "PUT the bytes here, no auth header (the first part's URL for multipart)" }),
     expiresAt: Timestamp,
     partSize: z.number().int().optional().openapi({ description: "Multipart only (EdgeHub): bytes per part" }),
     parts: z
@@ -92,5 +109,11 @@ export const UploadSession = z
   })
   .openapi("UploadSession");
 
-export const SessionParams = z.object({ sessionId: z.string().min(1).max(64).openapi({ param: { name: "sessionId", in: "path" } }) });
+export const SessionParams = z.object({
+  sessionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "sessionId", in: "path" } }),
+});
 export const TokenQuery = z.object({ token: z.string().optional().openapi({ description: "The signed URL's token" }) });

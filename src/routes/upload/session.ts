@@ -12,13 +12,18 @@ export const uploadSessionRoute = createRoute({
   operationId: "get_api_upload_sessionId",
   tags: ["Upload"],
   summary: "Get an upload session",
-  description: "EdgeHub: the session's status, the parts received so far (to resume a multipart upload), and a signed download URL once complete.",
+  description:
+    "EdgeHub: the session's status, the parts received so far (to resume a multipart upload), and a signed download URL once complete.",
   request: { params: SessionParams },
   responses: { 200: json(UploadSession, "Upload session"), ...errorResponses(401, 404, 429) },
 });
 
 export const handleUploadSession: AppHandler<typeof uploadSessionRoute> = async (c) => {
-  const { upload, receivedParts, downloadUrl } = await describeUpload(c.var.deps, c.var.actor as SignedInActor, c.req.valid("param").sessionId);
+  const { upload, receivedParts, downloadUrl } = await describeUpload(
+    c.var.deps,
+    c.var.actor as SignedInActor,
+    c.req.valid("param").sessionId,
+  );
   return c.json(
     {
       sessionId: upload.id,

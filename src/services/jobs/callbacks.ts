@@ -13,16 +13,22 @@ import { jobConflict, sourcesOf, transition } from "./state-machine";
 /** Callbacks older or newer than this are refused: a captured request cannot be replayed later. */
 export const CALLBACK_SKEW_SECONDS = 300;
 
-
 /** Checks the timestamp and HMAC of a callback against the job's secret, before its body is trusted. */
-export async function verifyCallback(deps: Deps, jobId: string, headers: { timestamp?: string; signature?: string }, rawBody: string): Promise<JobRow> {
+export async function verifyCallback(
+  deps: Deps,
+  jobId: string,
+  headers: { timestamp?: string; signature?: string },
+  rawBody: string,
+): Promise<JobRow> {
   const job = await findJob(deps.db, jobId);
   // An unknown job and a bad signature look alike to the caller.
   const refuse = (why: string) => new ApiError("UNAUTHORIZED", `Callback refused: ${why}`);
-  if (!headers.timestamp || !headers.signature) throw refuse("X-EdgeHub-Timestamp and X-EdgeHub-Signature are required");
+  if (!headers.timestamp || !headers.signature)
+    throw refuse("X-EdgeHub-Timestamp and X-EdgeHub-Signature are required");
   const timestamp = Number(headers.timestamp);
   const nowSeconds = Math.floor(deps.now().getTime() / 1000);
-  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > CALLBACK_SKEW_SECONDS) throw refuse("stale or invalid timestamp");
+  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > CALLBACK_SKEW_SECONDS)
+    throw refuse("stale or invalid timestamp");
   const expected = await signCallback(await jobSecret(deps.env.SIGNING_SECRET, jobId), timestamp, rawBody);
   if (!job || !safeEqual(expected, headers.signature)) throw refuse("bad signature");
   return job;
@@ -34,14 +40,23 @@ export async function verifyCallback(deps: Deps, jobId: string, headers: { times
  */
 export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback) {
   if (event.attempt !== job.attempt || event.leaseId !== job.leaseId) {
-    throw jobConflict("superseded", `Attempt ${event.attempt} no longer holds this job (now attempt ${job.attempt}, ${job.status})`);
+    throw jobConflict(
+      "superseded",
+      `Attempt ${event.attempt} no longer holds this job (now attempt ${job.attempt}, ${job.status})`,
+    );
   }
   if (event.type === "completed") await checkOutputs(deps, job, event.outputs);
   const now = deps.now();
   const lease = { leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)) };
 
   const applied = await deps.db.transaction(async (tx) => {
-    const fresh = await recordEvent(tx, { jobId: job.id, eventId: event.eventId, attempt: event.attempt, type: event.type, payload: summaryOf(event) });
+    const fresh = await recordEvent(tx, {
+      jobId: job.id,
+      eventId: event.eventId,
+      attempt: event.attempt,
+      type: event.type,
+      payload: summaryOf(event),
+    });
     if (!fresh) return { duplicate: true, status: job.status };
     if (job.status === "cancelled") throw jobConflict("cancelled", "The job was cancelled: stop working on it");
     const guard = { leaseId: job.leaseId! };
@@ -49,45 +64,96 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
     switch (event.type) {
       case "started": {
         const to = transition(job.status, "start");
-        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("start") }, { status: to, startedAt: job.startedAt ?? now, ...lease });
+        const moved = await moveJob(
+          tx,
+          job.id,
+          { ...guard, from: sourcesOf("start") },
+          { status: to, startedAt: job.startedAt ?? now, ...lease },
+        );
         return { duplicate: false, status: moved?.status ?? job.status };
       }
       case "released": {
         // A runner shutting down hands the job back: claimable at once as the next attempt.
         const to = transition(job.status, "lapse");
-        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("lapse") }, { status: to, leaseId: null, leaseExpiresAt: null, runnerId: null });
+        const moved = await moveJob(
+          tx,
+          job.id,
+          { ...guard, from: sourcesOf("lapse") },
+          { status: to, leaseId: null, leaseExpiresAt: null, runnerId: null },
+        );
         return { duplicate: false, status: moved?.status ?? job.status };
       }
       case "heartbeat":
       case "progress":
       case "log":
       case "metrics": {
-        if (event.type === "metrics") await upsertMetrics(tx, { jobId: job.id, step: event.step, attempt: event.attempt, metrics: event.metrics });
-        if (event.type === "log") await appendLogs(tx, event.lines.map((line) => ({ jobId: job.id, attempt: event.attempt, seq: line.seq, line: line.line })));
-        const moved = await moveJob(tx, job.id, { ...guard, from: ["starting", "running"] }, { ...lease, ...(event.type === "progress" ? { progress: event.progress } : {}) });
+        if (event.type === "metrics")
+          await upsertMetrics(tx, { jobId: job.id, step: event.step, attempt: event.attempt, metrics: event.metrics });
+        if (event.type === "log")
+          await appendLogs(
+            tx,
+            event.lines.map((line) => ({ jobId: job.id, attempt: event.attempt, seq: line.seq, line: line.line })),
+          );
+        const moved = await moveJob(
+          tx,
+          job.id,
+          { ...guard, from: ["starting", "running"] },
+          { ...lease, ...(event.type === "progress" ? { progress: event.progress } : {}) },
+        );
         if (!moved) throw jobConflict("finished", "The job is no longer running");
         return { duplicate: false, status: moved.status, leaseExpiresAt: moved.leaseExpiresAt!.toISOString() };
       }
       case "completed": {
         const to = transition(job.status, "complete");
-        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("complete") }, { status: to, result: event.result, finishedAt: now, gpuSeconds: event.gpuSeconds ?? null, leaseExpiresAt: null });
+        const moved = await moveJob(
+          tx,
+          job.id,
+          { ...guard, from: sourcesOf("complete") },
+          {
+            status: to,
+            result: event.result,
+            finishedAt: now,
+            gpuSeconds: event.gpuSeconds ?? null,
+            leaseExpiresAt: null,
+          },
+        );
         if (!moved) throw jobConflict("finished", "The job is no longer running");
-        await keepJobOutputs(tx, job.id, event.outputs.map((output) => output.key));
+        await keepJobOutputs(
+          tx,
+          job.id,
+          event.outputs.map((output) => output.key),
+        );
         await kindOf(job.kind).complete(tx, deps, moved, { outputs: event.outputs, result: event.result });
         if (job.queue === "gpu-jobs") await settleCredits(tx, job, event.gpuSeconds ?? 0);
         return { duplicate: false, status: to };
       }
       case "failed": {
         const to = transition(job.status, "fail");
-        const error = { message: event.error.message.slice(0, 4000), ...(event.error.code ? { code: event.error.code } : {}), timestamp: now.toISOString() };
-        const moved = await moveJob(tx, job.id, { ...guard, from: sourcesOf("fail") }, { status: to, error, finishedAt: now, leaseExpiresAt: null });
+        const error = {
+          message: event.error.message.slice(0, 4000),
+          ...(event.error.code ? { code: event.error.code } : {}),
+          timestamp: now.toISOString(),
+        };
+        const moved = await moveJob(
+          tx,
+          job.id,
+          { ...guard, from: sourcesOf("fail") },
+          { status: to, error, finishedAt: now, leaseExpiresAt: null },
+        );
         if (!moved) throw jobConflict("finished", "The job is no longer running");
         await releaseCredits(tx, job);
         return { duplicate: false, status: to };
       }
     }
   });
-  if (!applied.duplicate && (event.type === "completed" || event.type === "failed")) await wakeWaiter(deps.env, job.id, event.type === "completed" ? { status: "completed", result: event.result } : { status: "failed", error: event.error.message });
+  if (!applied.duplicate && (event.type === "completed" || event.type === "failed"))
+    await wakeWaiter(
+      deps.env,
+      job.id,
+      event.type === "completed"
+        ? { status: "completed", result: event.result }
+        : { status: "failed", error: event.error.message },
+    );
   return applied;
 }
 
@@ -109,9 +175,17 @@ function summaryOf(event: JobCallback): Record<string, unknown> {
  */
 export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
   const now = deps.now();
-  const error = { message: `Gave up after ${job.attempt} attempts: the runner stopped reporting`, timestamp: now.toISOString() };
+  const error = {
+    message: `Gave up after ${job.attempt} attempts: the runner stopped reporting`,
+    timestamp: now.toISOString(),
+  };
   const moved = await deps.db.transaction(async (tx) => {
-    const row = await moveJob(tx, job.id, { from: sourcesOf("fail"), leaseId: job.leaseId ?? undefined }, { status: "failed", error, finishedAt: now, leaseExpiresAt: null });
+    const row = await moveJob(
+      tx,
+      job.id,
+      { from: sourcesOf("fail"), leaseId: job.leaseId ?? undefined },
+      { status: "failed", error, finishedAt: now, leaseExpiresAt: null },
+    );
     if (row) await releaseCredits(tx, job);
     return row;
   });
@@ -123,7 +197,12 @@ export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
 export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
   transition(job.status, "cancel");
   const cancelled = await deps.db.transaction(async (tx) => {
-    const moved = await moveJob(tx, job.id, { from: sourcesOf("cancel") }, { status: "cancelled", finishedAt: deps.now() });
+    const moved = await moveJob(
+      tx,
+      job.id,
+      { from: sourcesOf("cancel") },
+      { status: "cancelled", finishedAt: deps.now() },
+    );
     if (!moved) throw jobConflict("finished", "The job already finished");
     await releaseCredits(tx, job);
     return moved;

@@ -42,10 +42,23 @@ export async function claimJob(deps: Deps, jobId: string, runnerId: string) {
   const now = deps.now();
   const leaseId = crypto.randomUUID();
   const claimed =
-    (await takeJob(deps.db, jobId, { from: sourcesOf("claim"), now, runnerId, leaseId, leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)) })) ??
-    (await refuseClaim(deps, jobId, now));
+    (await takeJob(deps.db, jobId, {
+      from: sourcesOf("claim"),
+      now,
+      runnerId,
+      leaseId,
+      leaseExpiresAt: new Date(now.getTime() + leaseMs(deps.env)),
+    })) ?? (await refuseClaim(deps, jobId, now));
   return {
-    job: { id: claimed.id, kind: claimed.kind, attempt: claimed.attempt, maxAttempts: claimed.maxAttempts, modelId: claimed.modelId, gpuType: claimed.gpuType, spec: claimed.spec },
+    job: {
+      id: claimed.id,
+      kind: claimed.kind,
+      attempt: claimed.attempt,
+      maxAttempts: claimed.maxAttempts,
+      modelId: claimed.modelId,
+      gpuType: claimed.gpuType,
+      spec: claimed.spec,
+    },
     leaseId,
     leaseExpiresAt: claimed.leaseExpiresAt!.toISOString(),
     webhookUrl: `${deps.baseUrl}/api/webhooks/jobs/${claimed.id}`,
@@ -66,4 +79,3 @@ async function refuseClaim(deps: Deps, jobId: string, now: Date): Promise<never>
   }
   throw jobConflict("lease-held", "Cannot claim job: another runner took it first");
 }
-

@@ -20,7 +20,12 @@ export function leaseMs(env: Env): number {
 export type JobInput = Pick<NewJob, "kind" | "workspaceId" | "modelId" | "queue" | "spec" | "gpuType" | "maxAttempts">;
 
 /** Each queue's producer binding (wrangler.toml). */
-const QUEUE_BINDINGS = { "gpu-jobs": "GPU_JOBS", "cli-jobs": "CLI_JOBS", "cpu-jobs": "CPU_JOBS", "predict-jobs": "PREDICT_JOBS" } as const satisfies Record<JobQueue, keyof Env>;
+const QUEUE_BINDINGS = {
+  "gpu-jobs": "GPU_JOBS",
+  "cli-jobs": "CLI_JOBS",
+  "cpu-jobs": "CPU_JOBS",
+  "predict-jobs": "PREDICT_JOBS",
+} as const satisfies Record<JobQueue, keyof Env>;
 
 export function queueOf(env: Env, queue: JobQueue): Queue | undefined {
   return env[QUEUE_BINDINGS[queue]];
@@ -40,9 +45,22 @@ const insertOnly: JobWriter<{ job: JobRow }> = async (db, job) => ({ job: await 
  * the queue of its capability class. A queue that refuses the message fails the job and answers 503.
  */
 export async function enqueueJob(deps: Deps, input: JobInput): Promise<{ job: JobRow }>;
-export async function enqueueJob<T extends { job: JobRow }>(deps: Deps, input: JobInput, write: JobWriter<T>): Promise<T>;
-export async function enqueueJob(deps: Deps, input: JobInput, write: JobWriter<{ job: JobRow }> = insertOnly): Promise<{ job: JobRow }> {
-  const written = await write(deps.db, { ...input, id: newId("job"), status: "queued", waitingReason: await whyNoRunner(deps, input) });
+export async function enqueueJob<T extends { job: JobRow }>(
+  deps: Deps,
+  input: JobInput,
+  write: JobWriter<T>,
+): Promise<T>;
+export async function enqueueJob(
+  deps: Deps,
+  input: JobInput,
+  write: JobWriter<{ job: JobRow }> = insertOnly,
+): Promise<{ job: JobRow }> {
+  const written = await write(deps.db, {
+    ...input,
+    id: newId("job"),
+    status: "queued",
+    waitingReason: await whyNoRunner(deps, input),
+  });
   await sendJob(deps, written.job);
   return written;
 }
@@ -59,7 +77,16 @@ export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "ki
     // Idle runners of this queue pull at once rather than at their next poll (a hint; off the answer's path).
     deps.waitUntil(signalQueued(deps.env, job.queue).catch(() => {}));
   } catch (error) {
-    await moveJob(deps.db, job.id, { from: sourcesOf("fail") }, { status: "failed", error: { message: "The job queue is unavailable", timestamp: deps.now().toISOString() }, finishedAt: deps.now() });
+    await moveJob(
+      deps.db,
+      job.id,
+      { from: sourcesOf("fail") },
+      {
+        status: "failed",
+        error: { message: "The job queue is unavailable", timestamp: deps.now().toISOString() },
+        finishedAt: deps.now(),
+      },
+    );
     console.error(`[jobs] could not queue ${job.id}:`, error instanceof Error ? error.message : error);
     throw new ApiError("SERVICE_UNAVAILABLE", "The job queue is unavailable; try again shortly");
   }
@@ -87,10 +114,14 @@ async function liveRunnersOf(deps: Deps, queue: JobQueue): Promise<RunnerRow[]> 
 }
 
 /** Says why a job would wait: no live runner pulls its queue (with its format or GPU, where it needs one). */
-export async function whyNoRunner(deps: Deps, input: Pick<JobInput, "queue" | "spec" | "gpuType">): Promise<string | null> {
+export async function whyNoRunner(
+  deps: Deps,
+  input: Pick<JobInput, "queue" | "spec" | "gpuType">,
+): Promise<string | null> {
   const runners = await liveRunnersOf(deps, input.queue);
   if (!runners.length) return `No live runner pulls from ${input.queue}; the job waits until one starts`;
   const format = typeof input.spec.format === "string" ? input.spec.format : undefined;
-  if (format && !runners.some((runner) => runner.formats.includes(format))) return `No live runner can export ${format}; the job waits until one starts`;
+  if (format && !runners.some((runner) => runner.formats.includes(format)))
+    return `No live runner can export ${format}; the job waits until one starts`;
   return null;
 }

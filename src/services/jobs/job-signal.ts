@@ -30,7 +30,11 @@ export class JobSignal extends DurableObject {
     return this.generations.get(queue) ?? this.start;
   }
 
-  async wait(queues: JobQueue[], seen: Record<string, number> | undefined, timeoutMs: number): Promise<JobSignalAnswer> {
+  async wait(
+    queues: JobQueue[],
+    seen: Record<string, number> | undefined,
+    timeoutMs: number,
+  ): Promise<JobSignalAnswer> {
     const moved = () => seen !== undefined && queues.some((queue) => this.generation(queue) > (seen[queue] ?? 0));
     // A first call only learns where the counts stand.
     if (seen !== undefined && !moved()) {
@@ -60,10 +64,18 @@ function signalObject(env: { JOB_SIGNAL: DurableObjectNamespace<JobSignal> }) {
   return env.JOB_SIGNAL.get(env.JOB_SIGNAL.idFromName("fleet"));
 }
 
-export async function signalQueued(env: { JOB_SIGNAL: DurableObjectNamespace<JobSignal> }, queue: JobQueue): Promise<void> {
+export async function signalQueued(
+  env: { JOB_SIGNAL: DurableObjectNamespace<JobSignal> },
+  queue: JobQueue,
+): Promise<void> {
   await signalObject(env).signal(queue);
 }
 
-export async function waitForJobs(env: { JOB_SIGNAL: DurableObjectNamespace<JobSignal> }, queues: JobQueue[], seen: Record<string, number> | undefined, timeoutMs: number): Promise<JobSignalAnswer> {
+export async function waitForJobs(
+  env: { JOB_SIGNAL: DurableObjectNamespace<JobSignal> },
+  queues: JobQueue[],
+  seen: Record<string, number> | undefined,
+  timeoutMs: number,
+): Promise<JobSignalAnswer> {
   return signalObject(env).wait(queues, seen, timeoutMs);
 }

@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 
-export type JobOutcome = { status: "completed"; result: Record<string, unknown> } | { status: "failed" | "cancelled"; error: string };
+export type JobOutcome =
+  | { status: "completed"; result: Record<string, unknown> }
+  | { status: "failed" | "cancelled"; error: string };
 
 /** Outcomes are kept this long, so a request that starts waiting late still finds one. */
 const KEEP_MS = 5 * 60 * 1000;
@@ -42,6 +44,10 @@ export class JobWaiter extends DurableObject {
 }
 
 /** Wakes a request that may be waiting on this job (a synchronous predict). */
-export async function wakeWaiter(env: { JOB_WAITER: DurableObjectNamespace<JobWaiter> }, jobId: string, outcome: JobOutcome): Promise<void> {
+export async function wakeWaiter(
+  env: { JOB_WAITER: DurableObjectNamespace<JobWaiter> },
+  jobId: string,
+  outcome: JobOutcome,
+): Promise<void> {
   await env.JOB_WAITER.get(env.JOB_WAITER.idFromName(jobId)).notify(outcome);
 }

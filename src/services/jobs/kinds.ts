@@ -30,7 +30,13 @@ interface JobKindHandler {
 }
 
 async function sign(deps: Deps, file: { objectKey: string; name: string; sizeBytes: number }): Promise<SignedInput> {
-  const url = await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, file.objectKey, file.name, new Date(deps.now().getTime() + INPUT_URL_TTL_MS));
+  const url = await signedDownloadUrl(
+    deps.env.SIGNING_SECRET,
+    deps.baseUrl,
+    file.objectKey,
+    file.name,
+    new Date(deps.now().getTime() + INPUT_URL_TTL_MS),
+  );
   return { name: file.name, size: file.sizeBytes, url };
 }
 
@@ -45,7 +51,10 @@ async function weightsInput(deps: Deps, job: JobRow): Promise<Record<string, Sig
 const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
   predict: {
     async inputs(deps, job) {
-      const spec = job.spec as { modelFile: { objectKey: string; name: string; sizeBytes: number }; image: { objectKey: string; name: string; sizeBytes: number } };
+      const spec = job.spec as {
+        modelFile: { objectKey: string; name: string; sizeBytes: number };
+        image: { objectKey: string; name: string; sizeBytes: number };
+      };
       return { model: await sign(deps, spec.modelFile), image: await sign(deps, spec.image) };
     },
     // The result travels on the job row; the waiting request is woken after commit.
@@ -58,7 +67,15 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
       const row = await findExportByJob(tx, job.id);
       if (!file || !row) throw new ApiError("VALIDATION_ERROR", "An export completes with its file in outputs");
       await setExportFile(tx, row.id, { objectKey: file.key, sizeBytes: file.size, downloadFilename: file.name });
-      await addObject(tx, { key: file.key, workspaceId: job.workspaceId, category: "exports", resourceId: job.modelId!, name: file.name, sizeBytes: file.size, contentType: file.contentType });
+      await addObject(tx, {
+        key: file.key,
+        workspaceId: job.workspaceId,
+        category: "exports",
+        resourceId: job.modelId!,
+        name: file.name,
+        sizeBytes: file.size,
+        contentType: file.contentType,
+      });
     },
   },
   inspect: {
@@ -114,9 +131,11 @@ export function kindOf(kind: JobKind): JobKindHandler {
 export async function checkOutputs(deps: Deps, job: JobRow, outputs: JobOutput[]): Promise<void> {
   const prefix = jobOutputPrefix(job.workspaceId, job.id, job.attempt);
   for (const output of outputs) {
-    if (!output.key.startsWith(prefix)) throw new ApiError("VALIDATION_ERROR", `Output ${output.name} is not an output of this attempt`);
+    if (!output.key.startsWith(prefix))
+      throw new ApiError("VALIDATION_ERROR", `Output ${output.name} is not an output of this attempt`);
     const head = await deps.bucket.head(output.key);
     if (!head) throw new ApiError("VALIDATION_ERROR", `Output ${output.name} was not uploaded`);
-    if (head.size !== output.size) throw new ApiError("VALIDATION_ERROR", `Output ${output.name} holds ${head.size} bytes, not ${output.size}`);
+    if (head.size !== output.size)
+      throw new ApiError("VALIDATION_ERROR", `Output ${output.name} holds ${head.size} bytes, not ${output.size}`);
   }
 }

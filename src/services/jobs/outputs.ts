@@ -19,19 +19,30 @@ const OUTPUT_URL_TTL_MS = 60 * 60 * 1000;
 
 export type SignedOutput =
   | { key: string; uploadUrl: string }
-  | { key: string; uploadId: string; partSize: number; parts: { partNumber: number; size: number; uploadUrl: string }[] };
+  | {
+      key: string;
+      uploadId: string;
+      partSize: number;
+      parts: { partNumber: number; size: number; uploadUrl: string }[];
+    };
 
 /** A live job held under `leaseId`; a superseded or finished holder gets 409 and should stop. */
 export async function heldJob(deps: Deps, jobId: string, leaseId: string): Promise<JobRow> {
   const job = await findJob(deps.db, jobId);
   if (!job) throw new ApiError("NOT_FOUND", "Job not found");
-  if (job.leaseId !== leaseId) throw jobConflict("superseded", "This lease no longer holds the job: another attempt took it over");
-  if (job.status !== "starting" && job.status !== "running") throw jobConflict(job.status === "cancelled" ? "cancelled" : "finished", `The job is ${job.status}`);
+  if (job.leaseId !== leaseId)
+    throw jobConflict("superseded", "This lease no longer holds the job: another attempt took it over");
+  if (job.status !== "starting" && job.status !== "running")
+    throw jobConflict(job.status === "cancelled" ? "cancelled" : "finished", `The job is ${job.status}`);
   return job;
 }
 
 /** The current lease holder gets a signed PUT URL for one output file of its attempt (one per part when large). */
-export async function outputUrl(deps: Deps, jobId: string, request: { leaseId: string; name: string; size: number; contentType: string }): Promise<SignedOutput> {
+export async function outputUrl(
+  deps: Deps,
+  jobId: string,
+  request: { leaseId: string; name: string; size: number; contentType: string },
+): Promise<SignedOutput> {
   const job = await heldJob(deps, jobId, request.leaseId);
   const key = jobOutputKey(job.workspaceId, job.id, job.attempt, request.name);
   const expiresAt = new Date(deps.now().getTime() + OUTPUT_URL_TTL_MS);
@@ -39,17 +50,40 @@ export async function outputUrl(deps: Deps, jobId: string, request: { leaseId: s
   const base = `${deps.baseUrl}/internal/jobs/${job.id}/outputs`;
   if (request.size <= partSize) {
     await recordJobOutput(deps.db, { id: newId("jobOutput"), jobId: job.id, attempt: job.attempt, objectKey: key });
-    const token = await signTransfer(deps.env.SIGNING_SECRET, { op: "output", job: job.id, attempt: job.attempt, key, size: request.size, ct: request.contentType }, expiresAt);
+    const token = await signTransfer(
+      deps.env.SIGNING_SECRET,
+      { op: "output", job: job.id, attempt: job.attempt, key, size: request.size, ct: request.contentType },
+      expiresAt,
+    );
     return { key, uploadUrl: `${base}/object?token=${token}` };
   }
   const planned = planParts(request.size, partSize);
-  if (planned.length > MAX_PARTS) throw new ApiError("VALIDATION_ERROR", `size: at most ${MAX_PARTS} parts of ${partSize} bytes`);
+  if (planned.length > MAX_PARTS)
+    throw new ApiError("VALIDATION_ERROR", `size: at most ${MAX_PARTS} parts of ${partSize} bytes`);
   const upload = await deps.bucket.createMultipartUpload(key, { httpMetadata: { contentType: request.contentType } });
-  await recordJobOutput(deps.db, { id: newId("jobOutput"), jobId: job.id, attempt: job.attempt, objectKey: key, multipartUploadId: upload.uploadId });
+  await recordJobOutput(deps.db, {
+    id: newId("jobOutput"),
+    jobId: job.id,
+    attempt: job.attempt,
+    objectKey: key,
+    multipartUploadId: upload.uploadId,
+  });
   const parts = await Promise.all(
     planned.map(async ({ partNumber, size }) => {
-      const claims: TransferClaims = { op: "output-part", job: job.id, attempt: job.attempt, key, size, part: partNumber, mpu: upload.uploadId };
-      return { partNumber, size, uploadUrl: `${base}/part?token=${await signTransfer(deps.env.SIGNING_SECRET, claims, expiresAt)}` };
+      const claims: TransferClaims = {
+        op: "output-part",
+        job: job.id,
+        attempt: job.attempt,
+        key,
+        size,
+        part: partNumber,
+        mpu: upload.uploadId,
+      };
+      return {
+        partNumber,
+        size,
+        uploadUrl: `${base}/part?token=${await signTransfer(deps.env.SIGNING_SECRET, claims, expiresAt)}`,
+      };
     }),
   );
   return { key, uploadId: upload.uploadId, partSize, parts };
@@ -67,15 +101,28 @@ async function jobForOutput(deps: Deps, claims: { job: string; attempt: number }
 }
 
 /** PUT of a whole output file: exactly the signed bytes, or no object. */
-export async function storeJobOutput(deps: Deps, jobId: string, claims: Extract<TransferClaims, { op: "output" }>, body: ReadableStream): Promise<void> {
+export async function storeJobOutput(
+  deps: Deps,
+  jobId: string,
+  claims: Extract<TransferClaims, { op: "output" }>,
+  body: ReadableStream,
+): Promise<void> {
   await jobForOutput(deps, claims, jobId);
   await storeObject(deps, claims.key, body, claims.size, claims.ct);
 }
 
 /** PUT of one part of a large output; answers the part's etag, which the runner sends to complete. */
-export async function storeJobOutputPart(deps: Deps, jobId: string, claims: Extract<TransferClaims, { op: "output-part" }>, body: ReadableStream) {
+export async function storeJobOutputPart(
+  deps: Deps,
+  jobId: string,
+  claims: Extract<TransferClaims, { op: "output-part" }>,
+  body: ReadableStream,
+) {
   await jobForOutput(deps, claims, jobId);
-  return { partNumber: claims.part, etag: await storeObjectPart(deps, claims.key, claims.mpu, claims.part, body, claims.size) };
+  return {
+    partNumber: claims.part,
+    etag: await storeObjectPart(deps, claims.key, claims.mpu, claims.part, body, claims.size),
+  };
 }
 
 /**
@@ -85,7 +132,13 @@ export async function storeJobOutputPart(deps: Deps, jobId: string, claims: Extr
 export async function completeJobOutput(
   deps: Deps,
   jobId: string,
-  request: { leaseId: string; name: string; uploadId: string; size: number; parts: { partNumber: number; etag: string }[] },
+  request: {
+    leaseId: string;
+    name: string;
+    uploadId: string;
+    size: number;
+    parts: { partNumber: number; etag: string }[];
+  },
 ): Promise<{ key: string; size: number }> {
   const job = await heldJob(deps, jobId, request.leaseId);
   const key = jobOutputKey(job.workspaceId, job.id, job.attempt, request.name);
@@ -93,14 +146,22 @@ export async function completeJobOutput(
   if (new Set(numbers).size !== numbers.length) throw new ApiError("VALIDATION_ERROR", "parts: each part number once");
   let size: number;
   try {
-    const object = await deps.bucket.resumeMultipartUpload(key, request.uploadId).complete([...request.parts].sort((a, b) => a.partNumber - b.partNumber));
+    const object = await deps.bucket
+      .resumeMultipartUpload(key, request.uploadId)
+      .complete([...request.parts].sort((a, b) => a.partNumber - b.partNumber));
     size = object.size;
   } catch {
-    throw new ApiError("VALIDATION_ERROR", "Could not assemble the output: a part is missing, its etag is wrong, or the upload is unknown");
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      "Could not assemble the output: a part is missing, its etag is wrong, or the upload is unknown",
+    );
   }
   if (size !== request.size) {
     await deps.bucket.delete(key);
-    throw new ApiError("VALIDATION_ERROR", `The assembled output holds ${size} bytes, not the ${request.size} signed for; upload it again`);
+    throw new ApiError(
+      "VALIDATION_ERROR",
+      `The assembled output holds ${size} bytes, not the ${request.size} signed for; upload it again`,
+    );
   }
   return { key, size };
 }
@@ -114,10 +175,17 @@ export async function collectStrayJobOutputs(deps: Pick<Deps, "db" | "bucket">, 
   const rows = await settledJobOutputs(deps.db, new Date(now.getTime() - OUTPUT_URL_TTL_MS), 500);
   const stray = rows.filter((row) => !row.kept);
   for (const row of stray) {
-    if (row.multipartUploadId) await deps.bucket.resumeMultipartUpload(row.objectKey, row.multipartUploadId).abort().catch(() => {});
+    if (row.multipartUploadId)
+      await deps.bucket
+        .resumeMultipartUpload(row.objectKey, row.multipartUploadId)
+        .abort()
+        .catch(() => {});
   }
   const keys = [...new Set(stray.map((row) => row.objectKey))];
   for (let i = 0; i < keys.length; i += 1000) await deps.bucket.delete(keys.slice(i, i + 1000));
-  await forgetJobOutputs(deps.db, rows.map((row) => row.id));
+  await forgetJobOutputs(
+    deps.db,
+    rows.map((row) => row.id),
+  );
   return stray.length;
 }

@@ -45,8 +45,19 @@ export function transition(status: JobStatus, event: JobEvent, context: { leaseL
   const rule = TRANSITIONS[event];
   const allowed = rule.from.includes(status) && !(event === "claim" && status !== "queued" && !context.leaseLapsed);
   if (!allowed) {
-    const why = isTerminal(status) ? `the job is already ${status}` : event === "claim" ? "another runner holds its lease" : `it is ${status}`;
-    const reason = status === "cancelled" ? "cancelled" : isTerminal(status) ? "finished" : event === "claim" ? "lease-held" : "superseded";
+    const why = isTerminal(status)
+      ? `the job is already ${status}`
+      : event === "claim"
+        ? "another runner holds its lease"
+        : `it is ${status}`;
+    const reason =
+      status === "cancelled"
+        ? "cancelled"
+        : isTerminal(status)
+          ? "finished"
+          : event === "claim"
+            ? "lease-held"
+            : "superseded";
     throw jobConflict(reason, `Cannot ${event} job: ${why}`);
   }
   return rule.to;

@@ -28,7 +28,12 @@ export async function sweepJobs(deps: Deps): Promise<{ requeued: number; failed:
       if (await giveUpJob(deps, job)) failed++;
       continue;
     }
-    const moved = await moveJob(deps.db, job.id, { from: sourcesOf("lapse"), leaseId: job.leaseId ?? undefined }, { status: "queued", leaseId: null, leaseExpiresAt: null, runnerId: null });
+    const moved = await moveJob(
+      deps.db,
+      job.id,
+      { from: sourcesOf("lapse"), leaseId: job.leaseId ?? undefined },
+      { status: "queued", leaseId: null, leaseExpiresAt: null, runnerId: null },
+    );
     if (moved) {
       await sendJob(deps, moved).catch(() => {});
       requeued++;

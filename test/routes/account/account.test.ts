@@ -33,7 +33,14 @@ describe("GET /api/storage", () => {
       tier: "free",
       usage: { storage: { current: 0, limit: 100 * 1024 ** 3, percent: 0 } },
       updatedAt: null,
-      breakdown: { byCategory: { datasets: { bytes: 0, count: 0 }, models: { bytes: 0, count: 0 }, exports: { bytes: 0, count: 0 } }, topItems: [] },
+      breakdown: {
+        byCategory: {
+          datasets: { bytes: 0, count: 0 },
+          models: { bytes: 0, count: 0 },
+          exports: { bytes: 0, count: 0 },
+        },
+        topItems: [],
+      },
       region: "us",
       username: t.username,
     });

@@ -27,7 +27,9 @@ describe("/api/api-keys", () => {
   it("revokes a key: it fails at once, and an unknown or foreign keyId is 404", async () => {
     const a = await newTenant();
     const b = await newTenant();
-    const { key, keyId } = await body(await call("POST", "/api/api-keys", { auth: a.key, json: { name: "short-lived" } }));
+    const { key, keyId } = await body(
+      await call("POST", "/api/api-keys", { auth: a.key, json: { name: "short-lived" } }),
+    );
     expect((await call("GET", "/api/projects", { auth: key })).status).toBe(200); // warms the key's gate cache
 
     expect((await call("DELETE", `/api/api-keys?keyId=${keyId}`, { auth: b.key })).status).toBe(404);
@@ -36,17 +38,25 @@ describe("/api/api-keys", () => {
     expect(refused.status).toBe(401);
     expect(await body(refused)).toEqual({ error: "Invalid or revoked API key", code: "UNAUTHORIZED" });
     expect((await call("DELETE", `/api/api-keys?keyId=${keyId}`, { auth: a.key })).status).toBe(404);
-    expect((await body(await call("GET", "/api/api-keys", { auth: a.key }))).keys.map((k: { keyId: string }) => k.keyId)).not.toContain(keyId);
+    expect(
+      (await body(await call("GET", "/api/api-keys", { auth: a.key }))).keys.map((k: { keyId: string }) => k.keyId),
+    ).not.toContain(keyId);
   });
 
   it("notices a revocation made only in Postgres within the cache's 60 s", async () => {
     const t = await newTenant();
     const gate = env.KEY_GATE.get(env.KEY_GATE.idFromName(`key:${await sha256Hex(t.key)}`));
     const now = Date.now();
-    expect((await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now)).principal?.keyId).toBe(t.keyId);
+    expect((await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now)).principal?.keyId).toBe(
+      t.keyId,
+    );
     await withDb((db) => db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, t.keyId)));
-    expect((await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now + 30_000)).principal).not.toBeNull();
-    expect((await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now + 60_001)).principal).toBeNull();
+    expect(
+      (await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now + 30_000)).principal,
+    ).not.toBeNull();
+    expect(
+      (await gate.admit({ kind: "key", keyHash: await sha256Hex(t.key) }, "default", now + 60_001)).principal,
+    ).toBeNull();
   });
 
   it("answers 400 for a missing or blank name and a missing keyId", async () => {
@@ -57,4 +67,3 @@ describe("/api/api-keys", () => {
     expect((await call("GET", "/api/api-keys")).status).toBe(401);
   });
 });
-

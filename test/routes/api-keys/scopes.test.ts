@@ -9,8 +9,12 @@ import { body, call, newTenant, withDb } from "../../helpers";
 describe("API key scopes", () => {
   it("a read key reads and predicts but changes nothing; a write key changes but cannot manage keys", async () => {
     const t = await newTenant();
-    const read = await body(await call("POST", "/api/api-keys", { auth: t.key, json: { name: "dashboard", scopes: ["read"] } }));
-    const write = await body(await call("POST", "/api/api-keys", { auth: t.session, json: { name: "ci", scopes: ["write"] } }));
+    const read = await body(
+      await call("POST", "/api/api-keys", { auth: t.key, json: { name: "dashboard", scopes: ["read"] } }),
+    );
+    const write = await body(
+      await call("POST", "/api/api-keys", { auth: t.session, json: { name: "ci", scopes: ["write"] } }),
+    );
     expect(read.scopes).toEqual(["read"]);
     expect((await body(await call("GET", `/api/api-keys/${read.keyId}`, { auth: t.key }))).scopes).toEqual(["read"]);
 
@@ -21,11 +25,15 @@ describe("API key scopes", () => {
     expect((await call("POST", "/api/api-keys", { auth: read.key, json: { name: "escalate" } })).status).toBe(403);
     expect((await call("DELETE", `/api/api-keys?keyId=${t.keyId}`, { auth: read.key })).status).toBe(403);
 
-    expect((await call("POST", "/api/projects", { auth: write.key, json: { project: "made-by-ci" } })).status).toBe(201);
+    expect((await call("POST", "/api/projects", { auth: write.key, json: { project: "made-by-ci" } })).status).toBe(
+      201,
+    );
     expect((await call("POST", "/api/api-keys", { auth: write.key, json: { name: "escalate" } })).status).toBe(403);
     expect((await call("DELETE", `/api/api-keys?keyId=${read.keyId}`, { auth: write.key })).status).toBe(403);
 
-    const made = await withDb((db) => db.select({ slug: projects.slug }).from(projects).where(eq(projects.workspaceId, t.workspaceId)));
+    const made = await withDb((db) =>
+      db.select({ slug: projects.slug }).from(projects).where(eq(projects.workspaceId, t.workspaceId)),
+    );
     expect(made.map((row) => row.slug)).toEqual(["made-by-ci"]);
     // Keys made before scopes existed, like the tenant's own, are admin.
     expect((await body(await call("GET", `/api/api-keys/${t.keyId}`, { auth: t.key }))).scopes).toEqual(["admin"]);
@@ -54,7 +62,9 @@ describe("POST /api/api-keys with an Idempotency-Key", () => {
     const answer = await body(replay);
     expect(answer.error).toContain(created.keyId);
     expect(JSON.stringify(answer)).not.toContain(created.key);
-    const stored = await withDb((db) => db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, headers["Idempotency-Key"])));
+    const stored = await withDb((db) =>
+      db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, headers["Idempotency-Key"])),
+    );
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(created.key);
     expect(JSON.stringify(stored)).not.toContain(created.key.slice(3));
@@ -85,7 +95,9 @@ describe("unknown API keys", () => {
     // The gates of unknown keys hold nothing.
     for (const key of [keys[0]!, keys[250]!]) {
       const gate = env.KEY_GATE.get(env.KEY_GATE.idFromName(keyGateName(await hashApiKey(key))));
-      const tables = await runInDurableObject(gate, (_, state) => state.storage.sql.exec("select name from sqlite_master where name = 'principal'").toArray());
+      const tables = await runInDurableObject(gate, (_, state) =>
+        state.storage.sql.exec("select name from sqlite_master where name = 'principal'").toArray(),
+      );
       expect(tables).toEqual([]);
     }
   }, 90_000);

@@ -17,10 +17,22 @@ async function datasetRow(id: string) {
 describe("datasets", () => {
   it("creates a dataset in either vocabulary and reads it by id and by owner/slug", async () => {
     const t = await newTenant();
-    const created = await body(await call("POST", "/api/datasets", { auth: t.key, json: { slug: "coco-mini", name: "Coco Mini", classNames: ["person", "car"], license: "CC-BY-4.0" } }));
-    expect(created).toEqual({ id: expect.stringMatching(/^dst_[0-9a-z]{20}$/), owner: t.username, dataset: "coco-mini", region: "us" });
+    const created = await body(
+      await call("POST", "/api/datasets", {
+        auth: t.key,
+        json: { slug: "coco-mini", name: "Coco Mini", classNames: ["person", "car"], license: "CC-BY-4.0" },
+      }),
+    );
+    expect(created).toEqual({
+      id: expect.stringMatching(/^dst_[0-9a-z]{20}$/),
+      owner: t.username,
+      dataset: "coco-mini",
+      region: "us",
+    });
     // No URL name given: it comes from the display name.
-    expect(await body(await call("POST", "/api/datasets", { auth: t.key, json: { name: "Street Signs 2" } }))).toMatchObject({ dataset: "street-signs-2" });
+    expect(
+      await body(await call("POST", "/api/datasets", { auth: t.key, json: { name: "Street Signs 2" } })),
+    ).toMatchObject({ dataset: "street-signs-2" });
 
     const byId = (await body(await call("GET", `/api/datasets/${created.id}`, { auth: t.key }))).dataset;
     expect(byId).toMatchObject({
@@ -57,7 +69,11 @@ describe("datasets", () => {
     const own = await body(await call("GET", "/api/datasets", { auth: t.key }));
     expect(own).toMatchObject({ total: 2, region: "us" });
     expect(own.datasets.map((d: { slug: string }) => d.slug)).toEqual(["b-public", "a-private"]);
-    expect((await body(await call("GET", `/api/datasets?slug=a-private`, { auth: t.key }))).datasets.map((d: { dataset: string }) => d.dataset)).toEqual(["a-private"]);
+    expect(
+      (await body(await call("GET", `/api/datasets?slug=a-private`, { auth: t.key }))).datasets.map(
+        (d: { dataset: string }) => d.dataset,
+      ),
+    ).toEqual(["a-private"]);
 
     for (const auth of [other.key, undefined]) {
       const seen = await body(await call("GET", `/api/datasets/${t.username}`, { auth }));
@@ -78,7 +94,13 @@ describe("datasets", () => {
     const conflict = await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "taken", name: "Again" } });
     expect(conflict.status).toBe(409);
     expect(await body(conflict)).toMatchObject({ code: "CONFLICT" });
-    for (const json of [{ dataset: "x1", license: "BSD-3-Clause" }, { dataset: "x2", task: "segmentation" }, { dataset: "Bad Name" }, { dataset: "x3", slug: "x4" }, {}]) {
+    for (const json of [
+      { dataset: "x1", license: "BSD-3-Clause" },
+      { dataset: "x2", task: "segmentation" },
+      { dataset: "Bad Name" },
+      { dataset: "x3", slug: "x4" },
+      {},
+    ]) {
       const response = await call("POST", "/api/datasets", { auth: t.key, json });
       expect(response.status).toBe(400);
       expect(await body(response)).toMatchObject({ code: "VALIDATION_ERROR" });
@@ -91,9 +113,14 @@ describe("datasets", () => {
     const other = await newTenant();
     const id = await newDataset(t, { dataset: "raw-shots", name: "Raw Shots", visibility: "public" });
 
-    const patched = await call("PATCH", `/api/datasets/${id}`, { auth: t.key, json: { name: "Clean Shots", classColors: { person: "#ff0000" }, tags: ["street"] } });
+    const patched = await call("PATCH", `/api/datasets/${id}`, {
+      auth: t.key,
+      json: { name: "Clean Shots", classColors: { person: "#ff0000" }, tags: ["street"] },
+    });
     expect(await body(patched)).toEqual({ success: true, dataset: "clean-shots" });
-    expect((await body(await call("GET", `/api/datasets/${t.username}/clean-shots`, { auth: t.key }))).dataset).toMatchObject({
+    expect(
+      (await body(await call("GET", `/api/datasets/${t.username}/clean-shots`, { auth: t.key }))).dataset,
+    ).toMatchObject({
       name: "Clean Shots",
       classColors: { person: "#ff0000" },
       tags: ["street"],
@@ -101,25 +128,40 @@ describe("datasets", () => {
 
     // Anyone signed in may star a public dataset; only editors change it.
     expect((await call("PATCH", `/api/datasets/${id}`, { auth: other.key, json: { starred: true } })).status).toBe(200);
-    expect((await body(await call("GET", `/api/datasets/${id}`, { auth: other.key }))).dataset).toMatchObject({ starCount: 1, isStarred: true });
-    expect((await body(await call("GET", `/api/datasets/${id}`, { auth: t.key }))).dataset).toMatchObject({ starCount: 1, isStarred: false });
+    expect((await body(await call("GET", `/api/datasets/${id}`, { auth: other.key }))).dataset).toMatchObject({
+      starCount: 1,
+      isStarred: true,
+    });
+    expect((await body(await call("GET", `/api/datasets/${id}`, { auth: t.key }))).dataset).toMatchObject({
+      starCount: 1,
+      isStarred: false,
+    });
     const refused = await call("PATCH", `/api/datasets/${id}`, { auth: other.key, json: { name: "Mine" } });
     expect(refused.status).toBe(403);
     expect((await datasetRow(id))!.name).toBe("Clean Shots");
 
     await call("PATCH", `/api/datasets/${id}`, { auth: t.key, json: { visibility: "private" } });
     expect((await call("PATCH", `/api/datasets/${id}`, { auth: other.key, json: { name: "Mine" } })).status).toBe(404);
-    expect((await call("PATCH", `/api/datasets/${id}`, { auth: t.key, json: { classColors: { person: "#ff00000000" } } })).status).toBe(400);
+    expect(
+      (await call("PATCH", `/api/datasets/${id}`, { auth: t.key, json: { classColors: { person: "#ff00000000" } } }))
+        .status,
+    ).toBe(400);
   });
 
   it("moves a deleted dataset to the trash and back, counts it in the account, and purges it", async () => {
     const t = await newTenant();
     const id = await newDataset(t, { dataset: "short-lived", name: "Short Lived" });
-    expect((await body(await call("GET", "/api/account/summary", { auth: t.key }))).counts).toMatchObject({ datasets: 1 });
+    expect((await body(await call("GET", "/api/account/summary", { auth: t.key }))).counts).toMatchObject({
+      datasets: 1,
+    });
 
-    expect(await body(await call("DELETE", `/api/datasets/${t.username}/short-lived`, { auth: t.key }))).toEqual({ success: true });
+    expect(await body(await call("DELETE", `/api/datasets/${t.username}/short-lived`, { auth: t.key }))).toEqual({
+      success: true,
+    });
     expect((await call("GET", `/api/datasets/${id}`, { auth: t.key })).status).toBe(404);
-    expect((await body(await call("GET", "/api/account/summary", { auth: t.key }))).counts).toMatchObject({ datasets: 0 });
+    expect((await body(await call("GET", "/api/account/summary", { auth: t.key }))).counts).toMatchObject({
+      datasets: 0,
+    });
     const trash = await body(await call("GET", "/api/trash?type=dataset", { auth: t.key }));
     expect(trash.items).toMatchObject([{ _id: id, type: "dataset", slug: "short-lived" }]);
     expect(trash.summary.byType.datasets.count).toBe(1);
@@ -147,7 +189,12 @@ describe("GET /api/datasets/{id}/models", () => {
     for (const { modelId } of [first, second]) {
       expect((await call("PATCH", `/api/models/${modelId}`, { auth: t.key, json: { datasetId } })).status).toBe(200);
     }
-    await withDb((db) => db.update(models).set({ metrics: { "metrics/mAP50(B)": 0.5 }, epochs: 3, bestEpoch: 2 }).where(eq(models.id, first.modelId)));
+    await withDb((db) =>
+      db
+        .update(models)
+        .set({ metrics: { "metrics/mAP50(B)": 0.5 }, epochs: 3, bestEpoch: 2 })
+        .where(eq(models.id, first.modelId)),
+    );
 
     const byId = await body(await call("GET", `/api/datasets/${datasetId}/models`, { auth: t.key }));
     expect(byId.count).toBe(2);
@@ -177,7 +224,10 @@ describe("GET /api/datasets/{id}/models", () => {
     // A trashed model leaves the list; a model's dataset can be cleared.
     await call("DELETE", `/api/models/${second.modelId}`, { auth: t.key });
     await call("PATCH", `/api/models/${first.modelId}`, { auth: t.key, json: { datasetId: null } });
-    expect(await body(await call("GET", `/api/datasets/${datasetId}/models`, { auth: t.key }))).toEqual({ models: [], count: 0 });
+    expect(await body(await call("GET", `/api/datasets/${datasetId}/models`, { auth: t.key }))).toEqual({
+      models: [],
+      count: 0,
+    });
   });
 
   it("shows outsiders only public models of public projects, and hides a private dataset", async () => {
@@ -192,9 +242,19 @@ describe("GET /api/datasets/{id}/models", () => {
     // Another workspace's public model trained on the public dataset shows to everyone.
     const foreign = await newModel(other, "foreign");
     await call("PATCH", `/api/projects/${foreign.projectId}`, { auth: other.key, json: { visibility: "public" } });
-    expect((await call("PATCH", `/api/models/${foreign.modelId}`, { auth: other.key, json: { visibility: "public", datasetId } })).status).toBe(200);
+    expect(
+      (
+        await call("PATCH", `/api/models/${foreign.modelId}`, {
+          auth: other.key,
+          json: { visibility: "public", datasetId },
+        })
+      ).status,
+    ).toBe(200);
 
-    const ids = async (auth?: string) => (await body(await call("GET", `/api/datasets/${datasetId}/models`, { auth }))).models.map((m: { model: string }) => m.model).sort();
+    const ids = async (auth?: string) =>
+      (await body(await call("GET", `/api/datasets/${datasetId}/models`, { auth }))).models
+        .map((m: { model: string }) => m.model)
+        .sort();
     expect(await ids(t.key)).toEqual(["foreign", "hidden", "shown"]);
     expect(await ids(other.key)).toEqual(["foreign", "shown"]);
     expect(await ids()).toEqual(["foreign", "shown"]);
@@ -216,7 +276,10 @@ describe("GET /api/datasets/{id}/models", () => {
     const malformed = await call("PATCH", `/api/models/${modelId}`, { auth: t.key, json: { datasetId: "coco8" } });
     expect(malformed.status).toBe(400);
     for (const id of [`dst_${"z".repeat(20)}`, foreignPrivate]) {
-      const response = await call("PATCH", `/api/models/${modelId}`, { auth: t.key, json: { datasetId: id, name: "Renamed" } });
+      const response = await call("PATCH", `/api/models/${modelId}`, {
+        auth: t.key,
+        json: { datasetId: id, name: "Renamed" },
+      });
       expect(response.status).toBe(404);
       expect(await body(response)).toMatchObject({ error: "Dataset not found", code: "NOT_FOUND" });
     }
@@ -230,28 +293,54 @@ describe("GET /api/datasets/{id}/models", () => {
     const own = await newDataset(t, { dataset: "linked", name: "Linked" });
     const foreignPublic = await newDataset(other, { dataset: "open-data", name: "Open", visibility: "public" });
     await newDataset(other, { dataset: "closed-data", name: "Closed" });
-    const { id: projectId } = await body(await call("POST", "/api/projects", { auth: t.key, json: { project: "by-args" } }));
+    const { id: projectId } = await body(
+      await call("POST", "/api/projects", { auth: t.key, json: { project: "by-args" } }),
+    );
     const create = async (model: string, data: string) =>
-      (await body(await call("POST", "/api/models", { auth: t.key, json: { projectId, model, trainArgs: { data, epochs: 3 } } }))).id as string;
-    const datasetOf = async (id: string) => (await body(await call("GET", `/api/models/${id}`, { auth: t.key }))).model.datasetId;
+      (
+        await body(
+          await call("POST", "/api/models", {
+            auth: t.key,
+            json: { projectId, model, trainArgs: { data, epochs: 3 } },
+          }),
+        )
+      ).id as string;
+    const datasetOf = async (id: string) =>
+      (await body(await call("GET", `/api/models/${id}`, { auth: t.key }))).model.datasetId;
 
     expect(await datasetOf(await create("on-own", `ul://${t.username}/datasets/linked`))).toBe(own);
     expect(await datasetOf(await create("on-public", `ul://${other.username}/datasets/open-data`))).toBe(foreignPublic);
     expect(await datasetOf(await create("on-closed", `ul://${other.username}/datasets/closed-data`))).toBeUndefined();
     expect(await datasetOf(await create("on-yaml", "coco8.yaml"))).toBeUndefined();
-    expect((await body(await call("GET", `/api/datasets/${own}/models`, { auth: t.key }))).models.map((m: { model: string }) => m.model)).toEqual(["on-own"]);
+    expect(
+      (await body(await call("GET", `/api/datasets/${own}/models`, { auth: t.key }))).models.map(
+        (m: { model: string }) => m.model,
+      ),
+    ).toEqual(["on-own"]);
 
     // New training arguments link an existing model; an inspected checkpoint's do too.
     const { modelId: patched } = await newModel(t, "patched");
-    await call("PATCH", `/api/models/${patched}`, { auth: t.key, json: { trainArgs: { data: `ul://${t.username}/datasets/linked` } } });
+    await call("PATCH", `/api/models/${patched}`, {
+      auth: t.key,
+      json: { trainArgs: { data: `ul://${t.username}/datasets/linked` } },
+    });
     expect(await datasetOf(patched)).toBe(own);
 
     const { modelId: inspected } = await newModel(t, "inspected");
     await uploadWeights(t.key, inspected, new Uint8Array(16));
-    const [job] = await withDb((db) => db.select().from(jobs).where(and(eq(jobs.modelId, inspected), eq(jobs.kind, "inspect"))));
+    const [job] = await withDb((db) =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.modelId, inspected), eq(jobs.kind, "inspect"))),
+    );
     const { claim: c } = await claim(job!.id, (await heartbeat()).runnerId);
     await report(c!, { type: "started" });
-    const done = await report(c!, { type: "completed", outputs: [], result: { task: "detect", trainArgs: { data: `ul://${t.username}/datasets/linked`, epochs: 2 } } });
+    const done = await report(c!, {
+      type: "completed",
+      outputs: [],
+      result: { task: "detect", trainArgs: { data: `ul://${t.username}/datasets/linked`, epochs: 2 } },
+    });
     expect(done.status).toBe(200);
     expect(await datasetOf(inspected)).toBe(own);
   });

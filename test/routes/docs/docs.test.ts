@@ -4,7 +4,10 @@ import { OPERATIONS } from "../../../src/operations";
 import { body, call } from "../../helpers";
 
 async function openapi() {
-  return body<{ openapi: string; paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>> }>(await call("GET", "/api/openapi.json"));
+  return body<{
+    openapi: string;
+    paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>;
+  }>(await call("GET", "/api/openapi.json"));
 }
 
 describe("the API reference", () => {

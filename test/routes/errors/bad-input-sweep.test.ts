@@ -25,7 +25,18 @@ interface Operation {
 
 type Request = { method: string; path: string; body?: string; contentType?: string; what: string };
 
-const CODES = ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "CONFLICT", "RATE_LIMITED", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "PAYMENT_REQUIRED"];
+const CODES = [
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "VALIDATION_ERROR",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "METHOD_NOT_ALLOWED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PAYMENT_REQUIRED",
+];
 
 /** A value of the wrong JSON type for a declared property. */
 function wrongType(type: string | string[] | undefined): unknown {
@@ -74,24 +85,54 @@ function badRequests(op: Operation, fill: (name: string) => string): Request[] {
   }
   if (op.contentType === "application/json") {
     const typed = Object.fromEntries(Object.entries(op.properties).map(([name, prop]) => [name, wrongType(prop.type)]));
-    const variants = [["malformed JSON", '{"a": '], ["a JSON array", "[1, 2]"], ["JSON null", "null"]];
+    const variants = [
+      ["malformed JSON", '{"a": '],
+      ["a JSON array", "[1, 2]"],
+      ["JSON null", "null"],
+    ];
     if (Object.keys(typed).length) variants.push(["wrong types", JSON.stringify(typed)]);
     for (const [what, text] of variants) {
       requests.push({ method: op.method, path, body: text, contentType: "application/json", what: what! });
     }
-    requests.push({ method: op.method, path, body: "name=x", contentType: "text/plain", what: "the wrong content type" });
+    requests.push({
+      method: op.method,
+      path,
+      body: "name=x",
+      contentType: "text/plain",
+      what: "the wrong content type",
+    });
   } else if (op.contentType === "multipart/form-data") {
-    requests.push({ method: op.method, path, body: "--b\r\nContent-Disposition: form-data; name=\"conf\"\r\n\r\n7\r\n--b--\r\n", contentType: "multipart/form-data; boundary=b", what: "a form without a file" });
-    requests.push({ method: op.method, path, body: "not a form", contentType: "multipart/form-data; boundary=b", what: "a broken form" });
+    requests.push({
+      method: op.method,
+      path,
+      body: '--b\r\nContent-Disposition: form-data; name="conf"\r\n\r\n7\r\n--b--\r\n',
+      contentType: "multipart/form-data; boundary=b",
+      what: "a form without a file",
+    });
+    requests.push({
+      method: op.method,
+      path,
+      body: "not a form",
+      contentType: "multipart/form-data; boundary=b",
+      what: "a broken form",
+    });
   } else if (op.contentType === "application/octet-stream") {
-    requests.push({ method: op.method, path, body: "bytes", contentType: "application/octet-stream", what: "bytes without a valid token" });
+    requests.push({
+      method: op.method,
+      path,
+      body: "bytes",
+      contentType: "application/octet-stream",
+      what: "bytes without a valid token",
+    });
   }
   return requests;
 }
 
 /** The tenant's rows in every table that has a workspace: what bad input must leave alone. */
 async function tenantRows(t: Tenant): Promise<string> {
-  const tables = (Object.values(schema) as unknown[]).filter((value): value is PgTable => is(value, PgTable) && "workspaceId" in getTableColumns(value));
+  const tables = (Object.values(schema) as unknown[]).filter(
+    (value): value is PgTable => is(value, PgTable) && "workspaceId" in getTableColumns(value),
+  );
   return withDb(async (db) => {
     const dumps = await Promise.all(
       tables.map(async (table) => {
@@ -110,7 +151,13 @@ async function tenantRows(t: Tenant): Promise<string> {
 async function moreKeys(t: Tenant, count: number): Promise<string[]> {
   const keys = Array.from({ length: count }, () => generateApiKey());
   await withDb(async (db) => {
-    await db.insert(schema.apiKeys).values(await Promise.all(keys.map((key) => newApiKeyRow(key, { workspaceId: t.workspaceId, userId: t.userId, name: "sweep" }))));
+    await db
+      .insert(schema.apiKeys)
+      .values(
+        await Promise.all(
+          keys.map((key) => newApiKeyRow(key, { workspaceId: t.workspaceId, userId: t.userId, name: "sweep" })),
+        ),
+      );
   });
   return keys;
 }
@@ -121,11 +168,22 @@ describe("bad input to every operation", () => {
     const { projectId, modelId } = await newModel(t, "swept");
     const { project } = await body(await call("GET", `/api/projects/${projectId}`, { auth: t.key }));
     const { model } = await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }));
-    const { id: datasetId, dataset } = await body(await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "swept-data", name: "Swept" } }));
-    const real: Record<string, string> = { owner: t.username, project: project.project, projectId, model: model.model, modelId, dataset, datasetId };
+    const { id: datasetId, dataset } = await body(
+      await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "swept-data", name: "Swept" } }),
+    );
+    const real: Record<string, string> = {
+      owner: t.username,
+      project: project.project,
+      projectId,
+      model: model.model,
+      modelId,
+      dataset,
+      datasetId,
+    };
     // Well-formed ids of the right kind that name nothing, and a slug nobody has.
     const nothing = (name: string) => {
-      const kind = ({ sessionId: "upload", keyId: "apiKey" } as Record<string, string>)[name] ?? name.replace(/Id$/, "");
+      const kind =
+        ({ sessionId: "upload", keyId: "apiKey" } as Record<string, string>)[name] ?? name.replace(/Id$/, "");
       const prefix = ID_PREFIXES[kind as IdKind];
       return prefix ? `${prefix}_${"z".repeat(20)}` : "zz-not-here";
     };
@@ -143,7 +201,12 @@ describe("bad input to every operation", () => {
     for (const [i, request] of requests.entries()) {
       const auth = request.runner ? RUNNER_TOKEN : keys[Math.floor(i / 8)]!;
       const send = (credential: string) =>
-        call(request.method, request.path, { auth: credential, ...(request.body !== undefined ? { body: request.body, headers: { "Content-Type": request.contentType! } } : {}) });
+        call(request.method, request.path, {
+          auth: credential,
+          ...(request.body !== undefined
+            ? { body: request.body, headers: { "Content-Type": request.contentType! } }
+            : {}),
+        });
       let response = await send(auth);
       if (response.status === 403 && !request.runner) response = await send(t.session);
       const text = await response.text();
@@ -156,7 +219,8 @@ describe("bad input to every operation", () => {
       try {
         parsed = JSON.parse(text);
       } catch {}
-      if (typeof parsed.error !== "string" || !CODES.includes(String(parsed.code)) || /\bat .*\.[tj]s:\d+/.test(text)) failures.push(label);
+      if (typeof parsed.error !== "string" || !CODES.includes(String(parsed.code)) || /\bat .*\.[tj]s:\d+/.test(text))
+        failures.push(label);
     }
     expect.soft(failures).toEqual([]);
     expect(await tenantRows(t)).toBe(before);

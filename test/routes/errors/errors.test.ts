@@ -31,7 +31,11 @@ describe("the error envelope", () => {
 
   it("never leaks a stack trace", async () => {
     const t = await newTenant();
-    const response = await call("POST", "/api/projects", { auth: t.key, body: '{"project": ', headers: { "Content-Type": "application/json" } });
+    const response = await call("POST", "/api/projects", {
+      auth: t.key,
+      body: '{"project": ',
+      headers: { "Content-Type": "application/json" },
+    });
     const text = await response.text();
     expect(response.status).toBe(400);
     expect(text).not.toMatch(/at .*\.ts|Error:/);
@@ -47,7 +51,9 @@ describe("authentication", () => {
   it("accepts a session token on key routes and a session cookie too", async () => {
     const t = await newTenant();
     expect((await call("GET", "/api/account/summary", { auth: t.session })).status).toBe(200);
-    expect((await call("GET", "/api/account/summary", { headers: { Cookie: `edgehub_session=${t.session}` } })).status).toBe(200);
+    expect(
+      (await call("GET", "/api/account/summary", { headers: { Cookie: `edgehub_session=${t.session}` } })).status,
+    ).toBe(200);
   });
 
   it("tells 401 (no or bad credentials) from 403 (a key on a session-only route)", async () => {
@@ -60,10 +66,16 @@ describe("authentication", () => {
 describe("NUL characters (Postgres text cannot hold U+0000)", () => {
   it("refuses a NUL in a JSON field or key with 400 naming it, and writes nothing", async () => {
     const t = await newTenant();
-    const inField = await call("POST", "/api/projects", { auth: t.key, json: { project: "nul-field", description: "a\u0000b" } });
+    const inField = await call("POST", "/api/projects", {
+      auth: t.key,
+      json: { project: "nul-field", description: "a\u0000b" },
+    });
     expect(inField.status).toBe(400);
     expect(await body(inField)).toEqual({ error: expect.stringContaining("description"), code: "VALIDATION_ERROR" });
-    const inKey = await call("POST", "/api/projects", { auth: t.key, json: { project: "nul-key", metadata: { "a\u0000": 1 } } });
+    const inKey = await call("POST", "/api/projects", {
+      auth: t.key,
+      json: { project: "nul-key", metadata: { "a\u0000": 1 } },
+    });
     expect(inKey.status).toBe(400);
     expect(await body(inKey)).toMatchObject({ code: "VALIDATION_ERROR", error: expect.stringContaining("metadata") });
     const listed = await body(await call("GET", "/api/projects", { auth: t.key }));
@@ -82,7 +94,11 @@ describe("NUL characters (Postgres text cannot hold U+0000)", () => {
 
   it("keeps an escaped backslash before u0000 (no NUL) as text", async () => {
     const t = await newTenant();
-    const created = await call("POST", "/api/projects", { auth: t.key, body: '{"project":"nul-text","description":"a\\\\u0000b"}', headers: { "Content-Type": "application/json" } });
+    const created = await call("POST", "/api/projects", {
+      auth: t.key,
+      body: '{"project":"nul-text","description":"a\\\\u0000b"}',
+      headers: { "Content-Type": "application/json" },
+    });
     expect(created.status).toBe(201);
     const detail = await body(await call("GET", `/api/projects/${(await body(created)).id}`, { auth: t.key }));
     expect(detail.project.description).toBe("a\\u0000b");

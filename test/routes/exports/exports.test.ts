@@ -20,13 +20,23 @@ async function exportOf(auth: string, json: Record<string, unknown>) {
 describe("exports", () => {
   it("queues an ONNX export, a runner completes it, and the file downloads from a signed URL", async () => {
     const { t, modelId } = await modelWithWeights();
-    const { response, created } = await exportOf(t.key, { modelId, format: "onnx", args: { imgsz: 640, dynamic: false } });
+    const { response, created } = await exportOf(t.key, {
+      modelId,
+      format: "onnx",
+      args: { imgsz: 640, dynamic: false },
+    });
     expect(response.status).toBe(201);
     expect(created).toMatchObject({ format: "onnx", status: "queued", region: "us" });
     expect(created.id).toMatch(/^exp_/);
 
     const queued = (await body(await call("GET", `/api/exports/${created.id}`, { auth: t.key }))).export;
-    expect(queued).toMatchObject({ id: created.id, status: "queued", format: "onnx", args: { imgsz: 640, dynamic: false }, modelId });
+    expect(queued).toMatchObject({
+      id: created.id,
+      status: "queued",
+      format: "onnx",
+      args: { imgsz: 640, dynamic: false },
+      modelId,
+    });
 
     const { runnerId } = await heartbeat();
     const { claim: c } = await claim(queued.jobId, runnerId);
@@ -41,8 +51,19 @@ describe("exports", () => {
     const done = await report(c!, { type: "completed", outputs: [output], result: {} });
     expect(await body(done)).toMatchObject({ ok: true, status: "completed", duplicate: false });
 
-    const finished = (await body(await call("GET", `/api/models/${t.username}/p-${(await call("GET", `/api/models/${modelId}`, { auth: t.key }).then(body)).model.model}/${(await call("GET", `/api/models/${modelId}`, { auth: t.key }).then(body)).model.model}/exports/${created.id}`, { auth: t.key }))).export;
-    expect(finished).toMatchObject({ status: "completed", file: { size: onnx.length, downloadFilename: "model.onnx" } });
+    const finished = (
+      await body(
+        await call(
+          "GET",
+          `/api/models/${t.username}/p-${(await call("GET", `/api/models/${modelId}`, { auth: t.key }).then(body)).model.model}/${(await call("GET", `/api/models/${modelId}`, { auth: t.key }).then(body)).model.model}/exports/${created.id}`,
+          { auth: t.key },
+        ),
+      )
+    ).export;
+    expect(finished).toMatchObject({
+      status: "completed",
+      file: { size: onnx.length, downloadFilename: "model.onnx" },
+    });
     expect(finished.jobId).toBeUndefined();
     const file = await call("GET", finished.file.downloadUrl.replace(BASE, ""));
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(onnx);
@@ -52,9 +73,15 @@ describe("exports", () => {
     const listed = await body(await call("GET", `/api/exports?modelId=${modelId}&status=completed`, { auth: t.key }));
     expect(listed.exports.map((e: { id: string }) => e.id)).toEqual([created.id]);
 
-    expect(await body(await call("DELETE", `/api/exports/${created.id}`, { auth: t.key }))).toEqual({ success: true, action: "deleted" });
+    expect(await body(await call("DELETE", `/api/exports/${created.id}`, { auth: t.key }))).toEqual({
+      success: true,
+      action: "deleted",
+    });
     expect((await call("GET", `/api/exports/${created.id}`, { auth: t.key })).status).toBe(404);
-    expect((await body(await call("GET", "/api/storage", { auth: t.key }))).breakdown.byCategory.exports).toEqual({ bytes: 0, count: 0 });
+    expect((await body(await call("GET", "/api/storage", { auth: t.key }))).breakdown.byCategory.exports).toEqual({
+      bytes: 0,
+      count: 0,
+    });
   });
 
   it("exports the weights current when it was asked for, even if a new revision arrives before a runner claims it", async () => {
@@ -67,7 +94,9 @@ describe("exports", () => {
     const input = new Uint8Array(await (await call("GET", c!.inputs.weights!.url.replace(BASE, ""))).arrayBuffer());
     expect(input).toEqual(weights);
     // The model itself now shows the new revision, and a new export would take it.
-    expect((await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }))).model.file).toEqual({ size: newer.length });
+    expect((await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }))).model.file).toEqual({
+      size: newer.length,
+    });
   });
 
   it("says why a job waits when no live runner can take it, and reuses an identical live export", async () => {

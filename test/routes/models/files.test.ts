@@ -15,7 +15,10 @@ describe("model files through signed uploads", () => {
     const model = (await body(await call("GET", `/api/models/${modelId}`, { auth: t.key }))).model;
     expect(model).toMatchObject({ hasWeights: true, file: { size: 150 } });
     const { files } = await body(await call("GET", `/api/models/${modelId}/files`, { auth: t.key }));
-    expect(files.map((f: { name: string; size: number }) => [f.name, f.size])).toEqual([["args.yaml", 20], ["best.pt", 150]]);
+    expect(files.map((f: { name: string; size: number }) => [f.name, f.size])).toEqual([
+      ["args.yaml", 20],
+      ["best.pt", 150],
+    ]);
     const current = await call("GET", files[1].downloadUrl.replace(BASE, ""));
     expect(new Uint8Array(await current.arrayBuffer())).toEqual(bytes(150, 3));
 
@@ -43,7 +46,16 @@ describe("model files through signed uploads", () => {
     const outsider = await newTenant();
     const { modelId, projectId } = await newModel(owner);
     const ask = (auth: string, assetId: string) =>
-      call("POST", "/api/upload/signed-url", { auth, json: { assetType: "models", assetId, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 10 } });
+      call("POST", "/api/upload/signed-url", {
+        auth,
+        json: {
+          assetType: "models",
+          assetId,
+          filename: "best.pt",
+          contentType: "application/octet-stream",
+          totalBytes: 10,
+        },
+      });
     expect((await ask(outsider.key, modelId)).status).toBe(404);
     expect((await ask(outsider.key, projectId)).status).toBe(404);
     const nothing = await ask(owner.key, "m1");

@@ -24,7 +24,19 @@ describe("models: create, read, list", () => {
 
     const contract = await body(await call("GET", `/api/models/${t.username}/vision/detector-one`, { auth: t.key }));
     expect(contract.isOwner).toBe(true);
-    expect(contract.model).toMatchObject({ id: byId.created.id, owner: t.username, project: "vision", projectName: "vision", model: "detector-one", name: "Detector One", task: "detect", status: "untrained", hasWeights: false, visibility: "private", metadata: {} });
+    expect(contract.model).toMatchObject({
+      id: byId.created.id,
+      owner: t.username,
+      project: "vision",
+      projectName: "vision",
+      model: "detector-one",
+      name: "Detector One",
+      task: "detect",
+      status: "untrained",
+      hasWeights: false,
+      visibility: "private",
+      metadata: {},
+    });
     expect(contract.model._id).toBeUndefined();
 
     const docs = await body(await call("GET", `/api/models/${byId.created.id}`, { auth: t.key }));
@@ -32,7 +44,9 @@ describe("models: create, read, list", () => {
 
     const listed = await body(await call("GET", `/api/models?projectId=${projectId}`, { auth: t.key }));
     expect(listed.models.map((m: { model: string }) => m.model)).toEqual(["yolo11n", "detector-one"]);
-    const narrowed = await body(await call("GET", `/api/models?projectId=${projectId}&ids=${byName.created.id}`, { auth: t.key }));
+    const narrowed = await body(
+      await call("GET", `/api/models?projectId=${projectId}&ids=${byName.created.id}`, { auth: t.key }),
+    );
     expect(narrowed.models.map((m: { id: string }) => m.id)).toEqual([byName.created.id]);
     const owned = await body(await call("GET", `/api/models/${t.username}/vision?limit=1`, { auth: t.key }));
     expect(owned.models).toHaveLength(1);
@@ -52,7 +66,13 @@ describe("models: create, read, list", () => {
     expect(taken.response.status).toBe(409);
     expect(taken.created.code).toBe("CONFLICT");
 
-    for (const bad of [{ projectId, model: "Bad Name" }, { projectId, task: "dance" }, { model: "x" }, { projectId, name: "x".repeat(101) }, { projectId: "prj_'; drop table models;--" }]) {
+    for (const bad of [
+      { projectId, model: "Bad Name" },
+      { projectId, task: "dance" },
+      { model: "x" },
+      { projectId, name: "x".repeat(101) },
+      { projectId: "prj_'; drop table models;--" },
+    ]) {
       const { response, created } = await model(t, bad);
       expect(response.status, JSON.stringify(bad)).toBe(400);
       expect(created.code).toBe("VALIDATION_ERROR");
@@ -70,7 +90,11 @@ describe("models: create, read, list", () => {
     const { created: shown } = await model(owner, { projectId: openProject, model: "shown", visibility: "public" });
     const { created: hidden } = await model(owner, { projectId: openProject, model: "hidden", visibility: "private" });
     expect((await call("GET", `/api/models/${shown.id}`)).status).toBe(200);
-    for (const path of [`/api/models/${hidden.id}`, `/api/models/${owner.username}/open/hidden`, `/api/models/${hidden.id}/files`]) {
+    for (const path of [
+      `/api/models/${hidden.id}`,
+      `/api/models/${owner.username}/open/hidden`,
+      `/api/models/${hidden.id}/files`,
+    ]) {
       const response = await call("GET", path, { auth: outsider.key });
       expect(response.status, path).toBe(404);
       expect(await body(response)).toEqual({ error: "Model not found", code: "NOT_FOUND" });
@@ -79,7 +103,11 @@ describe("models: create, read, list", () => {
     expect(anonymousList.models.map((m: { model: string }) => m.model)).toEqual(["shown"]);
 
     const { id: closed } = await project(owner, "closed");
-    const { created: inClosed } = await model(owner, { projectId: closed, model: "public-but-closed", visibility: "public" });
+    const { created: inClosed } = await model(owner, {
+      projectId: closed,
+      model: "public-but-closed",
+      visibility: "public",
+    });
     expect((await call("GET", `/api/models/${inClosed.id}`, { auth: outsider.key })).status).toBe(404);
     const patch = await call("PATCH", `/api/models/${shown.id}`, { auth: outsider.key, json: { name: "mine now" } });
     expect(patch.status).toBe(403);
@@ -91,23 +119,36 @@ describe("models: update, star, delete, restore", () => {
     const t = await newTenant();
     const { id: projectId } = await project(t, "p");
     const { created } = await model(t, { projectId, model: "first" });
-    const renamed = await call("PATCH", `/api/models/${t.username}/p/first`, { auth: t.key, json: { name: "Second Try", description: "better" } });
+    const renamed = await call("PATCH", `/api/models/${t.username}/p/first`, {
+      auth: t.key,
+      json: { name: "Second Try", description: "better" },
+    });
     expect(await body(renamed)).toEqual({ success: true, model: "second-try" });
     expect((await call("GET", `/api/models/${t.username}/p/first`, { auth: t.key })).status).toBe(404);
 
-    const starred = await body(await call("PATCH", `/api/models/${created.id}`, { auth: t.key, json: { starred: true } }));
+    const starred = await body(
+      await call("PATCH", `/api/models/${created.id}`, { auth: t.key, json: { starred: true } }),
+    );
     expect(starred).toEqual({ starred: true, starCount: 1 });
-    const again = await body(await call("PATCH", `/api/models/${created.id}`, { auth: t.key, json: { starred: true } }));
+    const again = await body(
+      await call("PATCH", `/api/models/${created.id}`, { auth: t.key, json: { starred: true } }),
+    );
     expect(again.starCount).toBe(1);
-    expect((await call("PATCH", `/api/models/${created.id}`, { auth: t.key, json: { status: "exploded" } })).status).toBe(400);
+    expect(
+      (await call("PATCH", `/api/models/${created.id}`, { auth: t.key, json: { status: "exploded" } })).status,
+    ).toBe(400);
 
     const deleted = await call("DELETE", `/api/models/${t.username}/p/second-try`, { auth: t.key });
     expect(await body(deleted)).toEqual({ success: true });
     expect((await call("GET", `/api/models/${created.id}`, { auth: t.key })).status).toBe(404);
     const trash = await body(await call("GET", "/api/trash?type=model", { auth: t.key }));
-    expect(trash.items).toMatchObject([{ _id: created.id, type: "model", name: "Second Try", parentProject: { _id: projectId, slug: "p" } }]);
+    expect(trash.items).toMatchObject([
+      { _id: created.id, type: "model", name: "Second Try", parentProject: { _id: projectId, slug: "p" } },
+    ]);
 
-    expect(await body(await call("POST", "/api/trash", { auth: t.key, json: { id: created.id, type: "model" } }))).toMatchObject({ success: true });
+    expect(
+      await body(await call("POST", "/api/trash", { auth: t.key, json: { id: created.id, type: "model" } })),
+    ).toMatchObject({ success: true });
     expect((await call("GET", `/api/models/${created.id}`, { auth: t.key })).status).toBe(200);
   });
 
@@ -126,7 +167,12 @@ describe("models: update, star, delete, restore", () => {
     const t = await newTenant();
     const { id: projectId } = await project(t, "p");
     await model(t, { projectId, model: "fresh" });
-    await model(t, { projectId, model: "done", completedAt: "2026-11-25T03:52:51.000Z", metrics: { "metrics/mAP50(B)": 0.995 } });
+    await model(t, {
+      projectId,
+      model: "done",
+      completedAt: "2026-11-25T03:52:51.000Z",
+      metrics: { "metrics/mAP50(B)": 0.995 },
+    });
     const completed = await body(await call("GET", "/api/models/completed", { auth: t.key }));
     expect(completed.models.map((m: { model: string }) => m.model)).toEqual(["done"]);
     expect(completed.models[0]).toMatchObject({ status: "completed", metrics: { "metrics/mAP50(B)": 0.995 } });

@@ -7,7 +7,10 @@ import { body, call, newModel, newTenant, withDb, type Tenant } from "../../help
 import { serveOnePredict, uploadWeights } from "../../runner-protocol";
 
 const remote = (path: string) => `http://${env.REMOTE_WEB}${path}`;
-const result = { images: [{ shape: [1, 1], speed: { preprocess: 1, inference: 1, postprocess: 1 }, results: [] }], metadata: { imageCount: 1 } };
+const result = {
+  images: [{ shape: [1, 1], speed: { preprocess: 1, inference: 1, postprocess: 1 }, results: [] }],
+  metadata: { imageCount: 1 },
+};
 
 function sourceForm(source: string) {
   const data = new FormData();
@@ -23,7 +26,12 @@ async function onnxModel(): Promise<{ t: Tenant; modelId: string }> {
 }
 
 async function predictJobs(modelId: string) {
-  return withDb((db) => db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.modelId, modelId), eq(jobs.kind, "predict"))));
+  return withDb((db) =>
+    db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(and(eq(jobs.modelId, modelId), eq(jobs.kind, "predict"))),
+  );
 }
 
 async function remoteHits(probe: string): Promise<number> {
@@ -34,7 +42,10 @@ describe("POST /api/models/{id}/predict with a source URL", () => {
   it("fetches the picture through the guarded fetch and predicts on it", async () => {
     const { t, modelId } = await onnxModel();
     const [response] = await Promise.all([
-      call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: sourceForm(remote("/redirect?to=/picture.png")) }),
+      call("POST", `/api/models/${modelId}/predict`, {
+        auth: t.key,
+        body: sourceForm(remote("/redirect?to=/picture.png")),
+      }),
       serveOnePredict(modelId, { result }, (inputs) => expect(inputs.image).toEqual(REMOTE_PICTURE)),
     ]);
     expect(response.status).toBe(200);
@@ -74,7 +85,12 @@ describe("POST /api/models/{id}/predict with a source URL", () => {
     let chain = remote("/picture.png");
     for (let hop = 0; hop < 4; hop++) chain = remote(`/redirect?to=${encodeURIComponent(chain)}`);
     const broken = remote(`/redirect?to=${encodeURIComponent("http://[::1")}`);
-    const cases = [[toLoopback, /not public/], [toMetadata, /not public/], [chain, /more than 3 redirects/], [broken, /not a valid URL/]] as const;
+    const cases = [
+      [toLoopback, /not public/],
+      [toMetadata, /not public/],
+      [chain, /more than 3 redirects/],
+      [broken, /not a valid URL/],
+    ] as const;
     for (const [source, message] of cases) {
       const response = await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: sourceForm(source) });
       expect(response.status).toBe(400);
@@ -95,7 +111,10 @@ describe("POST /api/models/{id}/predict with a source URL", () => {
 
   it("says only 'could not fetch the source' when the remote fails, never its status or body", async () => {
     const { t, modelId } = await onnxModel();
-    const response = await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: sourceForm(remote("/error")) });
+    const response = await call("POST", `/api/models/${modelId}/predict`, {
+      auth: t.key,
+      body: sourceForm(remote("/error")),
+    });
     expect(response.status).toBe(400);
     const { error } = await body(response);
     expect(error).toBe("Invalid form: source: could not fetch the source");
@@ -106,9 +125,14 @@ describe("POST /api/models/{id}/predict with a source URL", () => {
     const outsider = await newTenant();
     const probe = crypto.randomUUID();
     const source = remote(`/picture.png?probe=${probe}`);
-    expect((await call("POST", `/api/models/${modelId}/predict`, { auth: outsider.key, body: sourceForm(source) })).status).toBe(404);
+    expect(
+      (await call("POST", `/api/models/${modelId}/predict`, { auth: outsider.key, body: sourceForm(source) })).status,
+    ).toBe(404);
     expect((await call("POST", `/api/models/${modelId}/predict`, { body: sourceForm(source) })).status).toBe(404);
-    expect((await call("POST", `/api/models/${modelId}/predict`, { auth: "ul_" + "0".repeat(40), body: sourceForm(source) })).status).toBe(401);
+    expect(
+      (await call("POST", `/api/models/${modelId}/predict`, { auth: "ul_" + "0".repeat(40), body: sourceForm(source) }))
+        .status,
+    ).toBe(401);
     expect(await remoteHits(probe)).toBe(0);
   });
 });

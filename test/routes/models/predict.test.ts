@@ -19,7 +19,15 @@ async function check(inputs: { image: Uint8Array; modelName: string; spec: Recor
 }
 
 const runnerResult = {
-  images: [{ shape: [480, 640], speed: { preprocess: 1.5, inference: 30.2, postprocess: 0.4 }, results: [{ class: 1, name: "green_ellipse", confidence: 0.97, box: { x1: 484, y1: 148.6, x2: 580.7, y2: 218.8 } }] }],
+  images: [
+    {
+      shape: [480, 640],
+      speed: { preprocess: 1.5, inference: 30.2, postprocess: 0.4 },
+      results: [
+        { class: 1, name: "green_ellipse", confidence: 0.97, box: { x1: 484, y1: 148.6, x2: 580.7, y2: 218.8 } },
+      ],
+    },
+  ],
   metadata: { imageCount: 1 },
 };
 
@@ -34,7 +42,10 @@ describe("POST /api/models/{id}/predict", () => {
   it("answers within the request once the runner reports, in the Platform's shape", async () => {
     const { t, modelId } = await onnxModel();
     const [response] = await Promise.all([
-      call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: form({ file: new File([picture], "shapes.png", { type: "image/png" }), conf: "0.5" }) }),
+      call("POST", `/api/models/${modelId}/predict`, {
+        auth: t.key,
+        body: form({ file: new File([picture], "shapes.png", { type: "image/png" }), conf: "0.5" }),
+      }),
       serveOnePredict(modelId, { result: runnerResult }, check),
     ]);
     expect(response.status).toBe(200);
@@ -58,17 +69,26 @@ describe("POST /api/models/{id}/predict", () => {
 
   it("answers 202 with the job to poll when the runner takes longer than the bound", async () => {
     const { t, modelId } = await onnxModel();
-    const response = await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: form({ file: new File([picture], "a.png", { type: "image/png" }), conf: "0.5" }) });
+    const response = await call("POST", `/api/models/${modelId}/predict`, {
+      auth: t.key,
+      body: form({ file: new File([picture], "a.png", { type: "image/png" }), conf: "0.5" }),
+    });
     expect(response.status).toBe(202);
     const queued = await body(response);
     expect(queued.pollUrl).toBe(`${BASE}/api/jobs/${queued.jobId}`);
-    expect((await body(await call("GET", `/api/jobs/${queued.jobId}`, { auth: t.key }))).job).toMatchObject({ kind: "predict", status: "queued" });
+    expect((await body(await call("GET", `/api/jobs/${queued.jobId}`, { auth: t.key }))).job).toMatchObject({
+      kind: "predict",
+      status: "queued",
+    });
   });
 
   it("turns an undecodable picture into a 400 with the runner's reason", async () => {
     const { t, modelId } = await onnxModel();
     const [response] = await Promise.all([
-      call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: form({ file: new File([picture], "a.png", { type: "image/png" }), conf: "0.5" }) }),
+      call("POST", `/api/models/${modelId}/predict`, {
+        auth: t.key,
+        body: form({ file: new File([picture], "a.png", { type: "image/png" }), conf: "0.5" }),
+      }),
       serveOnePredict(modelId, { error: "Could not decode the picture: unsupported image format" }, check),
     ]);
     expect(response.status).toBe(400);
@@ -93,9 +113,18 @@ describe("POST /api/models/{id}/predict", () => {
       expect(response.status, String(message)).toBe(status);
       expect((await body(response)).error).toMatch(message);
     }
-    const big = await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: "x", headers: { "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(200 * 1024 * 1024) } });
+    const big = await call("POST", `/api/models/${modelId}/predict`, {
+      auth: t.key,
+      body: "x",
+      headers: { "Content-Type": "multipart/form-data; boundary=x", "Content-Length": String(200 * 1024 * 1024) },
+    });
     expect(big.status).toBe(413);
-    const queued = await withDb((db) => db.select().from(jobs).where(and(eq(jobs.modelId, modelId), eq(jobs.kind, "predict"))));
+    const queued = await withDb((db) =>
+      db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.modelId, modelId), eq(jobs.kind, "predict"))),
+    );
     expect(queued).toEqual([]);
   });
 
@@ -113,7 +142,9 @@ describe("POST /api/models/{id}/predict", () => {
     expect(exports.exports).toMatchObject([{ format: "onnx", status: "queued" }]);
     await call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: file() });
     expect((await body(await call("GET", `/api/exports?modelId=${modelId}`, { auth: t.key }))).exports).toHaveLength(1);
-    expect((await call("POST", `/api/models/${modelId}/predict`, { auth: outsider.key, body: file() })).status).toBe(404);
+    expect((await call("POST", `/api/models/${modelId}/predict`, { auth: outsider.key, body: file() })).status).toBe(
+      404,
+    );
   });
 
   it("runs on the finished ONNX export, and on an uploaded .onnx before it", async () => {
@@ -125,11 +156,18 @@ describe("POST /api/models/{id}/predict", () => {
     const [made] = (await body(await call("GET", `/api/exports?modelId=${modelId}`, { auth: t.key }))).exports;
     const { claim: c } = await claim(made.jobId, (await heartbeat()).runnerId);
     await report(c!, { type: "started" });
-    await report(c!, { type: "completed", outputs: [await uploadOutput(c!, "model.onnx", new Uint8Array([8, 1]))], result: {} });
+    await report(c!, {
+      type: "completed",
+      outputs: [await uploadOutput(c!, "model.onnx", new Uint8Array([8, 1]))],
+      result: {},
+    });
 
     const runsOn = async () => {
       let seen: { modelName: string; spec: Record<string, unknown> } | undefined;
-      const [answer] = await Promise.all([call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: file() }), serveOnePredict(modelId, { result: runnerResult }, (inputs) => void (seen = inputs))]);
+      const [answer] = await Promise.all([
+        call("POST", `/api/models/${modelId}/predict`, { auth: t.key, body: file() }),
+        serveOnePredict(modelId, { result: runnerResult }, (inputs) => void (seen = inputs)),
+      ]);
       expect(answer.status).toBe(200);
       return { name: seen!.modelName, fileId: seen!.spec.modelFileId };
     };

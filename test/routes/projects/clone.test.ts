@@ -13,15 +13,33 @@ describe("POST /api/projects/{...}/clone", () => {
   it("copies a public project into the caller's workspace, private by default, and counts the clone", async () => {
     const owner = await newTenant();
     const cloner = await newTenant();
-    await call("POST", "/api/projects", { auth: owner.key, json: { project: "shared", name: "Shared", visibility: "public", tags: ["a"] } });
-    const response = await call("POST", `/api/projects/${owner.username}/shared/clone`, { auth: cloner.session, json: {} });
+    await call("POST", "/api/projects", {
+      auth: owner.key,
+      json: { project: "shared", name: "Shared", visibility: "public", tags: ["a"] },
+    });
+    const response = await call("POST", `/api/projects/${owner.username}/shared/clone`, {
+      auth: cloner.session,
+      json: {},
+    });
     expect(response.status).toBe(201);
     const clone = await body(response);
-    expect(clone).toMatchObject({ owner: cloner.username, project: "shared", name: "Shared", modelCount: 0, region: "us" });
-    const again = await body(await call("POST", `/api/projects/${owner.username}/shared/clone`, { auth: cloner.session }));
+    expect(clone).toMatchObject({
+      owner: cloner.username,
+      project: "shared",
+      name: "Shared",
+      modelCount: 0,
+      region: "us",
+    });
+    const again = await body(
+      await call("POST", `/api/projects/${owner.username}/shared/clone`, { auth: cloner.session }),
+    );
     expect(again.project).toBe("shared-2");
     const copy = await body(await call("GET", `/api/projects/${clone.id}`, { auth: cloner.key }));
-    expect(copy.project).toMatchObject({ visibility: "private", tags: ["a"], clonedFrom: expect.stringMatching(/^prj_/) });
+    expect(copy.project).toMatchObject({
+      visibility: "private",
+      tags: ["a"],
+      clonedFrom: expect.stringMatching(/^prj_/),
+    });
     const source = await body(await call("GET", `/api/projects/${owner.username}/shared`, { auth: owner.key }));
     expect(source.project.cloneCount).toBe(2);
   });
@@ -30,6 +48,8 @@ describe("POST /api/projects/{...}/clone", () => {
     const owner = await newTenant();
     const cloner = await newTenant();
     await call("POST", "/api/projects", { auth: owner.key, json: { project: "hidden" } });
-    expect((await call("POST", `/api/projects/${owner.username}/hidden/clone`, { auth: cloner.session, json: {} })).status).toBe(404);
+    expect(
+      (await call("POST", `/api/projects/${owner.username}/hidden/clone`, { auth: cloner.session, json: {} })).status,
+    ).toBe(404);
   });
 });

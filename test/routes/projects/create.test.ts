@@ -5,7 +5,10 @@ describe("POST /api/projects", () => {
   describe("happy", () => {
     it("creates a project with the contract's vocabulary and answers the contract's shape", async () => {
       const t = await newTenant();
-      const response = await call("POST", "/api/projects", { auth: t.key, json: { project: "inspection", name: "Inspection", description: "Detection experiments" } });
+      const response = await call("POST", "/api/projects", {
+        auth: t.key,
+        json: { project: "inspection", name: "Inspection", description: "Detection experiments" },
+      });
       expect(response.status).toBe(201);
       const created = await body(response);
       expect(Object.keys(created).sort()).toEqual(["id", "owner", "project", "region"]);
@@ -15,7 +18,9 @@ describe("POST /api/projects", () => {
 
     it("accepts the docs' vocabulary (slug) and derives the URL name from a display name alone", async () => {
       const t = await newTenant();
-      const bySlug = await body(await call("POST", "/api/projects", { auth: t.key, json: { name: "my-project", slug: "my-project" } }));
+      const bySlug = await body(
+        await call("POST", "/api/projects", { auth: t.key, json: { name: "my-project", slug: "my-project" } }),
+      );
       expect(bySlug.project).toBe("my-project");
       const byName = await body(await call("POST", "/api/projects", { auth: t.key, json: { name: "Line 4 Cameras" } }));
       expect(byName.project).toBe("line-4-cameras");
@@ -23,7 +28,10 @@ describe("POST /api/projects", () => {
 
     it("takes the legacy x-api-key header too", async () => {
       const t = await newTenant();
-      const response = await call("POST", "/api/projects", { headers: { "x-api-key": t.key }, json: { project: "legacy" } });
+      const response = await call("POST", "/api/projects", {
+        headers: { "x-api-key": t.key },
+        json: { project: "legacy" },
+      });
       expect(response.status).toBe(201);
     });
   });
@@ -41,7 +49,8 @@ describe("POST /api/projects", () => {
 
     it("replays the first answer for a retry with the same Idempotency-Key and creates nothing new", async () => {
       const t = await newTenant();
-      const send = (json: unknown) => call("POST", "/api/projects", { auth: t.key, json, headers: { "Idempotency-Key": "create-once" } });
+      const send = (json: unknown) =>
+        call("POST", "/api/projects", { auth: t.key, json, headers: { "Idempotency-Key": "create-once" } });
       const first = await send({ project: "retried" });
       const second = await send({ project: "retried" });
       expect(first.status).toBe(201);
@@ -54,8 +63,16 @@ describe("POST /api/projects", () => {
 
     it("answers 409 when the same Idempotency-Key comes with a different body", async () => {
       const t = await newTenant();
-      await call("POST", "/api/projects", { auth: t.key, json: { project: "one" }, headers: { "Idempotency-Key": "k1" } });
-      const other = await call("POST", "/api/projects", { auth: t.key, json: { project: "two" }, headers: { "Idempotency-Key": "k1" } });
+      await call("POST", "/api/projects", {
+        auth: t.key,
+        json: { project: "one" },
+        headers: { "Idempotency-Key": "k1" },
+      });
+      const other = await call("POST", "/api/projects", {
+        auth: t.key,
+        json: { project: "two" },
+        headers: { "Idempotency-Key": "k1" },
+      });
       expect(other.status).toBe(409);
       expect((await body(other)).error).toMatch(/different request/);
       expect((await body(await call("GET", `/api/projects/${t.username}`, { auth: t.key }))).total).toBe(1);
@@ -89,17 +106,28 @@ describe("POST /api/projects", () => {
 
     it("answers 400 for malformed JSON and 415 for a non-JSON content type", async () => {
       const t = await newTenant();
-      const malformed = await call("POST", "/api/projects", { auth: t.key, body: "{not json", headers: { "Content-Type": "application/json" } });
+      const malformed = await call("POST", "/api/projects", {
+        auth: t.key,
+        body: "{not json",
+        headers: { "Content-Type": "application/json" },
+      });
       expect(malformed.status).toBe(400);
       expect(await body(malformed)).toMatchObject({ code: "VALIDATION_ERROR" });
-      const text = await call("POST", "/api/projects", { auth: t.key, body: "project=x", headers: { "Content-Type": "text/plain" } });
+      const text = await call("POST", "/api/projects", {
+        auth: t.key,
+        body: "project=x",
+        headers: { "Content-Type": "text/plain" },
+      });
       expect([400, 415]).toContain(text.status);
       expect((await body(text)).code).toMatch(/VALIDATION_ERROR|UNSUPPORTED_MEDIA_TYPE/);
     });
 
     it("answers 413 for a body over the JSON cap", async () => {
       const t = await newTenant();
-      const response = await call("POST", "/api/projects", { auth: t.key, json: { project: "big", description: "x".repeat(3 * 1024 * 1024) } });
+      const response = await call("POST", "/api/projects", {
+        auth: t.key,
+        json: { project: "big", description: "x".repeat(3 * 1024 * 1024) },
+      });
       expect(response.status).toBe(413);
       expect(await body(response)).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     });

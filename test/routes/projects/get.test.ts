@@ -15,7 +15,15 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
     const detail = await body(response);
     expect(detail.isOwner).toBe(true);
     expect(detail.models).toEqual([]);
-    expect(detail.project).toMatchObject({ owner: t.username, project: "vision", name: "Vision", visibility: "private", metadata: { camera: "line-4" }, tags: ["qa"], isStarred: false });
+    expect(detail.project).toMatchObject({
+      owner: t.username,
+      project: "vision",
+      name: "Vision",
+      visibility: "private",
+      metadata: { camera: "line-4" },
+      tags: ["qa"],
+      isStarred: false,
+    });
     expect(detail.project._id).toBeUndefined();
   });
 
@@ -23,7 +31,14 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
     const t = await newTenant();
     const { id } = await createProject(t.key, { project: "by-id" });
     const detail = await body(await call("GET", `/api/projects/${id}`, { auth: t.key }));
-    expect(detail.project).toMatchObject({ id, _id: id, project: "by-id", slug: "by-id", owner: t.username, username: t.username });
+    expect(detail.project).toMatchObject({
+      id,
+      _id: id,
+      project: "by-id",
+      slug: "by-id",
+      owner: t.username,
+      username: t.username,
+    });
   });
 
   it("answers 404 to an outsider for a private project, in both path forms", async () => {
@@ -50,8 +65,15 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
     const owner = await newTenant();
     const outsider = await newTenant();
     const { id: projectId } = await createProject(owner.key, { project: "mixed", visibility: "public" });
-    for (const [model, visibility] of [["open-a", "public"], ["hidden", "private"], ["open-b", "public"], ["binned", "public"]]) {
-      expect((await call("POST", "/api/models", { auth: owner.key, json: { projectId, model, visibility } })).status).toBe(201);
+    for (const [model, visibility] of [
+      ["open-a", "public"],
+      ["hidden", "private"],
+      ["open-b", "public"],
+      ["binned", "public"],
+    ]) {
+      expect(
+        (await call("POST", "/api/models", { auth: owner.key, json: { projectId, model, visibility } })).status,
+      ).toBe(201);
     }
     expect((await call("DELETE", `/api/models/${owner.username}/mixed/binned`, { auth: owner.key })).status).toBe(200);
 
@@ -59,7 +81,11 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
     expect(own.project).toMatchObject({ modelCount: 3, modelNames: ["open-b", "hidden", "open-a"] });
     expect(own.models.map((m: { model: string }) => m.model)).toEqual(["open-b", "hidden", "open-a"]);
     const listed = await body(await call("GET", `/api/projects/${owner.username}`, { auth: owner.key }));
-    expect(listed.projects[0]).toMatchObject({ project: "mixed", modelCount: 3, modelNames: ["open-b", "hidden", "open-a"] });
+    expect(listed.projects[0]).toMatchObject({
+      project: "mixed",
+      modelCount: 3,
+      modelNames: ["open-b", "hidden", "open-a"],
+    });
 
     for (const auth of [outsider.key, undefined]) {
       const seen = await body(await call("GET", `/api/projects/${owner.username}/mixed`, { auth }));
@@ -73,12 +99,19 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
   it("counts each model's epochs without loading its training results, which only fields=charts returns", async () => {
     const t = await newTenant();
     const { id: projectId } = await createProject(t.key, { project: "trained" });
-    const trainResults = [1, 2, 3].map((epoch) => ({ epoch, fitness: epoch / 10, metrics: { "metrics/mAP50(B)": epoch / 4 } }));
+    const trainResults = [1, 2, 3].map((epoch) => ({
+      epoch,
+      fitness: epoch / 10,
+      metrics: { "metrics/mAP50(B)": epoch / 4 },
+    }));
     await call("POST", "/api/models", { auth: t.key, json: { projectId, model: "three-epochs", trainResults } });
     await call("POST", "/api/models", { auth: t.key, json: { projectId, model: "untrained" } });
 
     const detail = await body(await call("GET", `/api/projects/${projectId}`, { auth: t.key }));
-    expect(detail.models.map((m: { model: string; epochCount: number }) => [m.model, m.epochCount])).toEqual([["untrained", 0], ["three-epochs", 3]]);
+    expect(detail.models.map((m: { model: string; epochCount: number }) => [m.model, m.epochCount])).toEqual([
+      ["untrained", 0],
+      ["three-epochs", 3],
+    ]);
     expect(JSON.stringify(detail)).not.toContain("trainResults");
 
     const plain = await body(await call("GET", `/api/models?projectId=${projectId}`, { auth: t.key }));
@@ -90,7 +123,9 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
   it("answers reads of every shape at once, each with its own project and star (the statement is rendered once, bound per request)", async () => {
     const a = await newTenant();
     const b = await newTenant();
-    const projectOf = await Promise.all([a, b].map((t) => createProject(t.key, { project: "shared-shape", visibility: "public" })));
+    const projectOf = await Promise.all(
+      [a, b].map((t) => createProject(t.key, { project: "shared-shape", visibility: "public" })),
+    );
     await call("PATCH", `/api/projects/${projectOf[0]!.id}`, { auth: a.key, json: { starred: true } });
     const reads = [a, b, a, b].flatMap((t, i) => {
       const id = projectOf[i % 2]!.id as string;
@@ -101,8 +136,11 @@ describe("GET /api/projects/{owner}/{project} and /api/projects/{projectId}", ()
         { auth: undefined, path: `/api/projects/${t.username}/shared-shape`, id, starred: false },
       ];
     });
-    const answers = await Promise.all(reads.map(async (read) => ({ read, detail: await body(await call("GET", read.path, { auth: read.auth })) })));
-    for (const { read, detail } of answers) expect(detail.project).toMatchObject({ id: read.id, isStarred: read.starred });
+    const answers = await Promise.all(
+      reads.map(async (read) => ({ read, detail: await body(await call("GET", read.path, { auth: read.auth })) })),
+    );
+    for (const { read, detail } of answers)
+      expect(detail.project).toMatchObject({ id: read.id, isStarred: read.starred });
   });
 
   it("answers 400 for an invalid owner and 404 for an unknown project", async () => {
@@ -143,13 +181,17 @@ describe("GET /api/projects and /api/projects/{owner}", () => {
   it("lists a team's private projects to a member's browser session only, never to the member's API key or to anyone else", async () => {
     const team = await newTenant();
     const member = await newTenant();
-    await withDb((db) => db.insert(memberships).values({ workspaceId: team.workspaceId, userId: member.userId, role: "viewer" }));
+    await withDb((db) =>
+      db.insert(memberships).values({ workspaceId: team.workspaceId, userId: member.userId, role: "viewer" }),
+    );
     await createProject(team.key, { project: "team-private" });
     const { id: publicId } = await createProject(team.key, { project: "team-public", visibility: "public" });
     await call("PATCH", `/api/projects/${publicId}`, { auth: member.session, json: { starred: true } });
     const listed = async (auth?: string) => {
       const list = await body(await call("GET", `/api/projects?username=${team.username}`, { auth }));
-      return list.projects.map((p: { project: string; isStarred: boolean }) => `${p.project}${p.isStarred ? "*" : ""}`).sort();
+      return list.projects
+        .map((p: { project: string; isStarred: boolean }) => `${p.project}${p.isStarred ? "*" : ""}`)
+        .sort();
     };
     expect(await listed(member.session)).toEqual(["team-private", "team-public*"]);
     expect(await listed(member.key)).toEqual(["team-public*"]);

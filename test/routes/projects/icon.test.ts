@@ -33,7 +33,10 @@ describe("project icons", () => {
   it("refuses non-images with 415 and changes nothing", async () => {
     const t = await newTenant();
     const { id } = await body(await call("POST", "/api/projects", { auth: t.key, json: { project: "plain" } }));
-    const response = await call("POST", `/api/projects/${id}/icon`, { auth: t.session, body: iconForm(PNG, "text/html") });
+    const response = await call("POST", `/api/projects/${id}/icon`, {
+      auth: t.session,
+      body: iconForm(PNG, "text/html"),
+    });
     expect(response.status).toBe(415);
     expect((await body(await call("GET", `/api/projects/${id}`, { auth: t.key }))).project.iconImage).toBeUndefined();
   });

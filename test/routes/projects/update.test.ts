@@ -4,12 +4,23 @@ import { body, call, newTenant } from "../../helpers";
 describe("PATCH /api/projects/{projectId} and /api/projects/{owner}/{project}", () => {
   it("updates fields and, per the contract, renames the URL name with the display name", async () => {
     const t = await newTenant();
-    const { id } = await body(await call("POST", "/api/projects", { auth: t.key, json: { project: "old", name: "Old" } }));
-    const response = await call("PATCH", `/api/projects/${t.username}/old`, { auth: t.key, json: { name: "New Name", description: "d", visibility: "public", license: "MIT" } });
+    const { id } = await body(
+      await call("POST", "/api/projects", { auth: t.key, json: { project: "old", name: "Old" } }),
+    );
+    const response = await call("PATCH", `/api/projects/${t.username}/old`, {
+      auth: t.key,
+      json: { name: "New Name", description: "d", visibility: "public", license: "MIT" },
+    });
     expect(response.status).toBe(200);
     expect(await body(response)).toEqual({ success: true, project: "new-name" });
     const detail = await body(await call("GET", `/api/projects/${id}`, { auth: t.key }));
-    expect(detail.project).toMatchObject({ name: "New Name", project: "new-name", description: "d", visibility: "public", license: "MIT" });
+    expect(detail.project).toMatchObject({
+      name: "New Name",
+      project: "new-name",
+      description: "d",
+      visibility: "public",
+      license: "MIT",
+    });
   });
 
   it("answers 409 when the new name is taken, and keeps the project as it was", async () => {
@@ -25,13 +36,23 @@ describe("PATCH /api/projects/{projectId} and /api/projects/{owner}/{project}", 
     const owner = await newTenant();
     const fan = await newTenant();
     await call("POST", "/api/projects", { auth: owner.key, json: { project: "starry", visibility: "public" } });
-    const starred = await call("PATCH", `/api/projects/${owner.username}/starry`, { auth: fan.key, json: { starred: true } });
+    const starred = await call("PATCH", `/api/projects/${owner.username}/starry`, {
+      auth: fan.key,
+      json: { starred: true },
+    });
     expect(await body(starred)).toEqual({ starred: true, starCount: 1 });
-    const twice = await call("PATCH", `/api/projects/${owner.username}/starry`, { auth: fan.key, json: { starred: true } });
+    const twice = await call("PATCH", `/api/projects/${owner.username}/starry`, {
+      auth: fan.key,
+      json: { starred: true },
+    });
     expect(await body(twice)).toEqual({ starred: true, starCount: 1 });
     const seen = await body(await call("GET", `/api/projects/${owner.username}/starry`, { auth: fan.key }));
     expect(seen.project).toMatchObject({ isStarred: true, starCount: 1 });
-    expect(await body(await call("PATCH", `/api/projects/${owner.username}/starry`, { auth: fan.key, json: { starred: false } }))).toEqual({ starred: false, starCount: 0 });
+    expect(
+      await body(
+        await call("PATCH", `/api/projects/${owner.username}/starry`, { auth: fan.key, json: { starred: false } }),
+      ),
+    ).toEqual({ starred: false, starCount: 0 });
   });
 
   it("answers 403 to a reader who may not edit a public project, 404 for a private one", async () => {
@@ -39,9 +60,17 @@ describe("PATCH /api/projects/{projectId} and /api/projects/{owner}/{project}", 
     const outsider = await newTenant();
     await call("POST", "/api/projects", { auth: owner.key, json: { project: "pub", visibility: "public" } });
     await call("POST", "/api/projects", { auth: owner.key, json: { project: "priv" } });
-    expect((await call("PATCH", `/api/projects/${owner.username}/pub`, { auth: outsider.key, json: { name: "Hacked" } })).status).toBe(403);
-    expect((await call("PATCH", `/api/projects/${owner.username}/priv`, { auth: outsider.key, json: { name: "Hacked" } })).status).toBe(404);
-    expect((await body(await call("GET", `/api/projects/${owner.username}/pub`, { auth: owner.key }))).project.name).toBe("pub");
+    expect(
+      (await call("PATCH", `/api/projects/${owner.username}/pub`, { auth: outsider.key, json: { name: "Hacked" } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call("PATCH", `/api/projects/${owner.username}/priv`, { auth: outsider.key, json: { name: "Hacked" } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await body(await call("GET", `/api/projects/${owner.username}/pub`, { auth: owner.key }))).project.name,
+    ).toBe("pub");
   });
 
   it("answers 400 naming the field for bad input and changes nothing", async () => {
@@ -58,6 +87,8 @@ describe("PATCH /api/projects/{projectId} and /api/projects/{owner}/{project}", 
       expect(response.status).toBe(400);
       expect((await body(response)).error).toContain(field);
     }
-    expect((await body(await call("GET", `/api/projects/${t.username}/keep`, { auth: t.key }))).project.name).toBe("Keep");
+    expect((await body(await call("GET", `/api/projects/${t.username}/keep`, { auth: t.key }))).project.name).toBe(
+      "Keep",
+    );
   });
 });

@@ -25,7 +25,9 @@ describe("DELETE /api/projects and the trash", () => {
     expect(trash.items[0]).toMatchObject({ _id: id, type: "project", name: "gone", slug: "gone", daysRemaining: 30 });
     expect(trash.summary).toMatchObject({ totalItems: 1, byType: { projects: { count: 1 } } });
 
-    expect(await body(await call("POST", "/api/trash", { auth: t.key, json: { id, type: "project" } }))).toMatchObject({ success: true });
+    expect(await body(await call("POST", "/api/trash", { auth: t.key, json: { id, type: "project" } }))).toMatchObject({
+      success: true,
+    });
     expect((await call("GET", `/api/projects/${id}`, { auth: t.key })).status).toBe(200);
     expect((await body(await call("GET", "/api/trash", { auth: t.key }))).total).toBe(0);
   });
@@ -68,7 +70,10 @@ describe("DELETE /api/projects and the trash", () => {
     await trashedProject(t.key, "e2");
     expect((await call("DELETE", "/api/trash/empty", { auth: t.key })).status).toBe(403);
     expect((await call("DELETE", "/api/trash", { auth: t.key, json: { all: true } })).status).toBe(403);
-    expect(await body(await call("DELETE", "/api/trash/empty", { auth: t.session }))).toMatchObject({ success: true, deletedCount: 2 });
+    expect(await body(await call("DELETE", "/api/trash/empty", { auth: t.session }))).toMatchObject({
+      success: true,
+      deletedCount: 2,
+    });
     expect((await body(await call("GET", "/api/trash", { auth: t.key }))).total).toBe(0);
   });
 
@@ -85,7 +90,12 @@ describe("DELETE /api/projects and the trash", () => {
     const owner = await newTenant();
     const other = await newTenant();
     const id = await trashedProject(owner.key, "mine");
-    for (const json of [{ id }, { id, type: "folder" }, { id: "", type: "project" }, { id, type: "project", extra: 1 }]) {
+    for (const json of [
+      { id },
+      { id, type: "folder" },
+      { id: "", type: "project" },
+      { id, type: "project", extra: 1 },
+    ]) {
       expect((await call("POST", "/api/trash", { auth: owner.key, json })).status).toBe(400);
     }
     expect((await call("GET", "/api/trash?type=folder", { auth: owner.key })).status).toBe(400);
@@ -99,13 +109,20 @@ describe("DELETE /api/projects and the trash", () => {
     const t = await newTenant();
     const old = await trashedProject(t.key, "old");
     const recent = await trashedProject(t.key, "recent");
-    await withDb((db) => db.update(trashItems).set({ trashedAt: new Date(Date.now() - 31 * 86_400_000) }).where(eq(trashItems.resourceId, old)));
+    await withDb((db) =>
+      db
+        .update(trashItems)
+        .set({ trashedAt: new Date(Date.now() - 31 * 86_400_000) })
+        .where(eq(trashItems.resourceId, old)),
+    );
 
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
 
-    const ids = (await body(await call("GET", "/api/trash", { auth: t.key }))).items.map((item: { _id: string }) => item._id);
+    const ids = (await body(await call("GET", "/api/trash", { auth: t.key }))).items.map(
+      (item: { _id: string }) => item._id,
+    );
     expect(ids).toEqual([recent]);
     expect((await call("POST", "/api/trash", { auth: t.key, json: { id: old, type: "project" } })).status).toBe(404);
   });

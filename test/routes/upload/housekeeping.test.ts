@@ -16,14 +16,28 @@ describe("never-completed uploads", () => {
   it("are collected by the hourly cron once expired: bytes deleted, session failed, nothing booked", async () => {
     const t = await newTenant();
     const { modelId } = await newModel(t);
-    const request = { assetType: "models", assetId: modelId, filename: "w.pt", contentType: "application/octet-stream", totalBytes: 10 };
+    const request = {
+      assetType: "models",
+      assetId: modelId,
+      filename: "w.pt",
+      contentType: "application/octet-stream",
+      totalBytes: 10,
+    };
     const session = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: request }));
     const fresh = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: request }));
     for (const s of [session, fresh]) {
-      const put = await call("PUT", s.uploadUrl.replace(BASE, ""), { body: new Uint8Array(10), headers: { "Content-Type": "application/octet-stream", "Content-Length": "10" } });
+      const put = await call("PUT", s.uploadUrl.replace(BASE, ""), {
+        body: new Uint8Array(10),
+        headers: { "Content-Type": "application/octet-stream", "Content-Length": "10" },
+      });
       expect(put.status).toBe(200);
     }
-    await withDb((db) => db.update(uploads).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(uploads.id, session.sessionId)));
+    await withDb((db) =>
+      db
+        .update(uploads)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(uploads.id, session.sessionId)),
+    );
 
     await runCron();
 
@@ -31,17 +45,37 @@ describe("never-completed uploads", () => {
     expect(objects).toHaveLength(1);
     expect(objects[0]).toContain(fresh.sessionId);
     expect((await body(await call("GET", `/api/upload/${session.sessionId}`, { auth: t.key }))).status).toBe("failed");
-    expect((await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId } })).status).toBe(409);
+    expect(
+      (await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId } })).status,
+    ).toBe(409);
     expect((await body(await call("GET", "/api/storage", { auth: t.key }))).usage.storage.current).toBe(0);
   });
 
   it("abort their multipart state too", async () => {
     const t = await newTenant();
-    const request = { assetType: "datasets", assetId: "d1", filename: "d.zip", contentType: "application/zip", totalBytes: 6 * 1024 * 1024 };
+    const request = {
+      assetType: "datasets",
+      assetId: "d1",
+      filename: "d.zip",
+      contentType: "application/zip",
+      totalBytes: 6 * 1024 * 1024,
+    };
     const session = await body(await call("POST", "/api/upload/signed-url", { auth: t.key, json: request }));
     const part = new Uint8Array(5 * 1024 * 1024);
-    expect((await call("PUT", session.parts[0].uploadUrl.replace(BASE, ""), { body: part, headers: { "Content-Type": "application/zip", "Content-Length": String(part.length) } })).status).toBe(200);
-    await withDb((db) => db.update(uploads).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(uploads.id, session.sessionId)));
+    expect(
+      (
+        await call("PUT", session.parts[0].uploadUrl.replace(BASE, ""), {
+          body: part,
+          headers: { "Content-Type": "application/zip", "Content-Length": String(part.length) },
+        })
+      ).status,
+    ).toBe(200);
+    await withDb((db) =>
+      db
+        .update(uploads)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(uploads.id, session.sessionId)),
+    );
 
     await runCron();
 

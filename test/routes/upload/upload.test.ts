@@ -24,12 +24,22 @@ async function sha256(data: Uint8Array): Promise<string> {
 
 /** A PUT to a signed URL: no auth header, the signed type and length. */
 function put(url: string, data: Uint8Array, contentType: string, length = data.length) {
-  return call("PUT", url.replace(BASE, ""), { body: data, headers: { "Content-Type": contentType, "Content-Length": String(length) } });
+  return call("PUT", url.replace(BASE, ""), {
+    body: data,
+    headers: { "Content-Type": contentType, "Content-Length": String(length) },
+  });
 }
 
 async function signedUrl(t: Tenant, overrides: Record<string, unknown> = {}) {
   t.modelId ??= (await newModel(t)).modelId;
-  const request = { assetType: "models", assetId: t.modelId, filename: "best.pt", contentType: "application/octet-stream", totalBytes: 1000, ...overrides };
+  const request = {
+    assetType: "models",
+    assetId: t.modelId,
+    filename: "best.pt",
+    contentType: "application/octet-stream",
+    totalBytes: 1000,
+    ...overrides,
+  };
   const response = await call("POST", "/api/upload/signed-url", { auth: t.key, json: request });
   return { response, session: await body(response) };
 }
@@ -45,7 +55,10 @@ describe("single-PUT uploads", () => {
 
     const stored = await put(session.uploadUrl, data, "application/octet-stream");
     expect(stored.status).toBe(200);
-    const done = await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId, checksum: await sha256(data) } });
+    const done = await call("POST", "/api/upload/complete", {
+      auth: t.key,
+      json: { sessionId: session.sessionId, checksum: await sha256(data) },
+    });
     expect(await body(done)).toEqual({ success: true, file: { size: 1000, contentType: "application/octet-stream" } });
 
     const described = await body(await call("GET", `/api/upload/${session.sessionId}`, { auth: t.key }));
@@ -60,7 +73,9 @@ describe("single-PUT uploads", () => {
     expect(new Uint8Array(await ranged.arrayBuffer())).toEqual(data.slice(10, 20));
     const suffix = await call("GET", described.downloadUrl.replace(BASE, ""), { headers: { Range: "bytes=-5" } });
     expect(new Uint8Array(await suffix.arrayBuffer())).toEqual(data.slice(995));
-    expect((await call("GET", described.downloadUrl.replace(BASE, ""), { headers: { Range: "bytes=5000-" } })).status).toBe(416);
+    expect(
+      (await call("GET", described.downloadUrl.replace(BASE, ""), { headers: { Range: "bytes=5000-" } })).status,
+    ).toBe(416);
 
     const storage = await body(await call("GET", "/api/storage?details=true", { auth: t.key }));
     expect(storage.breakdown.byCategory.models).toEqual({ bytes: 1000, count: 1 });
@@ -77,7 +92,9 @@ describe("single-PUT uploads", () => {
     const replay = await put(session.uploadUrl, bytes(1000, 9), "application/octet-stream");
     expect(replay.status).toBe(409);
     expect(await body(replay)).toMatchObject({ code: "CONFLICT" });
-    expect((await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId } })).status).toBe(200);
+    expect(
+      (await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId } })).status,
+    ).toBe(200);
     const storage = await body(await call("GET", "/api/storage", { auth: t.key }));
     expect(storage.breakdown.byCategory.models.count).toBe(1);
   });
@@ -86,7 +103,10 @@ describe("single-PUT uploads", () => {
     const t = await newTenant();
     const { session } = await signedUrl(t);
     await put(session.uploadUrl, bytes(1000), "application/octet-stream");
-    const response = await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId, checksum: "0".repeat(64) } });
+    const response = await call("POST", "/api/upload/complete", {
+      auth: t.key,
+      json: { sessionId: session.sessionId, checksum: "0".repeat(64) },
+    });
     expect(response.status).toBe(400);
     expect((await body(response)).error).toMatch(/Checksum mismatch/);
     expect((await env.BUCKET.list({ prefix: `ws/${t.workspaceId}/` })).objects).toHaveLength(0);
@@ -97,16 +117,36 @@ describe("single-PUT uploads", () => {
   it("refuses tampered, expired and wrong-operation tokens with 401/403", async () => {
     const t = await newTenant();
     const { session } = await signedUrl(t);
-    const tampered = session.uploadUrl.replace(/token=([^.]+)\.([^.]+)\./, (_: string, h: string, p: string) => `token=${h}.${p.slice(0, -2)}AA.`);
+    const tampered = session.uploadUrl.replace(
+      /token=([^.]+)\.([^.]+)\./,
+      (_: string, h: string, p: string) => `token=${h}.${p.slice(0, -2)}AA.`,
+    );
     expect((await put(tampered, bytes(1000), "application/octet-stream")).status).toBe(401);
     const key = `ws/${t.workspaceId}/models/${t.modelId}/${session.sessionId}/best.pt`;
-    const expired = await signTransfer(env.SIGNING_SECRET, { op: "put", sid: session.sessionId, key, size: 1000, ct: "application/octet-stream" }, new Date(Date.now() - 1000));
-    const response = await put(`/api/upload/${session.sessionId}/object?token=${expired}`, bytes(1000), "application/octet-stream");
+    const expired = await signTransfer(
+      env.SIGNING_SECRET,
+      { op: "put", sid: session.sessionId, key, size: 1000, ct: "application/octet-stream" },
+      new Date(Date.now() - 1000),
+    );
+    const response = await put(
+      `/api/upload/${session.sessionId}/object?token=${expired}`,
+      bytes(1000),
+      "application/octet-stream",
+    );
     expect(response.status).toBe(401);
     expect((await body(response)).error).toMatch(/expired/);
-    const getToken = await signTransfer(env.SIGNING_SECRET, { op: "get", key, name: "x" }, new Date(Date.now() + 60_000));
-    expect((await put(`/api/upload/${session.sessionId}/object?token=${getToken}`, bytes(1000), "application/octet-stream")).status).toBe(403);
-    expect((await put(`/api/upload/${session.sessionId}/object`, bytes(1000), "application/octet-stream")).status).toBe(401);
+    const getToken = await signTransfer(
+      env.SIGNING_SECRET,
+      { op: "get", key, name: "x" },
+      new Date(Date.now() + 60_000),
+    );
+    expect(
+      (await put(`/api/upload/${session.sessionId}/object?token=${getToken}`, bytes(1000), "application/octet-stream"))
+        .status,
+    ).toBe(403);
+    expect((await put(`/api/upload/${session.sessionId}/object`, bytes(1000), "application/octet-stream")).status).toBe(
+      401,
+    );
     expect((await env.BUCKET.list({ prefix: `ws/${t.workspaceId}/` })).objects).toHaveLength(0);
   });
 
@@ -118,7 +158,9 @@ describe("single-PUT uploads", () => {
     const wrongType = await put(session.uploadUrl, bytes(1000), "image/png");
     expect(wrongType.status).toBe(415);
     expect((await env.BUCKET.list({ prefix: `ws/${t.workspaceId}/` })).objects).toHaveLength(0);
-    expect((await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId } })).status).toBe(404);
+    expect(
+      (await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId } })).status,
+    ).toBe(404);
   });
 });
 
@@ -126,7 +168,13 @@ describe("multipart uploads", () => {
   it("signs one URL per part, resumes a failed part alone, and assembles the file", async () => {
     const t = await newTenant();
     const data = bytes(11 * MiB, 3);
-    const { session } = await signedUrl(t, { assetType: "datasets", assetId: "dst_big", filename: "big.zip", contentType: "application/zip", totalBytes: data.length });
+    const { session } = await signedUrl(t, {
+      assetType: "datasets",
+      assetId: "dst_big",
+      filename: "big.zip",
+      contentType: "application/zip",
+      totalBytes: data.length,
+    });
     expect(session.partSize).toBe(5 * MiB);
     expect(session.parts.map((p: { size: number }) => p.size)).toEqual([5 * MiB, 5 * MiB, MiB]);
 
@@ -137,25 +185,45 @@ describe("multipart uploads", () => {
     const early = await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId } });
     expect(early.status).toBe(400);
     expect((await body(early)).error).toMatch(/Parts not uploaded yet: 2, 3/);
-    expect((await body(await call("GET", `/api/upload/${session.sessionId}`, { auth: t.key }))).receivedParts).toEqual([1]);
+    expect((await body(await call("GET", `/api/upload/${session.sessionId}`, { auth: t.key }))).receivedParts).toEqual([
+      1,
+    ]);
     expect((await put(p2.uploadUrl, data.slice(5 * MiB, 10 * MiB), "application/zip")).status).toBe(200);
     expect((await put(p3.uploadUrl, data.slice(10 * MiB), "application/zip")).status).toBe(200);
     // A part's URL cannot be used for another part.
-    expect((await put(p3.uploadUrl.replace("/parts/3", "/parts/2"), data.slice(10 * MiB), "application/zip")).status).toBe(403);
+    expect(
+      (await put(p3.uploadUrl.replace("/parts/3", "/parts/2"), data.slice(10 * MiB), "application/zip")).status,
+    ).toBe(403);
 
-    const done = await call("POST", "/api/upload/complete", { auth: t.key, json: { sessionId: session.sessionId, checksum: await sha256(data) } });
+    const done = await call("POST", "/api/upload/complete", {
+      auth: t.key,
+      json: { sessionId: session.sessionId, checksum: await sha256(data) },
+    });
     expect(done.status).toBe(200);
     const described = await body(await call("GET", `/api/upload/${session.sessionId}`, { auth: t.key }));
-    const tail = await call("GET", described.downloadUrl.replace(BASE, ""), { headers: { Range: `bytes=${11 * MiB - 4}-` } });
+    const tail = await call("GET", described.downloadUrl.replace(BASE, ""), {
+      headers: { Range: `bytes=${11 * MiB - 4}-` },
+    });
     expect(new Uint8Array(await tail.arrayBuffer())).toEqual(data.slice(11 * MiB - 4));
-    expect((await body(await call("GET", "/api/storage", { auth: t.key }))).breakdown.byCategory.datasets).toEqual({ bytes: data.length, count: 1 });
+    expect((await body(await call("GET", "/api/storage", { auth: t.key }))).breakdown.byCategory.datasets).toEqual({
+      bytes: data.length,
+      count: 1,
+    });
   });
 });
 
 describe("POST /api/upload/signed-url bad input", () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ["a dataset that is not an archive", { assetType: "datasets", filename: "images.jpg", contentType: "application/zip" }, "filename"],
-    ["an image with a non-image type", { assetType: "images", filename: "a.jpg", contentType: "application/zip" }, "contentType"],
+    [
+      "a dataset that is not an archive",
+      { assetType: "datasets", filename: "images.jpg", contentType: "application/zip" },
+      "filename",
+    ],
+    [
+      "an image with a non-image type",
+      { assetType: "images", filename: "a.jpg", contentType: "application/zip" },
+      "contentType",
+    ],
     ["a path in the filename", { filename: "../../etc/passwd" }, "filename"],
     ["an unknown asset type", { assetType: "logs" }, "assetType"],
     ["a zero size", { totalBytes: 0 }, "totalBytes"],
@@ -175,7 +243,12 @@ describe("POST /api/upload/signed-url bad input", () => {
 
   it("answers 403 when stored plus promised bytes would exceed the plan's storage", async () => {
     const t = await newTenant();
-    const big = { assetType: "datasets", filename: "a.zip", contentType: "application/zip", totalBytes: 45 * 1024 ** 3 };
+    const big = {
+      assetType: "datasets",
+      filename: "a.zip",
+      contentType: "application/zip",
+      totalBytes: 45 * 1024 ** 3,
+    };
     expect((await signedUrl(t, big)).response.status).toBe(200);
     expect((await signedUrl(t, big)).response.status).toBe(200);
     const { response, session } = await signedUrl(t, big);
@@ -187,8 +260,17 @@ describe("POST /api/upload/signed-url bad input", () => {
     const a = await newTenant();
     const b = await newTenant();
     const { session } = await signedUrl(a);
-    expect((await call("POST", "/api/upload/complete", { auth: b.key, json: { sessionId: session.sessionId } })).status).toBe(404);
+    expect(
+      (await call("POST", "/api/upload/complete", { auth: b.key, json: { sessionId: session.sessionId } })).status,
+    ).toBe(404);
     expect((await call("GET", `/api/upload/${session.sessionId}`, { auth: b.key })).status).toBe(404);
-    expect((await call("POST", "/api/upload/complete", { auth: a.key, json: { sessionId: session.sessionId, checksum: "xyz" } })).status).toBe(400);
+    expect(
+      (
+        await call("POST", "/api/upload/complete", {
+          auth: a.key,
+          json: { sessionId: session.sessionId, checksum: "xyz" },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

@@ -45,7 +45,8 @@ class Budget {
 /** Python values as JSON: dicts (Maps) to objects, tensors and objects left out. */
 function plain(value: unknown, budget: Budget, depth = 0): unknown {
   budget.visit(depth);
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), plain(v, budget, depth + 1)]));
+  if (value instanceof Map)
+    return Object.fromEntries([...value].map(([k, v]) => [String(k), plain(v, budget, depth + 1)]));
   if (Array.isArray(value)) return value.map((item) => plain(item, budget, depth + 1));
   if (value instanceof Uint8Array) return undefined;
   if (value && typeof value === "object") return undefined;
@@ -73,7 +74,8 @@ function countParameters(root: unknown, budget: Budget): number {
     }
     if (value instanceof Map) for (const item of value.values()) pending.push([item, depth + 1]);
     else if (Array.isArray(value)) for (const item of value) pending.push([item, depth + 1]);
-    else if ("__class__" in value) pending.push([(value as PyObject).state, depth + 1], [(value as PyObject).args, depth + 1]);
+    else if ("__class__" in value)
+      pending.push([(value as PyObject).state, depth + 1], [(value as PyObject).args, depth + 1]);
   }
   return total;
 }
@@ -102,7 +104,12 @@ export function readCheckpoint(input: Uint8Array | ByteSource, caps: InspectCaps
   const trainArgs = json(root.get("train_args")) as Record<string, unknown> | undefined;
   const yaml = json(modelState?.get("yaml")) as Record<string, unknown> | undefined;
   const names = modelState?.get("names");
-  const classNames = names instanceof Map ? [...names].sort(([a], [b]) => Number(a) - Number(b)).map(([, name]) => String(name)) : Array.isArray(names) ? names.map(String) : undefined;
+  const classNames =
+    names instanceof Map
+      ? [...names].sort(([a], [b]) => Number(a) - Number(b)).map(([, name]) => String(name))
+      : Array.isArray(names)
+        ? names.map(String)
+        : undefined;
 
   const results = root.get("train_results");
   let trainResults: CheckpointInfo["trainResults"];
@@ -119,12 +126,22 @@ export function readCheckpoint(input: Uint8Array | ByteSource, caps: InspectCaps
       }
       return { epoch: Math.round(epoch), metrics };
     });
-    const fitness = (row: { metrics: Record<string, number> }) => row.metrics["metrics/mAP50-95(B)"] ?? row.metrics["metrics/accuracy_top1"] ?? -Infinity;
-    bestEpoch = trainResults.reduce((best, row) => (fitness(row) > fitness(best) ? row : best), trainResults[0]!)?.epoch;
+    const fitness = (row: { metrics: Record<string, number> }) =>
+      row.metrics["metrics/mAP50-95(B)"] ?? row.metrics["metrics/accuracy_top1"] ?? -Infinity;
+    bestEpoch = trainResults.reduce(
+      (best, row) => (fitness(row) > fitness(best) ? row : best),
+      trainResults[0]!,
+    )?.epoch;
   }
   const metrics = numbers(root.get("train_metrics"));
-  const imgsz = trainArgs?.imgsz ?? (modelState && (json(modelState.get("args")) as Record<string, unknown> | undefined)?.imgsz);
-  const yamlFile = typeof yaml?.yaml_file === "string" ? yaml.yaml_file : typeof trainArgs?.model === "string" ? trainArgs.model : undefined;
+  const imgsz =
+    trainArgs?.imgsz ?? (modelState && (json(modelState.get("args")) as Record<string, unknown> | undefined)?.imgsz);
+  const yamlFile =
+    typeof yaml?.yaml_file === "string"
+      ? yaml.yaml_file
+      : typeof trainArgs?.model === "string"
+        ? trainArgs.model
+        : undefined;
   return {
     task: (typeof trainArgs?.task === "string" ? trainArgs.task : undefined) ?? TASK_OF_CLASS[modelClass],
     classNames,

@@ -55,7 +55,14 @@ export function findExternalContours(mask: Uint8Array, width: number, height: nu
 }
 
 /** icvFetchContour for an outer border, with CHAIN_APPROX_SIMPLE: the points where the chain turns. */
-function followBorder(image: Int32Array, deltas: Int32Array, start: number, nbd: number, startX: number, startY: number): Contour {
+function followBorder(
+  image: Int32Array,
+  deltas: Int32Array,
+  start: number,
+  nbd: number,
+  startX: number,
+  startY: number,
+): Contour {
   const points: number[] = [];
   let s = 4;
   const searchEnd = s;

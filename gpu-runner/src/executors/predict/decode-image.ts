@@ -17,7 +17,11 @@ export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
       .raw({ depth: "uchar" })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
   } catch (error) {
     throw new ImageDecodeError(error instanceof Error ? error.message : String(error));
   }

@@ -35,7 +35,11 @@ export const predictExecutor: Executor = async ({ claim, api }) => {
   const loadStart = performance.now();
   const predictor = await predictorFor(spec.modelFileId ?? model.url, () => api.download(model.url));
   const loadMs = performance.now() - loadStart;
-  const prediction = await predictor.predictBytes(await api.download(image.url), { conf: spec.conf, iou: spec.iou, maxDet: spec.maxDet });
+  const prediction = await predictor.predictBytes(await api.download(image.url), {
+    conf: spec.conf,
+    iou: spec.iou,
+    maxDet: spec.maxDet,
+  });
   const names = predictor.info.names;
   return {
     result: {
@@ -44,7 +48,15 @@ export const predictExecutor: Executor = async ({ claim, api }) => {
           shape: prediction.shape,
           speed: prediction.speed,
           results: [
-            ...(prediction.classification ? [{ class: prediction.classification.classId, name: names[prediction.classification.classId] ?? String(prediction.classification.classId), confidence: prediction.classification.confidence }] : []),
+            ...(prediction.classification
+              ? [
+                  {
+                    class: prediction.classification.classId,
+                    name: names[prediction.classification.classId] ?? String(prediction.classification.classId),
+                    confidence: prediction.classification.confidence,
+                  },
+                ]
+              : []),
             ...prediction.detections.map((d) => ({
               class: d.classId,
               name: names[d.classId] ?? String(d.classId),
@@ -55,7 +67,12 @@ export const predictExecutor: Executor = async ({ claim, api }) => {
             })),
             ...prediction.orientedBoxes.map((o) => {
               const [x1, y1, x2, y2, x3, y3, x4, y4] = o.corners;
-              return { class: o.classId, name: names[o.classId] ?? String(o.classId), confidence: o.confidence, box: { x1, y1, x2, y2, x3, y3, x4, y4 } };
+              return {
+                class: o.classId,
+                name: names[o.classId] ?? String(o.classId),
+                confidence: o.confidence,
+                box: { x1, y1, x2, y2, x3, y3, x4, y4 },
+              };
             }),
           ],
         },

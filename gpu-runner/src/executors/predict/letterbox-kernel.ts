@@ -5,11 +5,29 @@
  * (letterbox.ts), value for value: tests hold it to that.
  */
 import { readFileSync } from "node:fs";
-import { letterbox, letterboxGeometry, ONE, PAD, resizeTaps, toTensorData, type LetterboxGeometry, type RgbImage } from "./letterbox";
+import {
+  letterbox,
+  letterboxGeometry,
+  ONE,
+  PAD,
+  resizeTaps,
+  toTensorData,
+  type LetterboxGeometry,
+  type RgbImage,
+} from "./letterbox";
 
 interface KernelExports {
   horizontal(source: number, taps: number, width: number, out: number, stride: number): void;
-  vertical(row0: number, row1: number, stride: number, w0: number, w1: number, width: number, out: number, plane: number): void;
+  vertical(
+    row0: number,
+    row1: number,
+    stride: number,
+    w0: number,
+    w1: number,
+    width: number,
+    out: number,
+    plane: number,
+  ): void;
   convert(source: number, width: number, out: number, plane: number): void;
   halve(source: number, stride: number, width: number, out: number, plane: number): void;
 }
@@ -27,7 +45,8 @@ const GREY_BITS = new Uint32Array(new Float32Array([PAD / 255]).buffer)[0]!;
  */
 export class LetterboxKernel {
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
-  private readonly kernel = new WebAssembly.Instance(kernelModule, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+  private readonly kernel = new WebAssembly.Instance(kernelModule, { env: { memory: this.memory } })
+    .exports as unknown as KernelExports;
   /** The picture layout whose border the tensor memory holds grey. */
   private greyedLayout = "";
 
@@ -65,7 +84,12 @@ export class LetterboxKernel {
     // The kernel writes only the picture's area: a border greyed for the same layout last time is still grey.
     const layout = `${size} ${geometry.padLeft} ${geometry.padTop} ${width} ${height}`;
     if (layout !== this.greyedLayout) {
-      fillBorder(new Uint32Array(buffer, 0, plane * 3), size, { left: geometry.padLeft, top: geometry.padTop, width, height });
+      fillBorder(new Uint32Array(buffer, 0, plane * 3), size, {
+        left: geometry.padLeft,
+        top: geometry.padTop,
+        width,
+        height,
+      });
       this.greyedLayout = layout;
     }
     return { tensor: new Float32Array(buffer, 0, plane * 3), geometry };
@@ -75,7 +99,14 @@ export class LetterboxKernel {
   private resize(
     image: RgbImage,
     geometry: LetterboxGeometry,
-    at: { tapsAt: number; rowsAt: number; rowBytes: number; sourceAt: number; outAt: (y: number) => number; plane: number },
+    at: {
+      tapsAt: number;
+      rowsAt: number;
+      rowBytes: number;
+      sourceAt: number;
+      outAt: (y: number) => number;
+      plane: number;
+    },
   ): void {
     const { resizedWidth: width, resizedHeight: height } = geometry;
     writeColumnTaps(this.memory.buffer, at.tapsAt, image.width, width);
@@ -115,7 +146,13 @@ export class LetterboxKernel {
   }
 
   /** Copies the source rows the output reads into memory, consecutive rows in one copy. */
-  private copyRows(image: RgbImage, sourceAt: number, height: number, upper: (y: number) => number, lower: (y: number) => number): void {
+  private copyRows(
+    image: RgbImage,
+    sourceAt: number,
+    height: number,
+    upper: (y: number) => number,
+    lower: (y: number) => number,
+  ): void {
     const needed = new Uint8Array(image.height);
     for (let y = 0; y < height; y++) {
       needed[upper(y)] = 1;
@@ -165,7 +202,11 @@ function writeColumnTaps(buffer: ArrayBuffer, at: number, sourceWidth: number, w
 }
 
 /** Grey in the border of each plane; the picture's area is left as the kernel wrote it. */
-function fillBorder(bits: Uint32Array, size: number, area: { left: number; top: number; width: number; height: number }): void {
+function fillBorder(
+  bits: Uint32Array,
+  size: number,
+  area: { left: number; top: number; width: number; height: number },
+): void {
   const plane = size * size;
   const right = area.left + area.width;
   for (let channel = 0; channel < 3; channel++) {

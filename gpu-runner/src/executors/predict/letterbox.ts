@@ -70,7 +70,10 @@ export function pictureCoordinates(geometry: LetterboxGeometry, width: number, h
   const padY = f(geometry.exactPadY);
   const gain = f(geometry.scale);
   const clip = (value: number, max: number) => Math.min(Math.max(value, 0), max);
-  return { x: (value: number) => clip(f(f(value - padX) / gain), width), y: (value: number) => clip(f(f(value - padY) / gain), height) };
+  return {
+    x: (value: number) => clip(f(f(value - padX) / gain), width),
+    y: (value: number) => clip(f(f(value - padY) / gain), height),
+  };
 }
 
 /** Per output coordinate: the source index and the two fixed-point weights (OpenCV's resize tables). */
@@ -148,11 +151,17 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
 /** The padded size x size RGB picture the model sees, and its geometry. */
 export function letterbox(image: RgbImage, size: number): { picture: RgbImage; geometry: LetterboxGeometry } {
   const geometry = letterboxGeometry(image.width, image.height, size);
-  const resized = geometry.resizedWidth === image.width && geometry.resizedHeight === image.height ? image : resizeBilinear(image, geometry.resizedWidth, geometry.resizedHeight);
+  const resized =
+    geometry.resizedWidth === image.width && geometry.resizedHeight === image.height
+      ? image
+      : resizeBilinear(image, geometry.resizedWidth, geometry.resizedHeight);
   const data = new Uint8Array(size * size * 3).fill(PAD);
   for (let y = 0; y < resized.height; y++) {
     const from = y * resized.width * 3;
-    data.set(resized.data.subarray(from, from + resized.width * 3), ((y + geometry.padTop) * size + geometry.padLeft) * 3);
+    data.set(
+      resized.data.subarray(from, from + resized.width * 3),
+      ((y + geometry.padTop) * size + geometry.padLeft) * 3,
+    );
   }
   return { picture: { width: size, height: size, data }, geometry };
 }

@@ -78,19 +78,43 @@ function cornersOf([x, y, w, h, r]: Rbox): OrientedBox["corners"] {
   const v2x = f(f(-h / 2) * sin);
   const v2y = f(f(h / 2) * cos);
   return [
-    f(f(x + v1x) + v2x), f(f(y + v1y) + v2y),
-    f(f(x + v1x) - v2x), f(f(y + v1y) - v2y),
-    f(f(x - v1x) - v2x), f(f(y - v1y) - v2y),
-    f(f(x - v1x) + v2x), f(f(y - v1y) + v2y),
+    f(f(x + v1x) + v2x),
+    f(f(y + v1y) + v2y),
+    f(f(x + v1x) - v2x),
+    f(f(y + v1y) - v2y),
+    f(f(x - v1x) - v2x),
+    f(f(y - v1y) - v2y),
+    f(f(x - v1x) + v2x),
+    f(f(y - v1y) + v2y),
   ];
 }
 
-export function decodeOriented(output: Float32Array, classCount: number, options: NmsOptions): { box: Rbox; confidence: number; classId: number }[] {
+export function decodeOriented(
+  output: Float32Array,
+  classCount: number,
+  options: NmsOptions,
+): { box: Rbox; confidence: number; classId: number }[] {
   const rows = 4 + classCount + 1;
   const n = output.length / rows;
   const candidates = selectCandidates(output, classCount, rows, options.conf);
-  const boxes = candidates.map(({ index: i }): Rbox => [output[i]!, output[n + i]!, output[2 * n + i]!, output[3 * n + i]!, output[(rows - 1) * n + i]!]);
-  const shifted = boxes.map(([x, y, w, h, r], k): Rbox => [f(x + candidates[k]!.classId * CLASS_OFFSET), f(y + candidates[k]!.classId * CLASS_OFFSET), w, h, r]);
+  const boxes = candidates.map(
+    ({ index: i }): Rbox => [
+      output[i]!,
+      output[n + i]!,
+      output[2 * n + i]!,
+      output[3 * n + i]!,
+      output[(rows - 1) * n + i]!,
+    ],
+  );
+  const shifted = boxes.map(
+    ([x, y, w, h, r], k): Rbox => [
+      f(x + candidates[k]!.classId * CLASS_OFFSET),
+      f(y + candidates[k]!.classId * CLASS_OFFSET),
+      w,
+      h,
+      r,
+    ],
+  );
   const threshold = f(options.iou);
   const kept: number[] = [];
   for (let b = 0; b < shifted.length && kept.length < options.maxDet; b++) {
@@ -102,11 +126,20 @@ export function decodeOriented(output: Float32Array, classCount: number, options
 }
 
 /** To the original picture: regularised, the rounded letterbox pad off the centre, / gain (not clipped). */
-export function scaleOriented(decoded: { box: Rbox; confidence: number; classId: number }[], geometry: LetterboxGeometry): OrientedBox[] {
+export function scaleOriented(
+  decoded: { box: Rbox; confidence: number; classId: number }[],
+  geometry: LetterboxGeometry,
+): OrientedBox[] {
   const gain = f(geometry.scale);
   return decoded.map(({ box, confidence, classId }) => {
     const [x, y, w, h, r] = regularize(box);
-    const xywhr: Rbox = [f(f(x - geometry.unscaleX) / gain), f(f(y - geometry.unscaleY) / gain), f(w / gain), f(h / gain), r];
+    const xywhr: Rbox = [
+      f(f(x - geometry.unscaleX) / gain),
+      f(f(y - geometry.unscaleY) / gain),
+      f(w / gain),
+      f(h / gain),
+      r,
+    ];
     return { xywhr, corners: cornersOf(xywhr), confidence, classId };
   });
 }

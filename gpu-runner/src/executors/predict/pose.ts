@@ -13,7 +13,13 @@ export interface Keypoints {
   visible?: number[];
 }
 
-export function scaleKeypoints(values: Float32Array, kptShape: [number, number], geometry: LetterboxGeometry, width: number, height: number): Keypoints {
+export function scaleKeypoints(
+  values: Float32Array,
+  kptShape: [number, number],
+  geometry: LetterboxGeometry,
+  width: number,
+  height: number,
+): Keypoints {
   const [count, dims] = kptShape;
   const toPicture = pictureCoordinates(geometry, width, height);
   const keypoints: Keypoints = { x: [], y: [], ...(dims === 3 ? { visible: [] } : {}) };
@@ -34,5 +40,7 @@ export function scaleKeypoints(values: Float32Array, kptShape: [number, number],
 /** `kpt_shape` from the model's metadata, a Python list literal: "[17, 3]". */
 export function parseKptShape(literal: string | undefined): [number, number] | undefined {
   const numbers = literal?.match(/\d+/g)?.map(Number);
-  return numbers?.length === 2 && (numbers[1] === 2 || numbers[1] === 3) && numbers[0]! > 0 ? [numbers[0]!, numbers[1]!] : undefined;
+  return numbers?.length === 2 && (numbers[1] === 2 || numbers[1] === 3) && numbers[0]! > 0
+    ? [numbers[0]!, numbers[1]!]
+    : undefined;
 }

@@ -67,7 +67,12 @@ export function extraRowsOf(output: Float32Array, rows: number, firstExtraRow: n
  * `output` is the raw [1, 4 + nc + extra, n] tensor, row-major: row k of candidate i at k * n + i.
  * `extraRows` (pose keypoints) ride along with each kept box in `extras`.
  */
-export function decodeDetections(output: Float32Array, classCount: number, options: NmsOptions, extraRows = 0): Detection[] {
+export function decodeDetections(
+  output: Float32Array,
+  classCount: number,
+  options: NmsOptions,
+  extraRows = 0,
+): Detection[] {
   const rows = 4 + classCount + extraRows;
   const n = output.length / rows;
   const candidates = selectCandidates(output, classCount, rows, options.conf);
@@ -95,7 +100,10 @@ export function decodeDetections(output: Float32Array, classCount: number, optio
   for (let a = 0; a < count && kept.length < options.maxDet; a++) {
     if (suppressed[a]) continue;
     kept.push(a);
-    const ax1 = boxes[a * 4]!, ay1 = boxes[a * 4 + 1]!, ax2 = boxes[a * 4 + 2]!, ay2 = boxes[a * 4 + 3]!;
+    const ax1 = boxes[a * 4]!,
+      ay1 = boxes[a * 4 + 1]!,
+      ax2 = boxes[a * 4 + 2]!,
+      ay2 = boxes[a * 4 + 3]!;
     for (let b = a + 1; b < count; b++) {
       if (suppressed[b]) continue;
       const w = f(Math.min(ax2, boxes[b * 4 + 2]!) - Math.max(ax1, boxes[b * 4]!));
@@ -111,14 +119,26 @@ export function decodeDetections(output: Float32Array, classCount: number, optio
     const { index: i, score, classId } = candidates[k]!;
     const hw = f(output[2 * n + i]! / 2);
     const hh = f(output[3 * n + i]! / 2);
-    const detection: Detection = { x1: f(output[i]! - hw), y1: f(output[n + i]! - hh), x2: f(output[i]! + hw), y2: f(output[n + i]! + hh), confidence: score, classId };
+    const detection: Detection = {
+      x1: f(output[i]! - hw),
+      y1: f(output[n + i]! - hh),
+      x2: f(output[i]! + hw),
+      y2: f(output[n + i]! + hh),
+      confidence: score,
+      classId,
+    };
     if (extraRows) detection.extras = extraRowsOf(output, rows, 4 + classCount, i);
     return detection;
   });
 }
 
 /** Letterbox pixels -> original picture pixels, with ultralytics' own offsets, clipped to the picture. */
-export function scaleToOriginal(detections: Detection[], geometry: LetterboxGeometry, width: number, height: number): Detection[] {
+export function scaleToOriginal(
+  detections: Detection[],
+  geometry: LetterboxGeometry,
+  width: number,
+  height: number,
+): Detection[] {
   const clip = (value: number, max: number) => Math.min(Math.max(value, 0), max);
   return detections.map((d) => ({
     ...d,

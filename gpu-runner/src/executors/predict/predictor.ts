@@ -48,9 +48,12 @@ export class Predictor {
 
   static async load(onnx: Uint8Array): Promise<Predictor> {
     const { session, info, provider } = await openSession(onnx);
-    if (!TASKS.includes(info.task)) throw new Error(`This runner predicts with ${TASKS.join(", ")} models; the model's task is ${info.task}`);
-    if (info.task === "pose" && !info.kptShape) throw new Error("A pose model needs kpt_shape in its ONNX metadata (Ultralytics' exporter writes it)");
-    if (info.task === "segment" && !info.prototypeName) throw new Error("A segment model needs its second output, the mask prototypes");
+    if (!TASKS.includes(info.task))
+      throw new Error(`This runner predicts with ${TASKS.join(", ")} models; the model's task is ${info.task}`);
+    if (info.task === "pose" && !info.kptShape)
+      throw new Error("A pose model needs kpt_shape in its ONNX metadata (Ultralytics' exporter writes it)");
+    if (info.task === "segment" && !info.prototypeName)
+      throw new Error("A segment model needs its second output, the mask prototypes");
     return new Predictor(session, info, provider);
   }
 
@@ -70,7 +73,11 @@ export class Predictor {
     const preprocess = performance.now() - t;
 
     t = performance.now();
-    const { data: output, rows, prototypes } = await this.run(input).finally(() => {
+    const {
+      data: output,
+      rows,
+      prototypes,
+    } = await this.run(input).finally(() => {
       if (kernel.bytes <= KEEP_KERNEL_BYTES) this.spare = kernel;
     });
     const inference = performance.now() - t;
@@ -84,21 +91,41 @@ export class Predictor {
     } else if (this.info.task === "pose") {
       const kptShape = this.info.kptShape!;
       const extra = kptShape[0] * kptShape[1];
-      detections = scaleToOriginal(decodeDetections(output, rows - 4 - extra, nms, extra), geometry, image.width, image.height).map(({ extras, ...box }) => ({
+      detections = scaleToOriginal(
+        decodeDetections(output, rows - 4 - extra, nms, extra),
+        geometry,
+        image.width,
+        image.height,
+      ).map(({ extras, ...box }) => ({
         ...box,
         keypoints: scaleKeypoints(extras!, kptShape, geometry, image.width, image.height),
       }));
     } else if (this.info.task === "segment") {
-      detections = this.segment(decodeDetections(output, rows - 4 - prototypes!.count, nms, prototypes!.count), prototypes!, geometry, image);
+      detections = this.segment(
+        decodeDetections(output, rows - 4 - prototypes!.count, nms, prototypes!.count),
+        prototypes!,
+        geometry,
+        image,
+      );
     } else {
       detections = scaleToOriginal(decodeDetections(output, rows - 4, nms), geometry, image.width, image.height);
     }
     const postprocess = performance.now() - t;
-    return { shape: [image.height, image.width], detections, orientedBoxes, speed: { preprocess, inference, postprocess } };
+    return {
+      shape: [image.height, image.width],
+      detections,
+      orientedBoxes,
+      speed: { preprocess, inference, postprocess },
+    };
   }
 
   /** Masks for the kept boxes; a box whose mask is empty is dropped, as Ultralytics drops it. */
-  private segment(boxes: Detection[], prototypes: Prototypes, geometry: LetterboxGeometry, image: RgbImage): PoseDetection[] {
+  private segment(
+    boxes: Detection[],
+    prototypes: Prototypes,
+    geometry: LetterboxGeometry,
+    image: RgbImage,
+  ): PoseDetection[] {
     const size = this.info.imgsz;
     const masks = processMasks(boxes, prototypes, size);
     const kept = boxes.filter((_, i) => masks[i]);
@@ -121,7 +148,13 @@ export class Predictor {
     t = performance.now();
     const classification = topClass(data);
     const postprocess = performance.now() - t;
-    return { shape: [image.height, image.width], detections: [], orientedBoxes: [], classification, speed: { preprocess, inference, postprocess } };
+    return {
+      shape: [image.height, image.width],
+      detections: [],
+      orientedBoxes: [],
+      classification,
+      speed: { preprocess, inference, postprocess },
+    };
   }
 
   /** One forward pass on a prepared [1, 3, size, size] tensor: the raw [1, 4 + nc + extra, n] output, its row count, a segment model's prototypes. */
@@ -129,7 +162,15 @@ export class Predictor {
     const results = await this.session.run({ [this.info.inputName]: input });
     const output = results[this.info.outputName]!;
     const protos = this.info.prototypeName ? results[this.info.prototypeName] : undefined;
-    const prototypes = protos && this.info.task === "segment" ? { data: protos.data as Float32Array, count: Number(protos.dims[1]), height: Number(protos.dims[2]), width: Number(protos.dims[3]) } : undefined;
+    const prototypes =
+      protos && this.info.task === "segment"
+        ? {
+            data: protos.data as Float32Array,
+            count: Number(protos.dims[1]),
+            height: Number(protos.dims[2]),
+            width: Number(protos.dims[3]),
+          }
+        : undefined;
     return { data: output.data as Float32Array, rows: Number(output.dims[1]), ...(prototypes ? { prototypes } : {}) };
   }
 

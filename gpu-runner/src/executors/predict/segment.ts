@@ -72,7 +72,12 @@ interface Rectangle {
 function cropRectangle(detection: Detection, { height, width }: Prototypes, size: number, rounded: boolean): Rectangle {
   const ratioX = f(width / size);
   const ratioY = f(height / size);
-  const [x1, y1, x2, y2] = [f(detection.x1 * ratioX), f(detection.y1 * ratioY), f(detection.x2 * ratioX), f(detection.y2 * ratioY)];
+  const [x1, y1, x2, y2] = [
+    f(detection.x1 * ratioX),
+    f(detection.y1 * ratioY),
+    f(detection.x2 * ratioX),
+    f(detection.y2 * ratioY),
+  ];
   if (rounded) {
     const bound = (value: number, length: number) => {
       const index = roundHalfEven(value); // torch.round().int(): halves to even
@@ -85,7 +90,11 @@ function cropRectangle(detection: Detection, { height, width }: Prototypes, size
 }
 
 /** masks_in @ protos inside the crop (float32 per pixel), zero outside it. */
-function croppedLogits(coefficients: Float32Array, { data, count, height, width }: Prototypes, crop: Rectangle): Float32Array {
+function croppedLogits(
+  coefficients: Float32Array,
+  { data, count, height, width }: Prototypes,
+  crop: Rectangle,
+): Float32Array {
   const plane = height * width;
   const logits = new Float32Array(plane);
   for (let r = crop.y0; r < crop.y1; r++) {
@@ -121,7 +130,8 @@ type Taps = ReturnType<typeof upsampleTaps>;
 
 /** The output pixels [from, to) one of whose taps lies in [low, high): the rest read only zeros. */
 function touching(taps: Taps, low: number, high: number): [number, number] {
-  const inside = (d: number) => (taps.index0[d]! >= low && taps.index0[d]! < high) || (taps.index1[d]! >= low && taps.index1[d]! < high);
+  const inside = (d: number) =>
+    (taps.index0[d]! >= low && taps.index0[d]! < high) || (taps.index1[d]! >= low && taps.index1[d]! < high);
   let from = 0;
   while (from < taps.index0.length && !inside(from)) from++;
   let to = taps.index0.length;
@@ -133,7 +143,13 @@ function touching(taps: Taps, low: number, high: number): [number, number] {
 function upsample(logits: Float32Array, width: number, crop: Rectangle, ys: Taps, xs: Taps): Mask | null {
   const [top, bottom] = touching(ys, crop.y0, crop.y1);
   const [left, right] = touching(xs, crop.x0, crop.x1);
-  const mask: Mask = { bits: new Uint8Array((right - left) * (bottom - top)), left, top, width: right - left, height: bottom - top };
+  const mask: Mask = {
+    bits: new Uint8Array((right - left) * (bottom - top)),
+    left,
+    top,
+    width: right - left,
+    height: bottom - top,
+  };
   let set = false;
   for (let y = top; y < bottom; y++) {
     const row0 = ys.index0[y]! * width;
@@ -178,7 +194,9 @@ export function maskPolygon(mask: Mask): Int32Array {
  * reversed middle polygon keeps its unreversed indexes).
  */
 export function mergeMultiSegment(polygons: Int32Array[]): Int32Array[] {
-  const segments = polygons.map((p) => Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i]!, p[2 * i + 1]!] as [number, number]));
+  const segments = polygons.map((p) =>
+    Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i]!, p[2 * i + 1]!] as [number, number]),
+  );
   const indexes: number[][] = segments.map(() => []);
   for (let i = 1; i < segments.length; i++) {
     const [a, b] = closestPair(segments[i - 1]!, segments[i]!);

@@ -20,11 +20,17 @@ export interface ModelInfo {
  * runner, CPU otherwise. Reads the class names, task and input size Ultralytics' exporter wrote
  * into the model's metadata.
  */
-export async function openSession(bytes: Uint8Array, providers: string[] = preferredProviders()): Promise<{ session: ort.InferenceSession; info: ModelInfo; provider: string }> {
+export async function openSession(
+  bytes: Uint8Array,
+  providers: string[] = preferredProviders(),
+): Promise<{ session: ort.InferenceSession; info: ModelInfo; provider: string }> {
   let lastError: unknown;
   for (const provider of providers) {
     try {
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: "all" });
+      const session = await ort.InferenceSession.create(bytes, {
+        executionProviders: [provider],
+        graphOptimizationLevel: "all",
+      });
       return { session, info: modelInfo(session, readOnnxMetadata(bytes)), provider };
     } catch (error) {
       lastError = error;
@@ -35,7 +41,9 @@ export async function openSession(bytes: Uint8Array, providers: string[] = prefe
 
 /** ORT_PROVIDERS (for example "tensorrt,cuda,cpu") wins; a runner with a GPU_TYPE tries CUDA first. */
 export function preferredProviders(): string[] {
-  const fromEnv = process.env.ORT_PROVIDERS?.split(",").map((p) => p.trim()).filter(Boolean);
+  const fromEnv = process.env.ORT_PROVIDERS?.split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (fromEnv?.length) return fromEnv;
   return process.env.GPU_TYPE ? ["cuda", "cpu"] : ["cpu"];
 }
