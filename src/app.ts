@@ -6,6 +6,7 @@ import type { AppEnv } from "./context";
 import { ApiError, codeForStatus, describeIssues, errorBody } from "./errors";
 import { sessionConfigProblem } from "./auth/session";
 import { provideDeps } from "./middleware/deps";
+import { settingsOf, settingsProblem } from "./settings";
 import { registerRoutes } from "./routes";
 import { allowedMethods } from "./routes/mount";
 
@@ -19,14 +20,17 @@ export function createApp() {
 
   app.use("*", requestId({ headerName: "X-Request-Id" }));
   // Timings tell a slow (found, private) lookup from a fast miss: only for local debugging.
-  app.use("*", timing({ totalDescription: "total", crossOrigin: true, enabled: (c) => c.env.DEBUG_TIMING === "true" }));
+  app.use(
+    "*",
+    timing({ totalDescription: "total", crossOrigin: true, enabled: (c) => settingsOf(c.env).DEBUG_TIMING }),
+  );
   app.use("*", async (c, next) => {
     await next();
     c.res.headers.set("X-Content-Type-Options", "nosniff");
   });
   // A Worker has no start-up to refuse: a configuration that would accept foreign tokens refuses every request.
   app.use("*", async (c, next) => {
-    const problem = sessionConfigProblem(c.env);
+    const problem = sessionConfigProblem(c.env) ?? settingsProblem(c.env);
     if (problem) throw new ApiError("SERVICE_UNAVAILABLE", `EdgeHub is misconfigured: ${problem}`);
     await next();
   });

@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { env } from "cloudflare:workers";
 import { jobs } from "../src/db/schema";
-import { signCallback } from "../src/services/jobs/signing";
+import { signCallback } from "../src/protocol/jobs";
 import { BASE, body, call, withDb } from "./helpers";
 
 export const RUNNER_TOKEN = (env as unknown as { RUNNER_TOKEN: string }).RUNNER_TOKEN;

@@ -1,8 +1,15 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Claim, CONFLICT_REASONS, SignedOutput, type ConflictReason, type JobOutput } from "../../src/protocol/jobs";
+import {
+  Claim,
+  CONFLICT_REASONS,
+  SignedOutput,
+  signCallback,
+  type ConflictReason,
+  type JobOutput,
+} from "../../src/protocol/jobs";
 import type { QueueName } from "./config";
 
 export type { Claim };
@@ -83,7 +90,7 @@ export class ApiClient {
       ...event,
     });
     const timestamp = Math.floor(Date.now() / 1000);
-    const signature = `sha256=${createHmac("sha256", claim.webhookSecret).update(`${timestamp}.${body}`).digest("hex")}`;
+    const signature = await signCallback(claim.webhookSecret, timestamp, body);
     const response = await fetch(claim.webhookUrl, {
       method: "POST",
       headers: {

@@ -1,3 +1,5 @@
+import { sha256Hex, toHex } from "../crypto";
+
 /** API keys as the spec defines them: `ul_` + 40 hex, stored only as a SHA-256 hash. */
 const KEY_PATTERN = /^ul_[0-9a-f]{40}$/;
 
@@ -17,15 +19,4 @@ export async function hashApiKey(key: string): Promise<string> {
 /** What the key list shows: enough to recognise a key, never enough to use it. */
 export function keyDisplayPrefix(key: string): string {
   return key.slice(0, 11);
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return toHex(new Uint8Array(digest));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
 }

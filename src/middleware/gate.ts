@@ -4,9 +4,10 @@ import { admit, readCredential } from "../auth/authenticate";
 import type { AppEnv } from "../context";
 import { scopeAllows, type KeyScope } from "../auth/scopes";
 import { ApiError } from "../errors";
+import { settingsOf } from "../settings";
 import type { OperationRule } from "../operations";
 import { rateLimitedError, rateLimitHeaders } from "../ratelimit/headers";
-import { safeEqual } from "../services/jobs/signing";
+import { safeEqual } from "../crypto";
 
 /** Runner routes take the fleet's token, compared in constant time. */
 function assertRunner(token: string | undefined, authorization: string | undefined): void {
@@ -26,7 +27,7 @@ function assertSameOrigin(c: Context<AppEnv>): void {
   const allowed = [
     new URL(c.req.url).origin,
     c.env.PUBLIC_BASE_URL && new URL(c.env.PUBLIC_BASE_URL).origin,
-    ...(c.env.ALLOWED_ORIGINS ?? "").split(",").map((item) => item.trim()),
+    ...settingsOf(c.env).ALLOWED_ORIGINS,
   ];
   if (!origin || !allowed.includes(origin)) {
     throw new ApiError(
@@ -38,7 +39,7 @@ function assertSameOrigin(c: Context<AppEnv>): void {
 
 /** The client's address, from the one header the operator's proxy sets (CLIENT_IP_HEADER). */
 export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header(c.env.CLIENT_IP_HEADER || "cf-connecting-ip") ?? "unknown";
+  return c.req.header(settingsOf(c.env).CLIENT_IP_HEADER) ?? "unknown";
 }
 
 /**

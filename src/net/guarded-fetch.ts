@@ -10,10 +10,10 @@
  */
 import type { Env } from "../env";
 import { ApiError } from "../errors";
+import { settingsOf } from "../settings";
 import { isPublicAddress } from "./ip-ranges";
 
 const MAX_REDIRECTS = 3;
-const DEFAULT_DNS_URL = "https://cloudflare-dns.com/dns-query";
 const BLOCKED_NAMES = /(^|\.)(localhost|local|internal|intranet|home\.arpa|localdomain)$/i;
 
 export interface GuardedFetchOptions {
@@ -80,7 +80,7 @@ async function assertReachable(
   signal: AbortSignal,
 ): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (allowedHosts(env).some((allowed) => allowed === host || allowed === url.host)) return;
+  if (settingsOf(env).OUTBOUND_ALLOW_HOSTS.some((allowed) => allowed === host || allowed === url.host)) return;
   const literal = isPublicAddress(host);
   if (literal === false) throw refuse("the URL's address is not public");
   if (literal === true) return;
@@ -92,16 +92,9 @@ async function assertReachable(
   if (!addresses.length || addresses.some((address) => isPublicAddress(address) !== true)) throw refuse();
 }
 
-function allowedHosts(env: Env): string[] {
-  return (env.OUTBOUND_ALLOW_HOSTS ?? "")
-    .split(",")
-    .map((host) => host.trim().toLowerCase())
-    .filter(Boolean);
-}
-
 /** A and AAAA records by DNS over HTTPS (the JSON API Cloudflare and Google serve). */
 async function resolve(env: Env, host: string, signal: AbortSignal): Promise<string[]> {
-  const base = env.OUTBOUND_DNS_URL || DEFAULT_DNS_URL;
+  const base = settingsOf(env).OUTBOUND_DNS_URL;
   const answers = await Promise.all(
     ["A", "AAAA"].map(async (type) => {
       const response = await fetch(`${base}?name=${encodeURIComponent(host)}&type=${type}`, {

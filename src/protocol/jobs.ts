@@ -6,6 +6,7 @@
  * a plain library the runner loads in Node as well.
  */
 import { z } from "@hono/zod-openapi";
+import { hmacHex } from "../crypto";
 
 /** The queues, one per capability class (README "Jobs and runners"). */
 export const JOB_QUEUES = ["gpu-jobs", "cli-jobs", "cpu-jobs", "predict-jobs"] as const;
@@ -162,6 +163,14 @@ export const JobCallback = z.discriminatedUnion("type", [
   }),
 ]);
 export type JobCallback = z.infer<typeof JobCallback>;
+
+/**
+ * The signature a callback carries (`X-EdgeHub-Signature`, with `X-EdgeHub-Timestamp`):
+ * HMAC-SHA256 of `<timestamp>.<body>` with the claim's `webhookSecret`, hex, as `sha256=<hex>`.
+ */
+export async function signCallback(secret: string, timestamp: number, body: string): Promise<string> {
+  return `sha256=${await hmacHex(secret, `${timestamp}.${body}`)}`;
+}
 /** An event as the runner sends it, before the envelope (event id, attempt, lease) is added. */
 export type JobEventBody = JobCallback extends infer E
   ? E extends unknown

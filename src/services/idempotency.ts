@@ -1,4 +1,4 @@
-import { sha256Hex } from "../auth/api-key";
+import { sha256Hex } from "../crypto";
 import type { Database } from "../db/client";
 import { claimKey, deleteKey, deleteKeysBefore, findKey, saveAnswer } from "../db/idempotency";
 import { ApiError } from "../errors";

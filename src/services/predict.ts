@@ -2,6 +2,7 @@ import { isSignedIn, type Actor } from "../auth/actor";
 import type { Deps } from "../context";
 import { findModelWithOnnx, type ModelRef } from "../db/models";
 import { ApiError } from "../errors";
+import { settingsOf } from "../settings";
 import { guardedFetch } from "../net/guarded-fetch";
 import { newId } from "../ids";
 import { signTransfer, verifyTransfer } from "../storage/signed-url";
@@ -13,7 +14,6 @@ import { ensureOnnxExport } from "./exports";
 
 /** The Platform's upload cap for predict. */
 export const PREDICT_MAX_BYTES = 100 * 1024 * 1024;
-const DEFAULT_WAIT_MS = 30_000;
 
 export type PredictImage = { data: Blob; name: string; contentType: string };
 
@@ -82,7 +82,7 @@ export async function predict(
   });
 
   const waiter = deps.env.JOB_WAITER.get(deps.env.JOB_WAITER.idFromName(job.id));
-  const outcome = (await waiter.wait(Number(deps.env.PREDICT_WAIT_MS) || DEFAULT_WAIT_MS)) as JobOutcome | null;
+  const outcome = (await waiter.wait(settingsOf(deps.env).PREDICT_WAIT_MS)) as JobOutcome | null;
   if (!outcome) return { kind: "queued", jobId: job.id, status: job.waitingReason ? "queued" : "running" };
   deps.waitUntil(deps.bucket.delete(imageKey));
   if (outcome.status !== "completed") {

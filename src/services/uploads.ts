@@ -1,5 +1,5 @@
 import type { SignedInActor } from "../auth/actor";
-import { toHex } from "../auth/api-key";
+import { toHex } from "../crypto";
 import type { Deps } from "../context";
 import { findWorkspace } from "../db/identity";
 import type { Database } from "../db/client";
@@ -16,13 +16,13 @@ import {
   type UploadRow,
 } from "../db/uploads";
 import { ApiError } from "../errors";
+import { settingsOf } from "../settings";
 import { newId } from "../ids";
 import { afterModelUpload, attachModelUpload, checkModelUploadTarget } from "./model-files";
 import { PLANS } from "../plans";
 import { uploadKey } from "../storage/keys";
 import { signTransfer, signedDownloadUrl } from "../storage/signed-url";
 
-export const DEFAULT_PART_SIZE = 64 * 1024 * 1024;
 /** R2 takes at most 10,000 parts per object. */
 export const MAX_PARTS = 10_000;
 const SINGLE_TTL_MS = 60 * 60 * 1000;
@@ -37,7 +37,7 @@ export interface SignedUploadRequest {
 }
 
 export function partSizeOf(deps: Deps): number {
-  return Number(deps.env.UPLOAD_PART_SIZE) || DEFAULT_PART_SIZE;
+  return settingsOf(deps.env).UPLOAD_PART_SIZE;
 }
 
 /** Uploaded files count under these storage categories. */

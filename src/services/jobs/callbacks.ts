@@ -7,7 +7,9 @@ import { releaseCredits, settleCredits } from "../credits";
 import { leaseMs } from "./dispatch";
 import type { JobCallback } from "../../protocol/jobs";
 import { checkOutputs, kindOf } from "./kinds";
-import { jobSecret, safeEqual, signCallback } from "./signing";
+import { safeEqual } from "../../crypto";
+import { signCallback } from "../../protocol/jobs";
+import { jobSecret } from "./signing";
 import { jobConflict, sourcesOf, transition } from "./state-machine";
 
 /** Callbacks older or newer than this are refused: a captured request cannot be replayed later. */

@@ -1,5 +1,6 @@
 import type { QueueMessageBody } from "../../protocol/jobs";
 import type { Deps } from "../../context";
+import { settingsOf } from "../../settings";
 import type { Database } from "../../db/client";
 import { insertJob, liveRunners, moveJob, type JobRow, type NewJob, type RunnerRow } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
@@ -14,7 +15,7 @@ export const RUNNER_LIVE_MS = 90_000;
 
 /** How long a claim holds a job without a heartbeat (JOB_LEASE_SECONDS, default 60). */
 export function leaseMs(env: Env): number {
-  return (Number(env.JOB_LEASE_SECONDS) || 60) * 1000;
+  return settingsOf(env).JOB_LEASE_SECONDS * 1000;
 }
 
 export type JobInput = Pick<NewJob, "kind" | "workspaceId" | "modelId" | "queue" | "spec" | "gpuType" | "maxAttempts">;

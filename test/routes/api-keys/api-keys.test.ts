@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../../src/auth/api-key";
+import { sha256Hex } from "../../../src/crypto";
 import { apiKeys } from "../../../src/db/schema";
 import { body, call, newTenant, withDb } from "../../helpers";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../../../src/auth/api-key";
+import { toHex } from "../../../src/crypto";
 import { signTransfer } from "../../../src/storage/signed-url";
 import { BASE, body, call, newModel, newTenant, type Tenant } from "../../helpers";
 
