@@ -26,7 +26,7 @@ const wholeNumber = (fallback: number, min: number) =>
 
 const Settings = z.object({
   /** Seconds a claim holds a job between heartbeats. */
-  JOB_LEASE_SECONDS: wholeNumber(60, 5),
+  JOB_LEASE_SECONDS: wholeNumber(60, 1),
   /** How long a synchronous predict waits for its job before answering 202. */
   PREDICT_WAIT_MS: wholeNumber(30_000, 0),
   /** Bytes per multipart part and the largest single PUT (R2 needs at least 5 MiB). */
