@@ -20,10 +20,11 @@ export async function findJob(db: Queryable, id: string): Promise<JobRow | undef
  * Compare-and-set: changes the job only while it is still in one of `from` (and, when given, still
  * held under `leaseId`). Undefined when another writer moved it first: two runners never both win.
  */
-export async function moveJob(
+/** The compare-and-set under every move: only src/services/jobs/state-machine.ts calls it. */
+export async function updateJobIf(
   tx: Queryable,
   id: string,
-  guard: { from: readonly JobStatus[]; leaseId?: string; lapsedBefore?: Date },
+  guard: { from: readonly JobStatus[]; leaseId?: string },
   changes: Partial<NewJob>,
 ): Promise<JobRow | undefined> {
   const [row] = await tx
@@ -34,9 +35,6 @@ export async function moveJob(
         eq(jobs.id, id),
         inArray(jobs.status, [...guard.from]),
         guard.leaseId ? eq(jobs.leaseId, guard.leaseId) : undefined,
-        guard.lapsedBefore
-          ? sql`(${jobs.status} = 'queued' or ${jobs.leaseExpiresAt} < ${guard.lapsedBefore})`
-          : undefined,
       ),
     )
     .returning();

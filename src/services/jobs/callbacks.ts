@@ -1,6 +1,6 @@
 import type { Deps } from "../../context";
 import { keepJobOutputs } from "../../db/job-outputs";
-import { appendLogs, findJob, moveJob, recordEvent, upsertMetrics, type JobRow } from "../../db/jobs";
+import { appendLogs, findJob, recordEvent, upsertMetrics, type JobRow } from "../../db/jobs";
 import { ApiError } from "../../errors";
 import { wakeWaiter } from "./job-waiter";
 import { releaseCredits, settleCredits } from "../credits";
@@ -10,7 +10,7 @@ import { checkOutputs, kindOf } from "./kinds";
 import { safeEqual } from "../../crypto";
 import { signCallback } from "../../protocol/jobs";
 import { jobSecret } from "./signing";
-import { jobConflict, sourcesOf, transition } from "./state-machine";
+import { jobConflict, moveJob, transition } from "./state-machine";
 
 /** Callbacks older or newer than this are refused: a captured request cannot be replayed later. */
 export const CALLBACK_SKEW_SECONDS = 300;
@@ -65,23 +65,19 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
 
     switch (event.type) {
       case "started": {
-        const to = transition(job.status, "start");
-        const moved = await moveJob(
-          tx,
-          job.id,
-          { ...guard, from: sourcesOf("start") },
-          { status: to, startedAt: job.startedAt ?? now, ...lease },
-        );
+        transition(job.status, "start");
+        const moved = await moveJob(tx, job.id, "start", { startedAt: job.startedAt ?? now, ...lease }, guard);
         return { duplicate: false, status: moved?.status ?? job.status };
       }
       case "released": {
         // A runner shutting down hands the job back: claimable at once as the next attempt.
-        const to = transition(job.status, "lapse");
+        transition(job.status, "lapse");
         const moved = await moveJob(
           tx,
           job.id,
-          { ...guard, from: sourcesOf("lapse") },
-          { status: to, leaseId: null, leaseExpiresAt: null, runnerId: null },
+          "lapse",
+          { leaseId: null, leaseExpiresAt: null, runnerId: null },
+          guard,
         );
         return { duplicate: false, status: moved?.status ?? job.status };
       }
@@ -96,12 +92,8 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
             tx,
             event.lines.map((line) => ({ jobId: job.id, attempt: event.attempt, seq: line.seq, line: line.line })),
           );
-        const moved = await moveJob(
-          tx,
-          job.id,
-          { ...guard, from: ["starting", "running"] },
-          { ...lease, ...(event.type === "progress" ? { progress: event.progress } : {}) },
-        );
+        const progress = event.type === "progress" ? { progress: event.progress } : {};
+        const moved = await moveJob(tx, job.id, "touch", { ...lease, ...progress }, guard);
         if (!moved) throw jobConflict("finished", "The job is no longer running");
         return { duplicate: false, status: moved.status, leaseExpiresAt: moved.leaseExpiresAt!.toISOString() };
       }
@@ -110,14 +102,14 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
         const moved = await moveJob(
           tx,
           job.id,
-          { ...guard, from: sourcesOf("complete") },
+          "complete",
           {
-            status: to,
             result: event.result,
             finishedAt: now,
             gpuSeconds: event.gpuSeconds ?? null,
             leaseExpiresAt: null,
           },
+          guard,
         );
         if (!moved) throw jobConflict("finished", "The job is no longer running");
         await keepJobOutputs(
@@ -136,12 +128,7 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
           ...(event.error.code ? { code: event.error.code } : {}),
           timestamp: now.toISOString(),
         };
-        const moved = await moveJob(
-          tx,
-          job.id,
-          { ...guard, from: sourcesOf("fail") },
-          { status: to, error, finishedAt: now, leaseExpiresAt: null },
-        );
+        const moved = await moveJob(tx, job.id, "fail", { error, finishedAt: now, leaseExpiresAt: null }, guard);
         if (!moved) throw jobConflict("finished", "The job is no longer running");
         await releaseCredits(tx, job);
         return { duplicate: false, status: to };
@@ -185,8 +172,9 @@ export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
     const row = await moveJob(
       tx,
       job.id,
-      { from: sourcesOf("fail"), leaseId: job.leaseId ?? undefined },
-      { status: "failed", error, finishedAt: now, leaseExpiresAt: null },
+      "fail",
+      { error, finishedAt: now, leaseExpiresAt: null },
+      { leaseId: job.leaseId ?? undefined },
     );
     if (row) await releaseCredits(tx, job);
     return row;
@@ -199,12 +187,7 @@ export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
 export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
   transition(job.status, "cancel");
   const cancelled = await deps.db.transaction(async (tx) => {
-    const moved = await moveJob(
-      tx,
-      job.id,
-      { from: sourcesOf("cancel") },
-      { status: "cancelled", finishedAt: deps.now() },
-    );
+    const moved = await moveJob(tx, job.id, "cancel", { finishedAt: deps.now() });
     if (!moved) throw jobConflict("finished", "The job already finished");
     await releaseCredits(tx, job);
     return moved;

@@ -2,13 +2,13 @@ import type { QueueMessageBody } from "../../protocol/jobs";
 import type { Deps } from "../../context";
 import { settingsOf } from "../../settings";
 import type { Database } from "../../db/client";
-import { insertJob, liveRunners, moveJob, type JobRow, type NewJob, type RunnerRow } from "../../db/jobs";
+import { insertJob, liveRunners, type JobRow, type NewJob, type RunnerRow } from "../../db/jobs";
 import type { JobQueue } from "../../db/schema";
 import type { Env } from "../../env";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
 import { signalQueued } from "./job-signal";
-import { sourcesOf } from "./state-machine";
+import { moveJob } from "./state-machine";
 
 /** A runner that has not been heard from for this long is not counted as live. */
 export const RUNNER_LIVE_MS = 90_000;
@@ -78,16 +78,10 @@ export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "ki
     // Idle runners of this queue pull at once rather than at their next poll (a hint; off the answer's path).
     deps.waitUntil(signalQueued(deps.env, job.queue).catch(() => {}));
   } catch (error) {
-    await moveJob(
-      deps.db,
-      job.id,
-      { from: sourcesOf("fail") },
-      {
-        status: "failed",
-        error: { message: "The job queue is unavailable", timestamp: deps.now().toISOString() },
-        finishedAt: deps.now(),
-      },
-    );
+    await moveJob(deps.db, job.id, "fail", {
+      error: { message: "The job queue is unavailable", timestamp: deps.now().toISOString() },
+      finishedAt: deps.now(),
+    });
     console.error(`[jobs] could not queue ${job.id}:`, error instanceof Error ? error.message : error);
     throw new ApiError("SERVICE_UNAVAILABLE", "The job queue is unavailable; try again shortly");
   }

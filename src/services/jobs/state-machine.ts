@@ -1,3 +1,5 @@
+import type { Queryable } from "../../db/client";
+import { updateJobIf, type JobRow, type NewJob } from "../../db/jobs";
 import type { JobStatus } from "../../db/schema";
 import { ApiError } from "../../errors";
 import type { ConflictReason } from "../../protocol/jobs";
@@ -15,17 +17,19 @@ export function jobConflict(reason: ConflictReason, message: string): ApiError {
  * `claim` takes a queued job, or one whose lease lapsed (its runner died), as attempt n+1.
  * `lapse` hands a job whose lease ran out back to the queue. Terminal states never reopen.
  */
-export type JobEvent = "claim" | "start" | "complete" | "fail" | "cancel" | "lapse";
+export type JobEvent = "claim" | "start" | "complete" | "fail" | "cancel" | "lapse" | "touch";
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(["completed", "failed", "cancelled"]);
 
-const TRANSITIONS: Record<JobEvent, { from: readonly JobStatus[]; to: JobStatus }> = {
+/** `touch` (a heartbeat, progress) keeps the status: `to` null. */
+const TRANSITIONS: Record<JobEvent, { from: readonly JobStatus[]; to: JobStatus | null }> = {
   claim: { from: ["queued", "starting", "running"], to: "starting" },
   start: { from: ["starting"], to: "running" },
   complete: { from: ["starting", "running"], to: "completed" },
   fail: { from: ["queued", "starting", "running"], to: "failed" },
   cancel: { from: ["queued", "starting", "running"], to: "cancelled" },
   lapse: { from: ["starting", "running"], to: "queued" },
+  touch: { from: ["starting", "running"], to: null },
 };
 
 export function isTerminal(status: JobStatus): boolean {
@@ -60,5 +64,26 @@ export function transition(status: JobStatus, event: JobEvent, context: { leaseL
             : "superseded";
     throw jobConflict(reason, `Cannot ${event} job: ${why}`);
   }
-  return rule.to;
+  return rule.to ?? status;
+}
+
+/**
+ * Applies `event` to a job in one compare-and-set: from the table's sources (and, when given, only
+ * while `leaseId` still holds it) to the table's target, with `changes`. Undefined when the job
+ * had already moved on: the caller decides whether that is a conflict.
+ */
+export async function moveJob(
+  tx: Queryable,
+  jobId: string,
+  event: JobEvent,
+  changes: Omit<Partial<NewJob>, "status"> = {},
+  guard: { leaseId?: string } = {},
+): Promise<JobRow | undefined> {
+  const rule = TRANSITIONS[event];
+  return updateJobIf(
+    tx,
+    jobId,
+    { from: rule.from, leaseId: guard.leaseId },
+    { ...changes, ...(rule.to ? { status: rule.to } : {}) },
+  );
 }

@@ -1,8 +1,8 @@
 import type { Deps } from "../../context";
-import { lapsedJobs, moveJob, staleQueuedJobs, touchJob } from "../../db/jobs";
+import { lapsedJobs, staleQueuedJobs, touchJob } from "../../db/jobs";
 import { giveUpJob } from "./callbacks";
 import { sendJob } from "./dispatch";
-import { sourcesOf } from "./state-machine";
+import { moveJob } from "./state-machine";
 
 /** A queued job nobody claimed for this long is sent again (its message may be lost or dead-lettered). */
 const RESEND_AFTER_MS = 10 * 60 * 1000;
@@ -31,8 +31,9 @@ export async function sweepJobs(deps: Deps): Promise<{ requeued: number; failed:
     const moved = await moveJob(
       deps.db,
       job.id,
-      { from: sourcesOf("lapse"), leaseId: job.leaseId ?? undefined },
-      { status: "queued", leaseId: null, leaseExpiresAt: null, runnerId: null },
+      "lapse",
+      { leaseId: null, leaseExpiresAt: null, runnerId: null },
+      { leaseId: job.leaseId ?? undefined },
     );
     if (moved) {
       await sendJob(deps, moved).catch(() => {});
