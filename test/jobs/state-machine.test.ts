@@ -6,6 +6,11 @@ import { transition, type JobEvent } from "../../src/services/jobs/state-machine
 const STATUSES: JobStatus[] = ["queued", "starting", "running", "completed", "failed", "cancelled"];
 const EVENTS: JobEvent[] = ["claim", "start", "complete", "fail", "cancel", "lapse", "touch"];
 
+/** A terminal status refuses every event alike. */
+function everyEvent(answer: `refused: ${string}`): Record<JobEvent, `refused: ${string}`> {
+  return { claim: answer, start: answer, complete: answer, fail: answer, cancel: answer, lapse: answer, touch: answer };
+}
+
 /** Every move, written out: the status it leads to, or the conflict reason it is refused with. */
 const EXPECTED: Record<JobStatus, Record<JobEvent, JobStatus | `refused: ${string}`>> = {
   queued: {
@@ -35,18 +40,9 @@ const EXPECTED: Record<JobStatus, Record<JobEvent, JobStatus | `refused: ${strin
     lapse: "queued",
     touch: "running",
   },
-  completed: Object.fromEntries(EVENTS.map((event) => [event, "refused: finished"])) as Record<
-    JobEvent,
-    `refused: ${string}`
-  >,
-  failed: Object.fromEntries(EVENTS.map((event) => [event, "refused: finished"])) as Record<
-    JobEvent,
-    `refused: ${string}`
-  >,
-  cancelled: Object.fromEntries(EVENTS.map((event) => [event, "refused: cancelled"])) as Record<
-    JobEvent,
-    `refused: ${string}`
-  >,
+  completed: everyEvent("refused: finished"),
+  failed: everyEvent("refused: finished"),
+  cancelled: everyEvent("refused: cancelled"),
 };
 
 function outcome(status: JobStatus, event: JobEvent, leaseLapsed = false): string {
