@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, or } from "drizzle-orm";
 import { hashApiKey, keyDisplayPrefix } from "../auth/api-key";
 import { newId } from "../ids";
 import type { KeyScope } from "../auth/scopes";
@@ -100,4 +100,32 @@ export async function insertUser(
       .values({ id: user.userId, email: user.email ?? null, personalWorkspaceId: user.workspaceId });
     await tx.insert(memberships).values({ workspaceId: user.workspaceId, userId: user.userId, role: "owner" });
   });
+}
+
+/** Who a live API key (by its hash) acts for: what its KeyGate caches. */
+export async function keyPrincipal(db: Queryable, keyHash: string) {
+  const [row] = await db
+    .select({
+      keyId: apiKeys.id,
+      userId: apiKeys.userId,
+      workspaceId: apiKeys.workspaceId,
+      username: workspaces.username,
+      scopes: apiKeys.scopes,
+    })
+    .from(apiKeys)
+    .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row;
+}
+
+/** The user a session's subject names (an EdgeHub user id, or the identity provider's subject). */
+export async function sessionPrincipal(db: Queryable, subject: string) {
+  const [row] = await db
+    .select({ userId: users.id, workspaceId: users.personalWorkspaceId, username: workspaces.username })
+    .from(users)
+    .innerJoin(workspaces, eq(workspaces.id, users.personalWorkspaceId))
+    .where(or(eq(users.id, subject), eq(users.externalSubject, subject)))
+    .limit(1);
+  return row;
 }

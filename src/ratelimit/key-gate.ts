@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, isNull, or } from "drizzle-orm";
 import { openDb } from "../db/client";
-import { apiKeys, users, workspaces } from "../db/schema";
+import { keyPrincipal, sessionPrincipal } from "../db/identity";
 import type { Env } from "../env";
 import type { KeyScope } from "../auth/scopes";
 import { RATE_LIMITS, type RateCategory, type RateDecision } from "./limits";
@@ -142,28 +141,11 @@ export class KeyGate extends DurableObject<Env> {
   private async load(credential: Exclude<Credential, { kind: "ip" }>): Promise<Principal | null> {
     const handle = openDb(this.env);
     try {
-      if (credential.kind === "key") {
-        const [row] = await handle.db
-          .select({
-            keyId: apiKeys.id,
-            userId: apiKeys.userId,
-            workspaceId: apiKeys.workspaceId,
-            username: workspaces.username,
-            scopes: apiKeys.scopes,
-          })
-          .from(apiKeys)
-          .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
-          .where(and(eq(apiKeys.keyHash, credential.keyHash), isNull(apiKeys.revokedAt)))
-          .limit(1);
-        return row ?? null;
-      }
-      const [row] = await handle.db
-        .select({ userId: users.id, workspaceId: users.personalWorkspaceId, username: workspaces.username })
-        .from(users)
-        .innerJoin(workspaces, eq(workspaces.id, users.personalWorkspaceId))
-        .where(or(eq(users.id, credential.subject), eq(users.externalSubject, credential.subject)))
-        .limit(1);
-      return row ?? null;
+      const found =
+        credential.kind === "key"
+          ? await keyPrincipal(handle.db, credential.keyHash)
+          : await sessionPrincipal(handle.db, credential.subject);
+      return found ?? null;
     } finally {
       this.ctx.waitUntil(handle.close());
     }

@@ -4,6 +4,7 @@ import { findModelWithOnnx, type ModelRef } from "../db/models";
 import { ApiError } from "../errors";
 import { settingsOf } from "../settings";
 import { guardedFetch } from "../net/guarded-fetch";
+import { safeName } from "./picture-intake";
 import { newId } from "../ids";
 import { signTransfer, verifyTransfer } from "../storage/signed-url";
 import { enqueueJob } from "./jobs/dispatch";
@@ -157,12 +158,8 @@ async function fetchPicture(deps: Deps, url: string): Promise<PredictImage> {
     maxBytes: PREDICT_MAX_BYTES,
     timeoutMs: SOURCE_TIMEOUT_MS,
   });
-  const name =
-    fetched.url.pathname
-      .split("/")
-      .pop()
-      ?.replace(/[^A-Za-z0-9._-]/g, "_")
-      .slice(0, 100) || "source";
+  const last = fetched.url.pathname.split("/").pop();
+  const name = last ? safeName(last) : "source";
   return { data: fetched.data, name, contentType: fetched.contentType };
 }
 

@@ -1,5 +1,4 @@
 import type { SignedInActor } from "../auth/actor";
-import { toHex } from "../crypto";
 import type { Deps } from "../context";
 import { findWorkspace } from "../db/identity";
 import type { Database } from "../db/client";
@@ -16,6 +15,7 @@ import {
   type UploadRow,
 } from "../db/uploads";
 import { ApiError } from "../errors";
+import { MAX_PARTS, planParts, sha256OfObject, storeObjectPart } from "../storage/multipart";
 import { settingsOf } from "../settings";
 import { newId } from "../ids";
 import { afterModelUpload, attachModelUpload, checkModelUploadTarget } from "./model-files";
@@ -23,8 +23,6 @@ import { PLANS } from "../plans";
 import { uploadKey } from "../storage/keys";
 import { signTransfer, signedDownloadUrl } from "../storage/signed-url";
 
-/** R2 takes at most 10,000 parts per object. */
-export const MAX_PARTS = 10_000;
 const SINGLE_TTL_MS = 60 * 60 * 1000;
 const MULTIPART_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -124,55 +122,6 @@ export async function openSessionFor(deps: Deps, sessionId: string): Promise<Upl
   return upload;
 }
 
-/** Streams a body of exactly `size` bytes into R2; a short or long body fails and leaves no object. */
-export async function storeObject(
-  deps: Deps,
-  key: string,
-  body: ReadableStream,
-  size: number,
-  contentType: string,
-): Promise<string> {
-  try {
-    const object = await deps.bucket.put(key, body.pipeThrough(new FixedLengthStream(size)), {
-      httpMetadata: { contentType },
-    });
-    return object.etag;
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", `Body did not carry exactly the ${size} bytes the URL was signed for`);
-  }
-}
-
-/** The parts of a file of `totalBytes`: all of `partSize` but the last. */
-export function planParts(totalBytes: number, partSize: number): { partNumber: number; size: number }[] {
-  const count = Math.ceil(totalBytes / partSize);
-  return Array.from({ length: count }, (_, index) => ({
-    partNumber: index + 1,
-    size: Math.min(partSize, totalBytes - index * partSize),
-  }));
-}
-
-/** Streams exactly `size` bytes into one part of an R2 multipart upload; answers the part's etag. */
-export async function storeObjectPart(
-  deps: Deps,
-  key: string,
-  multipartUploadId: string,
-  partNumber: number,
-  body: ReadableStream,
-  size: number,
-): Promise<string> {
-  try {
-    const { etag } = await deps.bucket
-      .resumeMultipartUpload(key, multipartUploadId)
-      .uploadPart(partNumber, body.pipeThrough(new FixedLengthStream(size)));
-    return etag;
-  } catch {
-    throw new ApiError(
-      "VALIDATION_ERROR",
-      `Part ${partNumber} did not carry exactly the ${size} bytes it was signed for`,
-    );
-  }
-}
-
 export async function storePart(
   deps: Deps,
   upload: UploadRow,
@@ -180,7 +129,7 @@ export async function storePart(
   body: ReadableStream,
   size: number,
 ): Promise<string> {
-  const etag = await storeObjectPart(deps, upload.objectKey, upload.multipartUploadId!, partNumber, body, size);
+  const etag = await storeObjectPart(deps.bucket, upload.objectKey, upload.multipartUploadId!, partNumber, body, size);
   await recordPart(deps.db, { uploadId: upload.id, partNumber, etag, sizeBytes: size });
   return etag;
 }
@@ -260,14 +209,6 @@ async function refuse(deps: Deps, upload: UploadRow, message: string): Promise<n
   await deps.bucket.delete(upload.objectKey);
   await finishUpload(deps.db, upload.id, "failed");
   throw new ApiError("VALIDATION_ERROR", message);
-}
-
-async function sha256OfObject(bucket: R2Bucket, key: string): Promise<string> {
-  const object = await bucket.get(key);
-  if (!object) throw new ApiError("NOT_FOUND", "Uploaded file not found");
-  const digest = new crypto.DigestStream("SHA-256");
-  await object.body.pipeTo(digest);
-  return toHex(new Uint8Array(await digest.digest));
 }
 
 /** The session as its owner sees it, with a download URL once complete. */

@@ -3,12 +3,10 @@ import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ModelRef } from "../../db/models";
 import { ApiError, describeIssues, errorResponses } from "../../errors";
-import { actorOfPredictToken, PREDICT_MAX_BYTES, predict, type PredictRequest } from "../../services/predict";
+import { pictureFromForm } from "../../services/picture-intake";
+import { actorOfPredictToken, PREDICT_MAX_BYTES, predict } from "../../services/predict";
 import { json } from "../common/schemas";
 import { ModelIdParams, OwnerProjectModelParams } from "./schemas";
-
-const IMAGE_TYPES = /^image\/(jpeg|png|webp|bmp|tiff|gif)$/;
-const VIDEO = /^video\/|\.(mp4|mov|avi|mkv|webm|m4v)$/i;
 
 /** The form fields besides the picture, as the docs and the contract name them. */
 export const PredictFields = z.object({
@@ -119,39 +117,6 @@ export const predictByIdRoute = createRoute({
   request: { ...spec.request, params: ModelIdParams },
 });
 
-/** The picture from `file` or base64 `source`, or the URL to fetch it from once the model is found. */
-async function readPicture(form: FormData, source: string | undefined): Promise<PredictRequest["image"]> {
-  const file = form.get("file") as File | string | null;
-  if (file && typeof file === "object") {
-    if (VIDEO.test(file.type) || VIDEO.test(file.name))
-      throw new ApiError("VALIDATION_ERROR", "Video prediction is not supported yet: send a picture");
-    if (file.type && file.type !== "application/octet-stream" && !IMAGE_TYPES.test(file.type))
-      throw new ApiError(
-        "UNSUPPORTED_MEDIA_TYPE",
-        `file must be a picture (JPG, PNG, WebP, BMP, TIFF), not ${file.type}`,
-      );
-    if (file.size === 0) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: empty");
-    return { data: file, name: safeName(file.name), contentType: file.type || "application/octet-stream" };
-  }
-  if (!source) throw new ApiError("VALIDATION_ERROR", "Invalid form: file: a picture file (or source) is required");
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return { url: source };
-  const base64 = source.replace(/^data:[\w/+.-]+;base64,/, "");
-  if (!/^[A-Za-z0-9+/=\s]+$/.test(base64))
-    throw new ApiError("VALIDATION_ERROR", "Invalid form: source: must be an http(s) URL or base64");
-  let bytes: Uint8Array;
-  try {
-    bytes = Uint8Array.from(atob(base64.replace(/\s/g, "")), (char) => char.charCodeAt(0));
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", "Invalid form: source: not valid base64");
-  }
-  if (!bytes.length) throw new ApiError("VALIDATION_ERROR", "Invalid form: source: empty");
-  return { data: new Blob([bytes]), name: "source", contentType: "application/octet-stream" };
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100) || "picture";
-}
-
 async function answer(c: Context<AppEnv>, ref: ModelRef) {
   const length = Number(c.req.header("content-length") ?? 0);
   if (length > PREDICT_MAX_BYTES + 1024 * 1024)
@@ -168,7 +133,7 @@ async function answer(c: Context<AppEnv>, ref: ModelRef) {
     Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string")),
   );
   if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
-  const image = await readPicture(form, fields.data.source);
+  const image = await pictureFromForm(form, fields.data.source);
   if ("data" in image && image.data.size > PREDICT_MAX_BYTES)
     throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
   // The Predict tab's token stands for its user, for its one model (checked on every path form).

@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import { ApiError, errorResponses } from "../../errors";
-import { openSessionFor, storeObject, storePart } from "../../services/uploads";
+import { openSessionFor, storePart } from "../../services/uploads";
+import { storeObject } from "../../storage/multipart";
 import { verifyTransfer } from "../../storage/signed-url";
 import { json } from "../common/schemas";
 import { SessionParams, TokenQuery } from "./schemas";
@@ -67,7 +68,7 @@ export const handlePutObject: AppHandler<typeof putObjectRoute> = async (c) => {
   const { sessionId } = c.req.valid("param");
   const claims = await verifyTransfer(c.env.SIGNING_SECRET, c.req.valid("query").token, "put");
   const { body } = await checkedBody(c, claims, sessionId);
-  const etag = await storeObject(c.var.deps, claims.key, body, claims.size, claims.ct);
+  const etag = await storeObject(c.var.deps.bucket, claims.key, body, claims.size, claims.ct);
   return c.json({ success: true as const, etag, size: claims.size }, 200);
 };
 

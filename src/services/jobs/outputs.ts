@@ -6,7 +6,8 @@ import { ApiError } from "../../errors";
 import { jobConflict } from "./state-machine";
 import { jobOutputKey } from "../../storage/keys";
 import { signTransfer, type TransferClaims } from "../../storage/signed-url";
-import { MAX_PARTS, partSizeOf, planParts, storeObject, storeObjectPart } from "../uploads";
+import { MAX_PARTS, planParts, storeObject, storeObjectPart } from "../../storage/multipart";
+import { partSizeOf } from "../uploads";
 
 /**
  * A job's output files: the lease holder asks for a signed URL per file and PUTs the bytes
@@ -108,7 +109,7 @@ export async function storeJobOutput(
   body: ReadableStream,
 ): Promise<void> {
   await jobForOutput(deps, claims, jobId);
-  await storeObject(deps, claims.key, body, claims.size, claims.ct);
+  await storeObject(deps.bucket, claims.key, body, claims.size, claims.ct);
 }
 
 /** PUT of one part of a large output; answers the part's etag, which the runner sends to complete. */
@@ -121,7 +122,7 @@ export async function storeJobOutputPart(
   await jobForOutput(deps, claims, jobId);
   return {
     partNumber: claims.part,
-    etag: await storeObjectPart(deps, claims.key, claims.mpu, claims.part, body, claims.size),
+    etag: await storeObjectPart(deps.bucket, claims.key, claims.mpu, claims.part, body, claims.size),
   };
 }
 
