@@ -3,7 +3,7 @@
  * as child processes (`npm run runner`), real ONNX Runtime on the fixture model. The yolo CLI is
  * the test double in ./yolo-double (named as such); everything else is EdgeHub's own code.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureBytes, fixtureImages, hasFixtures, match } from "./fixtures";
@@ -197,6 +197,72 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
       60_000,
     );
     expect(failed.error.message).toMatch(/ModuleNotFoundError: No module named 'coreml'/);
+    await stopRunner(runner);
+  });
+  /** A model with the fixture weights and an export queued on it; answers the export and its job. */
+  async function exportOfFixture(project: string) {
+    const api = apiOf(stack);
+    const created = await api("POST", "/api/projects", { json: { project } });
+    const model = await api("POST", "/api/models", { json: { projectId: created.body.id, model: "m" } });
+    await upload(stack, model.body.id, "best.pt", fixtureBytes("model.pt"));
+    const exported = await api("POST", "/api/exports", { json: { modelId: model.body.id, format: "torchscript" } });
+    const jobId = await until(
+      "the export's job",
+      async () => (await api("GET", `/api/exports/${exported.body.id}`)).body.export?.jobId as string | undefined,
+    );
+    return { exportId: exported.body.id as string, jobId };
+  }
+
+  const jobStatus = async (jobId: string) => (await apiOf(stack)("GET", `/api/jobs/${jobId}`)).body.job;
+  /** The sandboxed CLI's processes of a job (their command line names the job's folder). */
+  const cliProcesses = (jobId: string) =>
+    spawnSync("pgrep", ["-f", `${jobId}-`])
+      .stdout.toString()
+      .trim();
+
+  it("hands a running job back on SIGTERM, stopping its CLI; another runner takes it at once", async () => {
+    const { jobId } = await exportOfFixture("handed-back");
+    const leaving = startRunner("leaving", {
+      YOLO_BIN: YOLO_DOUBLE,
+      YOLO_DOUBLE_SLEEP_MS: "60000",
+      RUNNER_SHUTDOWN_GRACE_MS: "300",
+    });
+    await until(
+      "the export to run",
+      async () => ((await jobStatus(jobId))?.status === "running" ? true : undefined),
+      60_000,
+    );
+    expect(cliProcesses(jobId)).not.toBe("");
+    await stopRunner(leaving, "SIGTERM");
+    expect((await jobStatus(jobId)).status).toBe("queued"); // released, not left to lapse
+    await until("the CLI to be gone", async () => (cliProcesses(jobId) === "" ? true : undefined), 10_000);
+
+    const taker = startRunner("taker", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "0" });
+    const done = await until(
+      "the export to complete",
+      async () => {
+        const job = await jobStatus(jobId);
+        return job?.status === "completed" || job?.status === "failed" ? job : undefined;
+      },
+      60_000,
+    );
+    expect(done).toMatchObject({ status: "completed", attempt: 2 });
+    await stopRunner(taker);
+  });
+
+  it("stops a cancelled export: the runner's next callback is refused and its CLI is killed", async () => {
+    const api = apiOf(stack);
+    const { exportId, jobId } = await exportOfFixture("cancelled");
+    const runner = startRunner("cancelling", { YOLO_BIN: YOLO_DOUBLE, YOLO_DOUBLE_SLEEP_MS: "60000" });
+    await until(
+      "the export to run",
+      async () => ((await jobStatus(jobId))?.status === "running" ? true : undefined),
+      60_000,
+    );
+    expect((await api("DELETE", `/api/exports/${exportId}`)).body).toEqual({ success: true, action: "cancelled" });
+    // Heartbeats come every third of the lease (3 s here): the next one learns of the cancel.
+    await until("the CLI to be stopped", async () => (cliProcesses(jobId) === "" ? true : undefined), 20_000);
+    expect((await jobStatus(jobId)).status).toBe("cancelled");
     await stopRunner(runner);
   });
 });

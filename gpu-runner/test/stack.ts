@@ -99,7 +99,10 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
   return { baseUrl, apiKey: user.apiKey, runnerToken, stop };
 }
 
-/** A client of the API with the stack's key. */
+/**
+ * A client of the API with the stack's key. Like a well-behaved client it waits out a 429's
+ * Retry-After (the tests share one key, and its upload limit is 10 a minute).
+ */
 export function apiOf(stack: Stack) {
   return async <T = Record<string, any>>(
     method: string,
@@ -108,12 +111,20 @@ export function apiOf(stack: Stack) {
   ) => {
     const headers: Record<string, string> = { Authorization: `Bearer ${stack.apiKey}`, ...init.headers };
     if (init.json !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(`${stack.baseUrl}${pathname}`, {
-      method,
-      headers,
-      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-    });
-    return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${stack.baseUrl}${pathname}`, {
+        method,
+        headers,
+        body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+      });
+      const wait = Number(response.headers.get("retry-after") ?? 0);
+      if (response.status === 429 && attempt < 5 && wait <= 60) {
+        await response.body?.cancel();
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+        continue;
+      }
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+    }
   };
 }
 
