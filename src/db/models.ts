@@ -90,18 +90,31 @@ function currentFile(extension: ".pt" | ".onnx"): SQL<ModelFileRef | null> {
   const [like, best, last] = [`'%${extension}'`, `'best${extension}'`, `'last${extension}'`].map((literal) =>
     sql.raw(literal),
   );
-  return sql<ModelFileRef | null>`(select json_build_object('id', ${modelFiles.id}, 'objectKey', ${modelFiles.objectKey}, 'name', ${modelFiles.name}, 'sizeBytes', ${modelFiles.sizeBytes}) from ${modelFiles} where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like ${like} order by (${modelFiles.name} = ${best}) desc, (${modelFiles.name} = ${last}) desc, ${modelFiles.name}, ${modelFiles.revision} desc limit 1)`.mapWith(
-    parseFile,
-  );
+  return sql<ModelFileRef | null>`(
+    select json_build_object(
+      'id', ${modelFiles.id}, 'objectKey', ${modelFiles.objectKey},
+      'name', ${modelFiles.name}, 'sizeBytes', ${modelFiles.sizeBytes})
+    from ${modelFiles}
+    where ${modelFiles.modelId} = ${models.id} and lower(${modelFiles.name}) like ${like}
+    order by (${modelFiles.name} = ${best}) desc, (${modelFiles.name} = ${last}) desc,
+      ${modelFiles.name}, ${modelFiles.revision} desc
+    limit 1)`.mapWith(parseFile);
 }
 
 const weights = currentFile(".pt");
 
 /** The file of the model's newest completed ONNX export, null without one. */
-const onnxExport =
-  sql<ModelFileRef | null>`(select json_build_object('id', ${modelExports.id}, 'objectKey', ${modelExports.objectKey}, 'name', coalesce(${modelExports.downloadFilename}, 'model.onnx'), 'sizeBytes', coalesce(${modelExports.sizeBytes}, 0)) from ${modelExports} inner join ${jobs} on ${jobs.id} = ${modelExports.jobId} where ${modelExports.modelId} = ${models.id} and ${modelExports.format} = 'onnx' and ${jobs.status} = 'completed' and ${modelExports.objectKey} is not null order by ${modelExports.createdAt} desc limit 1)`.mapWith(
-    parseFile,
-  );
+const onnxExport = sql<ModelFileRef | null>`(
+  select json_build_object(
+    'id', ${modelExports.id}, 'objectKey', ${modelExports.objectKey},
+    'name', coalesce(${modelExports.downloadFilename}, 'model.onnx'),
+    'sizeBytes', coalesce(${modelExports.sizeBytes}, 0))
+  from ${modelExports}
+  inner join ${jobs} on ${jobs.id} = ${modelExports.jobId}
+  where ${modelExports.modelId} = ${models.id} and ${modelExports.format} = 'onnx'
+    and ${jobs.status} = 'completed' and ${modelExports.objectKey} is not null
+  order by ${modelExports.createdAt} desc
+  limit 1)`.mapWith(parseFile);
 
 /** The columns a ModelView adds to a model row (null-safe when a left join finds no model). */
 export function modelViewExtras(userId?: string | SQLWrapper) {

@@ -46,9 +46,14 @@ export interface ProjectListing extends ProjectView {
 
 const summarized = alias(models, "summarized");
 /** A correlated subquery, so a read of projects needs no second round trip for their models. */
-const modelNamesOfProject = sql<
-  ModelName[]
->`(select coalesce(json_agg(json_build_object('name', ${summarized.name}, 'visibility', ${summarized.visibility}) order by ${summarized.createdAt} desc), '[]'::json) from ${models} as ${summarized} where ${summarized.projectId} = ${projects.id} and ${summarized.deletedAt} is null)`.mapWith(
+const modelNamesOfProject = sql<ModelName[]>`(
+  select coalesce(
+    json_agg(
+      json_build_object('name', ${summarized.name}, 'visibility', ${summarized.visibility})
+      order by ${summarized.createdAt} desc),
+    '[]'::json)
+  from ${models} as ${summarized}
+  where ${summarized.projectId} = ${projects.id} and ${summarized.deletedAt} is null)`.mapWith(
   (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as ModelName[],
 );
 
