@@ -15,13 +15,14 @@ export interface Deps {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-export type AppEnv = {
+/** `A`: who the route's handler can be called by (mountSignedIn narrows it to a signed-in actor). */
+export type AppEnv<A extends Actor = Actor> = {
   Bindings: Env;
   Variables: TimingVariables & {
     requestId: string;
-    actor: Actor;
+    actor: A;
     deps: Deps;
   };
 };
 
-export type AppHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+export type AppHandler<R extends RouteConfig, A extends Actor = Actor> = RouteHandler<R, AppEnv<A>>;

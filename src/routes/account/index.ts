@@ -4,7 +4,7 @@ import type { AppEnv, AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { accountSummary } from "../../services/account";
 import { Region, json } from "../common/schemas";
-import { mount } from "../mount";
+import { mountSignedIn } from "../mount";
 
 export const AccountSummaryResponse = z
   .object({
@@ -42,8 +42,8 @@ export const accountSummaryRoute = createRoute({
   responses: { 200: json(AccountSummaryResponse, "Account and workspace summary"), ...errorResponses(401, 429) },
 });
 
-const handleSummary: AppHandler<typeof accountSummaryRoute> = async (c) => {
-  const summary = await accountSummary(c.var.deps, c.var.actor as SignedInActor);
+const handleSummary: AppHandler<typeof accountSummaryRoute, SignedInActor> = async (c) => {
+  const summary = await accountSummary(c.var.deps, c.var.actor);
   const { workspace } = summary;
   return c.json(
     {
@@ -67,5 +67,5 @@ const handleSummary: AppHandler<typeof accountSummaryRoute> = async (c) => {
 };
 
 export function registerAccountRoutes(app: OpenAPIHono<AppEnv>): void {
-  mount(app, accountSummaryRoute, handleSummary);
+  mountSignedIn(app, accountSummaryRoute, handleSummary);
 }

@@ -18,7 +18,7 @@ export const getApiKeyRoute = createRoute({
   responses: { 200: json(ApiKeyDetail, "The key's metadata"), ...errorResponses(401, 404, 429) },
 });
 
-export const handleGetApiKey: AppHandler<typeof getApiKeyRoute> = async (c) => {
-  const row = await getKey(c.var.deps, c.var.actor as SignedInActor, c.req.valid("param").keyId);
+export const handleGetApiKey: AppHandler<typeof getApiKeyRoute, SignedInActor> = async (c) => {
+  const row = await getKey(c.var.deps, c.var.actor, c.req.valid("param").keyId);
   return c.json(toApiKeyDetail(row), 200);
 };

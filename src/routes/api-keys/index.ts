@@ -4,7 +4,7 @@ import type { AppEnv, AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { createKey, deleteKey, listKeys } from "../../services/api-keys";
 import { json, jsonBody } from "../common/schemas";
-import { mount } from "../mount";
+import { mountSignedIn } from "../mount";
 import { getApiKeyRoute, handleGetApiKey } from "./get";
 import { ApiKeyCreate, CreatedApiKey, ListApiKeysResponse, toApiKeyDetail, toApiKeyInfo } from "./schemas";
 
@@ -44,24 +44,24 @@ export const deleteApiKeyRoute = createRoute({
   },
 });
 
-const handleList: AppHandler<typeof listApiKeysRoute> = async (c) => {
-  const rows = await listKeys(c.var.deps, c.var.actor as SignedInActor);
+const handleList: AppHandler<typeof listApiKeysRoute, SignedInActor> = async (c) => {
+  const rows = await listKeys(c.var.deps, c.var.actor);
   return c.json({ keys: rows.map(toApiKeyInfo) }, 200);
 };
 
-const handleCreate: AppHandler<typeof createApiKeyRoute> = async (c) => {
-  const created = await createKey(c.var.deps, c.var.actor as SignedInActor, c.req.valid("json"));
+const handleCreate: AppHandler<typeof createApiKeyRoute, SignedInActor> = async (c) => {
+  const created = await createKey(c.var.deps, c.var.actor, c.req.valid("json"));
   return c.json({ ...toApiKeyDetail(created), key: created.key }, 201);
 };
 
-const handleDelete: AppHandler<typeof deleteApiKeyRoute> = async (c) => {
-  await deleteKey(c.var.deps, c.var.actor as SignedInActor, c.req.valid("query").keyId);
+const handleDelete: AppHandler<typeof deleteApiKeyRoute, SignedInActor> = async (c) => {
+  await deleteKey(c.var.deps, c.var.actor, c.req.valid("query").keyId);
   return c.json({ success: true as const }, 200);
 };
 
 export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>): void {
-  mount(app, listApiKeysRoute, handleList);
-  mount(app, createApiKeyRoute, handleCreate);
-  mount(app, getApiKeyRoute, handleGetApiKey);
-  mount(app, deleteApiKeyRoute, handleDelete);
+  mountSignedIn(app, listApiKeysRoute, handleList);
+  mountSignedIn(app, createApiKeyRoute, handleCreate);
+  mountSignedIn(app, getApiKeyRoute, handleGetApiKey);
+  mountSignedIn(app, deleteApiKeyRoute, handleDelete);
 }

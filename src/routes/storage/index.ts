@@ -4,7 +4,7 @@ import type { AppEnv, AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { storageInfo } from "../../services/storage";
 import { Region, json } from "../common/schemas";
-import { mount } from "../mount";
+import { mountSignedIn } from "../mount";
 
 const Usage = z.object({ current: z.number(), limit: z.number(), percent: z.number() });
 const Bytes = z.object({ bytes: z.number(), count: z.number() });
@@ -43,8 +43,8 @@ export const storageRoute = createRoute({
 
 const TYPE_OF_CATEGORY = { datasets: "dataset", models: "model", exports: "export", icons: "project" } as const;
 
-const handleStorage: AppHandler<typeof storageRoute> = async (c) => {
-  const info = await storageInfo(c.var.deps, c.var.actor as SignedInActor, c.req.valid("query").details === "true");
+const handleStorage: AppHandler<typeof storageRoute, SignedInActor> = async (c) => {
+  const info = await storageInfo(c.var.deps, c.var.actor, c.req.valid("query").details === "true");
   return c.json(
     {
       tier: info.workspace.plan,
@@ -67,5 +67,5 @@ const handleStorage: AppHandler<typeof storageRoute> = async (c) => {
 };
 
 export function registerStorageRoutes(app: OpenAPIHono<AppEnv>): void {
-  mount(app, storageRoute, handleStorage);
+  mountSignedIn(app, storageRoute, handleStorage);
 }

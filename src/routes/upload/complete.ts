@@ -18,8 +18,8 @@ export const completeUploadRoute = createRoute({
   responses: { 200: json(UploadCompleteResponse, "Upload confirmed"), ...errorResponses(400, 401, 404, 409, 410, 429) },
 });
 
-export const handleCompleteUpload: AppHandler<typeof completeUploadRoute> = async (c) => {
+export const handleCompleteUpload: AppHandler<typeof completeUploadRoute, SignedInActor> = async (c) => {
   const { sessionId, checksum } = c.req.valid("json");
-  const file = await completeUpload(c.var.deps, c.var.actor as SignedInActor, sessionId, checksum);
+  const file = await completeUpload(c.var.deps, c.var.actor, sessionId, checksum);
   return c.json({ success: true as const, file }, 200);
 };

@@ -18,10 +18,10 @@ export const uploadSessionRoute = createRoute({
   responses: { 200: json(UploadSession, "Upload session"), ...errorResponses(401, 404, 429) },
 });
 
-export const handleUploadSession: AppHandler<typeof uploadSessionRoute> = async (c) => {
+export const handleUploadSession: AppHandler<typeof uploadSessionRoute, SignedInActor> = async (c) => {
   const { upload, receivedParts, downloadUrl } = await describeUpload(
     c.var.deps,
-    c.var.actor as SignedInActor,
+    c.var.actor,
     c.req.valid("param").sessionId,
   );
   return c.json(

@@ -18,7 +18,7 @@ export const signedUrlRoute = createRoute({
   responses: { 200: json(SignedUrlResponse, "Upload URL ready"), ...errorResponses(400, 401, 403, 429) },
 });
 
-export const handleSignedUrl: AppHandler<typeof signedUrlRoute> = async (c) => {
-  const session = await createUploadSession(c.var.deps, c.var.actor as SignedInActor, c.req.valid("json"));
+export const handleSignedUrl: AppHandler<typeof signedUrlRoute, SignedInActor> = async (c) => {
+  const session = await createUploadSession(c.var.deps, c.var.actor, c.req.valid("json"));
   return c.json({ ...session, expiresAt: session.expiresAt.toISOString() }, 200);
 };
