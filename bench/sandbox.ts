@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { sandboxFromEnv } from "../gpu-runner/src/config";
+import { RESULT_PREFIX } from "../gpu-runner/src/executors/inspect/child";
 import {
   bwrapWorks,
   runSandboxed,
@@ -103,8 +104,8 @@ function inspectChild(file: string): { seconds: number; peakMb: number; answer: 
     env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=512" },
   });
   const [seconds, kb] = result.stderr.trim().split("\n").pop()!.split(" ").map(Number);
-  const line = result.stdout.split("\n").find((l) => l.startsWith("inspect-result ")) ?? "";
-  const parsed = line ? JSON.parse(line.slice("inspect-result ".length)) : {};
+  const line = result.stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX)) ?? "";
+  const parsed = line ? JSON.parse(line.slice(RESULT_PREFIX.length)) : {};
   return {
     seconds: seconds!,
     peakMb: kb! / 1024,
