@@ -18,22 +18,23 @@ export function createApp() {
     },
   });
 
+  app.use("*", async (c, next) => {
+    await next();
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+  });
+  // A Worker has no start-up to refuse: a configuration that would accept foreign tokens refuses every request.
+  // First, so that nothing after it (the timing middleware) reads settings that do not parse.
+  app.use("*", async (c, next) => {
+    const problem = sessionConfigProblem(c.env) ?? settingsProblem(c.env);
+    if (problem) throw new ApiError("SERVICE_UNAVAILABLE", `EdgeHub is misconfigured: ${problem}`);
+    await next();
+  });
   app.use("*", requestId({ headerName: "X-Request-Id" }));
   // Timings tell a slow (found, private) lookup from a fast miss: only for local debugging.
   app.use(
     "*",
     timing({ totalDescription: "total", crossOrigin: true, enabled: (c) => settingsOf(c.env).DEBUG_TIMING }),
   );
-  app.use("*", async (c, next) => {
-    await next();
-    c.res.headers.set("X-Content-Type-Options", "nosniff");
-  });
-  // A Worker has no start-up to refuse: a configuration that would accept foreign tokens refuses every request.
-  app.use("*", async (c, next) => {
-    const problem = sessionConfigProblem(c.env) ?? settingsProblem(c.env);
-    if (problem) throw new ApiError("SERVICE_UNAVAILABLE", `EdgeHub is misconfigured: ${problem}`);
-    await next();
-  });
   app.use("/api/*", provideDeps);
   app.use("/internal/*", provideDeps);
 

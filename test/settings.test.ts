@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app";
 import type { Env } from "../src/env";
 import { settingsOf, settingsProblem } from "../src/settings";
 
@@ -36,5 +37,18 @@ describe("settings, parsed once", () => {
     expect(settingsProblem(env({ UPLOAD_PART_SIZE: "1024" }))).toMatch(/UPLOAD_PART_SIZE/);
     expect(settingsProblem(env({ JOB_LEASE_SECONDS: "soon" }))).toMatch(/JOB_LEASE_SECONDS/);
     expect(settingsProblem(env({}))).toBeUndefined();
+  });
+
+  it("answers a request 503 naming the bad setting, not 500", async () => {
+    const response = await createApp().fetch(
+      new Request("http://edgehub.test/api/health"),
+      env({ UPLOAD_PART_SIZE: "1024" }),
+    );
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      error: expect.stringMatching(/UPLOAD_PART_SIZE/),
+    });
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
   });
 });
