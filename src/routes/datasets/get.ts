@@ -1,37 +1,37 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { DatasetRef } from "../../db/datasets";
 import { errorResponses } from "../../errors";
 import { getDataset } from "../../services/datasets";
 import { json } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { toDatasetDetail, withAliases } from "./presenter";
 import { DatasetDetailResponse, DatasetIdParams, OwnerDatasetParams } from "./schemas";
 
-const spec = {
-  method: "get" as const,
-  tags: ["Datasets"],
-  summary: "Get a dataset",
-  responses: { 200: json(DatasetDetailResponse, "Dataset details"), ...errorResponses(400, 401, 404, 429) },
-};
-
-export const getDatasetRoute = createRoute({
-  ...spec,
-  path: "/api/datasets/{owner}/{dataset}",
-  operationId: "get_api_datasets_owner_dataset",
-  description: "Returns a dataset by owner and dataset name.",
-  request: { params: OwnerDatasetParams },
-});
-
 /** The docs' id form. */
-export const getDatasetByIdRoute = createRoute({
-  ...spec,
-  path: "/api/datasets/{datasetId}",
-  operationId: "get_api_datasets_datasetId",
-  description:
-    "The docs' id form of get_api_datasets_owner_dataset; the dataset carries the alias fields _id, slug, username.",
-  request: { params: DatasetIdParams },
-});
+export const { byOwner: getDatasetRoute, byId: getDatasetByIdRoute } = pairedRoutes(
+  {
+    method: "get",
+    tags: ["Datasets"],
+    summary: "Get a dataset",
+    responses: { 200: json(DatasetDetailResponse, "Dataset details"), ...errorResponses(400, 401, 404, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/datasets/{owner}/{dataset}",
+      operationId: "get_api_datasets_owner_dataset",
+      description: "Returns a dataset by owner and dataset name.",
+      request: { params: OwnerDatasetParams },
+    },
+    byId: {
+      path: "/api/datasets/{datasetId}",
+      operationId: "get_api_datasets_datasetId",
+      description:
+        "The docs' id form of get_api_datasets_owner_dataset; the dataset carries the alias fields _id, slug, username.",
+      request: { params: DatasetIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: DatasetRef, aliases: boolean) {
   const view = await getDataset(c.var.deps, c.var.actor, ref);

@@ -1,34 +1,35 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { DatasetRef } from "../../db/datasets";
 import { errorResponses } from "../../errors";
 import { updateDataset } from "../../services/datasets";
 import { json, jsonBody } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { DatasetIdParams, DatasetUpdate, OwnerDatasetParams, UpdateDatasetResponse } from "./schemas";
 
-const spec = {
-  method: "patch" as const,
-  tags: ["Datasets"],
-  summary: "Update a dataset",
-  description:
-    "Updates dataset properties. Changing the display name also changes the dataset name used in URLs. `{starred}` alone stars or unstars.",
-  request: { body: jsonBody(DatasetUpdate) },
-  responses: { 200: json(UpdateDatasetResponse, "Dataset updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
-};
-
-export const updateDatasetRoute = createRoute({
-  ...spec,
-  path: "/api/datasets/{owner}/{dataset}",
-  operationId: "patch_api_datasets_owner_dataset",
-  request: { ...spec.request, params: OwnerDatasetParams },
-});
-export const updateDatasetByIdRoute = createRoute({
-  ...spec,
-  path: "/api/datasets/{datasetId}",
-  operationId: "patch_api_datasets_datasetId",
-  request: { ...spec.request, params: DatasetIdParams },
-});
+export const { byOwner: updateDatasetRoute, byId: updateDatasetByIdRoute } = pairedRoutes(
+  {
+    method: "patch",
+    tags: ["Datasets"],
+    summary: "Update a dataset",
+    description:
+      "Updates dataset properties. Changing the display name also changes the dataset name used in URLs. `{starred}` alone stars or unstars.",
+    request: { body: jsonBody(DatasetUpdate) },
+    responses: { 200: json(UpdateDatasetResponse, "Dataset updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/datasets/{owner}/{dataset}",
+      operationId: "patch_api_datasets_owner_dataset",
+      request: { params: OwnerDatasetParams },
+    },
+    byId: {
+      path: "/api/datasets/{datasetId}",
+      operationId: "patch_api_datasets_datasetId",
+      request: { params: DatasetIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: DatasetRef, body: typeof DatasetUpdate._output) {
   const { dataset, slug, ...rest } = body;

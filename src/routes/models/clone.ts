@@ -1,34 +1,35 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ModelRef } from "../../db/models";
 import { errorResponses } from "../../errors";
 import { cloneModel } from "../../services/model-clones";
 import { json, jsonBody } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { CloneModelResponse, ModelClone, ModelIdParams, OwnerProjectModelParams } from "./schemas";
 
-const spec = {
-  method: "post" as const,
-  tags: ["Models"],
-  summary: "Clone a model",
-  description:
-    "Copies a public model (or one of yours) with its weights into a project you can edit: `project` (or the docs' `targetProjectSlug`) in `owner` (default: your workspace). Browser session only. Honours Idempotency-Key.",
-  request: { body: jsonBody(ModelClone) },
-  responses: { 201: json(CloneModelResponse, "Model cloned"), ...errorResponses(400, 401, 403, 404, 409, 429) },
-};
-
-export const cloneModelRoute = createRoute({
-  ...spec,
-  path: "/api/models/{owner}/{project}/{model}/clone",
-  operationId: "post_api_models_owner_project_model_clone",
-  request: { ...spec.request, params: OwnerProjectModelParams },
-});
-export const cloneModelByIdRoute = createRoute({
-  ...spec,
-  path: "/api/models/{modelId}/clone",
-  operationId: "post_api_models_modelId_clone",
-  request: { ...spec.request, params: ModelIdParams },
-});
+export const { byOwner: cloneModelRoute, byId: cloneModelByIdRoute } = pairedRoutes(
+  {
+    method: "post",
+    tags: ["Models"],
+    summary: "Clone a model",
+    description:
+      "Copies a public model (or one of yours) with its weights into a project you can edit: `project` (or the docs' `targetProjectSlug`) in `owner` (default: your workspace). Browser session only. Honours Idempotency-Key.",
+    request: { body: jsonBody(ModelClone) },
+    responses: { 201: json(CloneModelResponse, "Model cloned"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/models/{owner}/{project}/{model}/clone",
+      operationId: "post_api_models_owner_project_model_clone",
+      request: { params: OwnerProjectModelParams },
+    },
+    byId: {
+      path: "/api/models/{modelId}/clone",
+      operationId: "post_api_models_modelId_clone",
+      request: { params: ModelIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: ModelRef, body: typeof ModelClone._output) {
   const { model, owner, project, region } = await cloneModel(c.var.deps, c.var.actor, ref, {

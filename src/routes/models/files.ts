@@ -1,31 +1,33 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
+import { pairedRoutes } from "../paired";
 import { errorResponses } from "../../errors";
 import { modelFileUrls, trackModelDownload } from "../../services/models";
 import { json } from "../common/schemas";
 import { ModelFilesResponse, ModelIdParams, OwnerProjectModelParams, TrackDownloadResponse } from "./schemas";
 
-const spec = {
-  method: "get" as const,
-  tags: ["Models"],
-  summary: "Download model files",
-  description:
-    "Short-lived signed download URLs (1 h, Range supported) of the model's current files: best.pt, last.pt, model.onnx and the files beside them.",
-  responses: { 200: json(ModelFilesResponse, "Model files"), ...errorResponses(400, 401, 404, 429) },
-};
-
-export const modelFilesRoute = createRoute({
-  ...spec,
-  path: "/api/models/{owner}/{project}/{model}/files",
-  operationId: "get_api_models_owner_project_model_files",
-  request: { params: OwnerProjectModelParams },
-});
-export const modelFilesByIdRoute = createRoute({
-  ...spec,
-  path: "/api/models/{modelId}/files",
-  operationId: "get_api_models_modelId_files",
-  request: { params: ModelIdParams },
-});
+export const { byOwner: modelFilesRoute, byId: modelFilesByIdRoute } = pairedRoutes(
+  {
+    method: "get",
+    tags: ["Models"],
+    summary: "Download model files",
+    description:
+      "Short-lived signed download URLs (1 h, Range supported) of the model's current files: best.pt, last.pt, model.onnx and the files beside them.",
+    responses: { 200: json(ModelFilesResponse, "Model files"), ...errorResponses(400, 401, 404, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/models/{owner}/{project}/{model}/files",
+      operationId: "get_api_models_owner_project_model_files",
+      request: { params: OwnerProjectModelParams },
+    },
+    byId: {
+      path: "/api/models/{modelId}/files",
+      operationId: "get_api_models_modelId_files",
+      request: { params: ModelIdParams },
+    },
+  },
+);
 
 export const trackModelDownloadRoute = createRoute({
   method: "post",

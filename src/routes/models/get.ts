@@ -1,33 +1,34 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ModelRef } from "../../db/models";
 import { errorResponses } from "../../errors";
 import { getModel } from "../../services/models";
 import { json } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { toModelDetail, withAliases } from "./presenter";
 import { ModelDetailResponse, ModelIdParams, OwnerProjectModelParams } from "./schemas";
 
-const spec = {
-  method: "get" as const,
-  tags: ["Models"],
-  summary: "Get model details",
-  description: "Returns a model: status, task, classes, metrics, training results and arguments, weights size.",
-  responses: { 200: json(ModelDetailResponse, "Model details"), ...errorResponses(400, 401, 404, 429) },
-};
-
-export const getModelRoute = createRoute({
-  ...spec,
-  path: "/api/models/{owner}/{project}/{model}",
-  operationId: "get_api_models_owner_project_model",
-  request: { params: OwnerProjectModelParams },
-});
-export const getModelByIdRoute = createRoute({
-  ...spec,
-  path: "/api/models/{modelId}",
-  operationId: "get_api_models_modelId",
-  request: { params: ModelIdParams },
-});
+export const { byOwner: getModelRoute, byId: getModelByIdRoute } = pairedRoutes(
+  {
+    method: "get",
+    tags: ["Models"],
+    summary: "Get model details",
+    description: "Returns a model: status, task, classes, metrics, training results and arguments, weights size.",
+    responses: { 200: json(ModelDetailResponse, "Model details"), ...errorResponses(400, 401, 404, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/models/{owner}/{project}/{model}",
+      operationId: "get_api_models_owner_project_model",
+      request: { params: OwnerProjectModelParams },
+    },
+    byId: {
+      path: "/api/models/{modelId}",
+      operationId: "get_api_models_modelId",
+      request: { params: ModelIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: ModelRef, aliases: boolean) {
   const { view, isOwner } = await getModel(c.var.deps, c.var.actor, ref);

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ModelRef } from "../../db/models";
@@ -6,6 +6,7 @@ import { ApiError, describeIssues, errorResponses } from "../../errors";
 import { pictureFromForm } from "../../services/picture-intake";
 import { actorOfPredictToken, PREDICT_MAX_BYTES, predict } from "../../services/predict";
 import { json } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { ModelIdParams, OwnerProjectModelParams } from "./schemas";
 
 /** The form fields besides the picture, as the docs and the contract name them. */
@@ -90,32 +91,33 @@ export const PredictResponse = z
   .openapi("PredictResponse");
 const PredictQueued = z.object({ jobId: z.string(), status: z.string(), pollUrl: z.string() }).openapi("PredictQueued");
 
-const spec = {
-  method: "post" as const,
-  tags: ["Models"],
-  summary: "Run model inference",
-  description:
-    "Multipart `file` (or `source`: URL or base64), `conf`, `iou`, `imgsz`; at most 100 MB. Runs on the model's ONNX file (an uploaded .onnx, or its ONNX export, made on first use: 503 with Retry-After meanwhile) on the runner fleet and answers within 30 s, else 202 with the job to poll at /api/jobs/{jobId}.",
-  request: { body: { required: true, content: { "multipart/form-data": { schema: PredictForm } } } },
-  responses: {
-    200: json(PredictResponse, "Predictions"),
-    202: json(PredictQueued, "Still running: poll the job"),
-    ...errorResponses(400, 401, 404, 413, 415, 429, 503),
+export const { byOwner: predictRoute, byId: predictByIdRoute } = pairedRoutes(
+  {
+    method: "post",
+    tags: ["Models"],
+    summary: "Run model inference",
+    description:
+      "Multipart `file` (or `source`: URL or base64), `conf`, `iou`, `imgsz`; at most 100 MB. Runs on the model's ONNX file (an uploaded .onnx, or its ONNX export, made on first use: 503 with Retry-After meanwhile) on the runner fleet and answers within 30 s, else 202 with the job to poll at /api/jobs/{jobId}.",
+    request: { body: { required: true, content: { "multipart/form-data": { schema: PredictForm } } } },
+    responses: {
+      200: json(PredictResponse, "Predictions"),
+      202: json(PredictQueued, "Still running: poll the job"),
+      ...errorResponses(400, 401, 404, 413, 415, 429, 503),
+    },
   },
-};
-
-export const predictRoute = createRoute({
-  ...spec,
-  path: "/api/models/{owner}/{project}/{model}/predict",
-  operationId: "post_api_models_owner_project_model_predict",
-  request: { ...spec.request, params: OwnerProjectModelParams },
-});
-export const predictByIdRoute = createRoute({
-  ...spec,
-  path: "/api/models/{modelId}/predict",
-  operationId: "post_api_models_modelId_predict",
-  request: { ...spec.request, params: ModelIdParams },
-});
+  {
+    byOwner: {
+      path: "/api/models/{owner}/{project}/{model}/predict",
+      operationId: "post_api_models_owner_project_model_predict",
+      request: { params: OwnerProjectModelParams },
+    },
+    byId: {
+      path: "/api/models/{modelId}/predict",
+      operationId: "post_api_models_modelId_predict",
+      request: { params: ModelIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: ModelRef) {
   const length = Number(c.req.header("content-length") ?? 0);

@@ -1,34 +1,35 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ProjectRef } from "../../db/projects";
 import { errorResponses } from "../../errors";
 import { cloneProject } from "../../services/projects";
 import { json } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { CloneProjectResponse, OwnerProjectParams, ProjectCloneBody, ProjectIdParams } from "./schemas";
 
-const spec = {
-  method: "post" as const,
-  tags: ["Projects"],
-  summary: "Clone a project",
-  description:
-    "Copies an accessible project (and, with models, its completed models) into a workspace the caller can edit. Browser session only.",
-  request: { body: { required: false, content: { "application/json": { schema: ProjectCloneBody } } } },
-  responses: { 201: json(CloneProjectResponse, "Project cloned"), ...errorResponses(400, 401, 403, 404, 409, 429) },
-};
-
-export const cloneProjectRoute = createRoute({
-  ...spec,
-  path: "/api/projects/{owner}/{project}/clone",
-  operationId: "post_api_projects_owner_project_clone",
-  request: { ...spec.request, params: OwnerProjectParams },
-});
-export const cloneProjectByIdRoute = createRoute({
-  ...spec,
-  path: "/api/projects/{projectId}/clone",
-  operationId: "post_api_projects_projectId_clone",
-  request: { ...spec.request, params: ProjectIdParams },
-});
+export const { byOwner: cloneProjectRoute, byId: cloneProjectByIdRoute } = pairedRoutes(
+  {
+    method: "post",
+    tags: ["Projects"],
+    summary: "Clone a project",
+    description:
+      "Copies an accessible project (and, with models, its completed models) into a workspace the caller can edit. Browser session only.",
+    request: { body: { required: false, content: { "application/json": { schema: ProjectCloneBody } } } },
+    responses: { 201: json(CloneProjectResponse, "Project cloned"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/projects/{owner}/{project}/clone",
+      operationId: "post_api_projects_owner_project_clone",
+      request: { params: OwnerProjectParams },
+    },
+    byId: {
+      path: "/api/projects/{projectId}/clone",
+      operationId: "post_api_projects_projectId_clone",
+      request: { params: ProjectIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: ProjectRef, body: typeof ProjectCloneBody._output | undefined) {
   const { project, slug, ...rest } = body ?? {};

@@ -1,30 +1,34 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { trashProject } from "../../services/projects";
 import { json } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { DeleteProjectResponse, OwnerProjectParams, ProjectIdParams } from "./schemas";
 
-const spec = {
-  method: "delete" as const,
-  tags: ["Projects"],
-  summary: "Delete a project",
-  description: "Moves a project and its models to trash for 30 days.",
-  responses: { 200: json(DeleteProjectResponse, "Project moved to trash"), ...errorResponses(400, 401, 403, 404, 429) },
-};
-
-export const deleteProjectRoute = createRoute({
-  ...spec,
-  path: "/api/projects/{owner}/{project}",
-  operationId: "delete_api_projects_owner_project",
-  request: { params: OwnerProjectParams },
-});
-export const deleteProjectByIdRoute = createRoute({
-  ...spec,
-  path: "/api/projects/{projectId}",
-  operationId: "delete_api_projects_projectId",
-  request: { params: ProjectIdParams },
-});
+export const { byOwner: deleteProjectRoute, byId: deleteProjectByIdRoute } = pairedRoutes(
+  {
+    method: "delete",
+    tags: ["Projects"],
+    summary: "Delete a project",
+    description: "Moves a project and its models to trash for 30 days.",
+    responses: {
+      200: json(DeleteProjectResponse, "Project moved to trash"),
+      ...errorResponses(400, 401, 403, 404, 429),
+    },
+  },
+  {
+    byOwner: {
+      path: "/api/projects/{owner}/{project}",
+      operationId: "delete_api_projects_owner_project",
+      request: { params: OwnerProjectParams },
+    },
+    byId: {
+      path: "/api/projects/{projectId}",
+      operationId: "delete_api_projects_projectId",
+      request: { params: ProjectIdParams },
+    },
+  },
+);
 
 export const handleDeleteProject: AppHandler<typeof deleteProjectRoute> = async (c) => {
   const { owner, project } = c.req.valid("param");

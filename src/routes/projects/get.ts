@@ -1,4 +1,3 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ProjectRef } from "../../db/projects";
@@ -6,32 +5,34 @@ import { errorResponses } from "../../errors";
 import { getProjectDetail } from "../../services/projects";
 import { toProjectModelSummary } from "../models/presenter";
 import { json } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { toProjectDetail, withAliases } from "./presenter";
 import { OwnerProjectParams, ProjectDetailResponse, ProjectIdParams } from "./schemas";
 
-export const getProjectRoute = createRoute({
-  method: "get",
-  path: "/api/projects/{owner}/{project}",
-  operationId: "get_api_projects_owner_project",
-  tags: ["Projects"],
-  summary: "Get a project",
-  description: "Returns a project and its model summaries by owner and project name.",
-  request: { params: OwnerProjectParams },
-  responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
-});
-
-/** The docs' id form. */
-export const getProjectByIdRoute = createRoute({
-  method: "get",
-  path: "/api/projects/{projectId}",
-  operationId: "get_api_projects_projectId",
-  tags: ["Projects"],
-  summary: "Get a project by id",
-  description:
-    "The docs' id form of get_api_projects_owner_project; the project carries the alias fields _id, slug, username.",
-  request: { params: ProjectIdParams },
-  responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
-});
+export const { byOwner: getProjectRoute, byId: getProjectByIdRoute } = pairedRoutes(
+  {
+    method: "get",
+    tags: ["Projects"],
+    summary: "Get a project",
+    responses: { 200: json(ProjectDetailResponse, "Project details"), ...errorResponses(400, 401, 404, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/projects/{owner}/{project}",
+      operationId: "get_api_projects_owner_project",
+      description: "Returns a project and its model summaries by owner and project name.",
+      request: { params: OwnerProjectParams },
+    },
+    byId: {
+      path: "/api/projects/{projectId}",
+      operationId: "get_api_projects_projectId",
+      summary: "Get a project by id",
+      description:
+        "The docs' id form of get_api_projects_owner_project; the project carries the alias fields _id, slug, username.",
+      request: { params: ProjectIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: ProjectRef, aliases: boolean) {
   const { deps, actor } = c.var;

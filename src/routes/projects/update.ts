@@ -1,34 +1,35 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AppHandler } from "../../context";
 import type { ProjectRef } from "../../db/projects";
 import { errorResponses } from "../../errors";
 import { updateProject } from "../../services/projects";
 import { json, jsonBody } from "../common/schemas";
+import { pairedRoutes } from "../paired";
 import { OwnerProjectParams, ProjectIdParams, ProjectPatchResponse, ProjectUpdate } from "./schemas";
 
-const spec = {
-  method: "patch" as const,
-  tags: ["Projects"],
-  summary: "Update a project",
-  description:
-    "Updates project properties. Changing the display name also changes the project name used in URLs. `{starred}` alone stars or unstars.",
-  request: { body: jsonBody(ProjectUpdate) },
-  responses: { 200: json(ProjectPatchResponse, "Project updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
-};
-
-export const updateProjectRoute = createRoute({
-  ...spec,
-  path: "/api/projects/{owner}/{project}",
-  operationId: "patch_api_projects_owner_project",
-  request: { ...spec.request, params: OwnerProjectParams },
-});
-export const updateProjectByIdRoute = createRoute({
-  ...spec,
-  path: "/api/projects/{projectId}",
-  operationId: "patch_api_projects_projectId",
-  request: { ...spec.request, params: ProjectIdParams },
-});
+export const { byOwner: updateProjectRoute, byId: updateProjectByIdRoute } = pairedRoutes(
+  {
+    method: "patch",
+    tags: ["Projects"],
+    summary: "Update a project",
+    description:
+      "Updates project properties. Changing the display name also changes the project name used in URLs. `{starred}` alone stars or unstars.",
+    request: { body: jsonBody(ProjectUpdate) },
+    responses: { 200: json(ProjectPatchResponse, "Project updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  },
+  {
+    byOwner: {
+      path: "/api/projects/{owner}/{project}",
+      operationId: "patch_api_projects_owner_project",
+      request: { params: OwnerProjectParams },
+    },
+    byId: {
+      path: "/api/projects/{projectId}",
+      operationId: "patch_api_projects_projectId",
+      request: { params: ProjectIdParams },
+    },
+  },
+);
 
 async function answer(c: Context<AppEnv>, ref: ProjectRef, body: typeof ProjectUpdate._output) {
   const { project, slug, ...rest } = body;
