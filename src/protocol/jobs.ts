@@ -1,6 +1,6 @@
 /**
  * The one API <-> gpu-runner protocol, imported by both sides (the API adds OpenAPI names in
- * src/routes/jobs/schemas.ts; gpu-runner/src/api-client.ts parses with the same schemas): the
+ * src/routes/runners/schemas.ts; gpu-runner/src/api-client.ts parses with the same schemas): the
  * queues and their message, the runner's heartbeat and wait, the claim, the signed callbacks,
  * and the output uploads. The zod of @hono/zod-openapi (the same zod, able to carry OpenAPI names):
  * a plain library the runner loads in Node as well.

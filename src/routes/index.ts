@@ -11,11 +11,12 @@ import { registerJobRoutes } from "./jobs";
 import { registerModelRoutes } from "./models";
 import { registerProjectRoutes } from "./projects";
 import { registerQueueRoutes } from "./queues";
+import { registerRunnerRoutes } from "./runners";
 import { registerStorageRoutes } from "./storage";
 import { registerTrashRoutes } from "./trash";
 import { registerUploadRoutes } from "./upload";
 
-export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGateway: boolean }): void {
   registerHealthRoutes(app);
   registerAccountRoutes(app);
   registerApiKeyRoutes(app);
@@ -24,7 +25,8 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerModelRoutes(app);
   registerExportRoutes(app);
   registerJobRoutes(app);
-  registerQueueRoutes(app);
+  registerRunnerRoutes(app);
+  if (options.localQueueGateway) registerQueueRoutes(app);
   registerTrashRoutes(app);
   registerUploadRoutes(app);
   registerFileRoutes(app);

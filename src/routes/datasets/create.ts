@@ -4,6 +4,7 @@ import { ApiError, errorResponses } from "../../errors";
 import { createDataset } from "../../services/datasets";
 import { slugify } from "../../services/resource-edits";
 import { json, jsonBody } from "../common/schemas";
+import { toCreatedDataset } from "./presenter";
 import { CreateDatasetResponse, DatasetCreate } from "./schemas";
 
 export const createDatasetRoute = createRoute({
@@ -23,5 +24,5 @@ export const handleCreateDataset: AppHandler<typeof createDatasetRoute> = async 
   const slug = dataset ?? alias ?? slugify(body.name ?? "");
   if (!slug) throw new ApiError("VALIDATION_ERROR", "Invalid body: dataset: could not derive a dataset name from name");
   const view = await createDataset(c.var.deps, c.var.actor, { ...body, slug, name: body.name ?? slug });
-  return c.json({ id: view.dataset.id, owner: view.owner, dataset: view.dataset.slug, region: view.region }, 201);
+  return c.json(toCreatedDataset(view), 201);
 };

@@ -33,6 +33,11 @@ export function toDataset(view: DatasetView): DatasetJson {
 }
 
 /** Detail adds the metadata. */
+/** What a create answers: where the new dataset lives. */
+export function toCreatedDataset(view: DatasetView) {
+  return { id: view.dataset.id, owner: view.owner, dataset: view.dataset.slug, region: view.region };
+}
+
 export function toDatasetDetail(view: DatasetView) {
   return { ...toDataset(view), metadata: view.dataset.metadata };
 }

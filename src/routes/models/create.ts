@@ -4,6 +4,7 @@ import type { AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { createModel } from "../../services/models";
 import { json, jsonBody } from "../common/schemas";
+import { toCreatedModel } from "./presenter";
 import { CreateModelResponse, ModelCreate } from "./schemas";
 
 export const createModelRoute = createRoute({
@@ -26,8 +27,5 @@ export const handleCreateModel: AppHandler<typeof createModelRoute> = async (c) 
     ? { id: projectId }
     : { owner: owner ?? (isSignedIn(actor) ? actor.username : ""), slug: project! };
   const view = await createModel(c.var.deps, c.var.actor, { ...rest, project: ref, slug: model ?? slug });
-  return c.json(
-    { id: view.model.id, owner: view.owner, project: view.project.slug, model: view.model.slug, region: view.region },
-    201,
-  );
+  return c.json(toCreatedModel(view), 201);
 };

@@ -47,6 +47,17 @@ export function toModel(view: ModelView, options: { charts?: boolean } = {}): Mo
 }
 
 /** Detail adds the training arguments (those the contract can carry) and the metadata. */
+/** What a create answers: where the new model lives. */
+export function toCreatedModel(view: ModelView) {
+  return {
+    id: view.model.id,
+    owner: view.owner,
+    project: view.project.slug,
+    model: view.model.slug,
+    region: view.region,
+  };
+}
+
 export function toModelDetail(view: ModelView) {
   const trainArgs = presentTrainArgs(view.model.trainArgs);
   return { ...toModel(view, { charts: true }), ...(trainArgs ? { trainArgs } : {}), metadata: view.model.metadata };

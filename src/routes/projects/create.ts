@@ -4,6 +4,7 @@ import { ApiError, errorResponses } from "../../errors";
 import { createProject } from "../../services/projects";
 import { slugify } from "../../services/resource-edits";
 import { json, jsonBody } from "../common/schemas";
+import { toCreatedProject } from "./presenter";
 import { CreateProjectResponse, ProjectCreate } from "./schemas";
 
 export const createProjectRoute = createRoute({
@@ -23,5 +24,5 @@ export const handleCreateProject: AppHandler<typeof createProjectRoute> = async 
   const slug = body.project ?? body.slug ?? slugify(body.name ?? "");
   if (!slug) throw new ApiError("VALIDATION_ERROR", "Invalid body: project: could not derive a project name from name");
   const view = await createProject(c.var.deps, c.var.actor, { ...body, slug, name: body.name ?? slug });
-  return c.json({ id: view.project.id, owner: view.owner, project: view.project.slug, region: view.region }, 201);
+  return c.json(toCreatedProject(view), 201);
 };

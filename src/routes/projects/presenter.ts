@@ -41,6 +41,11 @@ export function toProject(
   };
 }
 
+/** What a create answers: where the new project lives. */
+export function toCreatedProject(view: ProjectView) {
+  return { id: view.project.id, owner: view.owner, project: view.project.slug, region: view.region };
+}
+
 /** Detail adds the metadata. */
 export function toProjectDetail(view: ProjectView, baseUrl: string, models?: ModelSummary) {
   return { ...toProject(view, baseUrl, models), metadata: view.project.metadata };

@@ -4,6 +4,7 @@ import type { AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { describeUpload } from "../../services/uploads";
 import { json } from "../common/schemas";
+import { toUploadSession } from "./presenter";
 import { SessionParams, UploadSession } from "./schemas";
 
 export const uploadSessionRoute = createRoute({
@@ -18,25 +19,5 @@ export const uploadSessionRoute = createRoute({
   responses: { 200: json(UploadSession, "Upload session"), ...errorResponses(401, 404, 429) },
 });
 
-export const handleUploadSession: AppHandler<typeof uploadSessionRoute, SignedInActor> = async (c) => {
-  const { upload, receivedParts, downloadUrl } = await describeUpload(
-    c.var.deps,
-    c.var.actor,
-    c.req.valid("param").sessionId,
-  );
-  return c.json(
-    {
-      sessionId: upload.id,
-      status: upload.status,
-      assetType: upload.assetType,
-      assetId: upload.assetId,
-      filename: upload.filename,
-      contentType: upload.contentType,
-      totalBytes: upload.totalBytes,
-      expiresAt: upload.expiresAt.toISOString(),
-      ...(upload.partCount ? { partCount: upload.partCount, receivedParts } : {}),
-      ...(downloadUrl ? { downloadUrl } : {}),
-    },
-    200,
-  );
-};
+export const handleUploadSession: AppHandler<typeof uploadSessionRoute, SignedInActor> = async (c) =>
+  c.json(toUploadSession(await describeUpload(c.var.deps, c.var.actor, c.req.valid("param").sessionId)), 200);

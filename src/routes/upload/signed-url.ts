@@ -4,6 +4,7 @@ import type { AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
 import { createUploadSession } from "../../services/uploads";
 import { json, jsonBody } from "../common/schemas";
+import { toSignedUpload } from "./presenter";
 import { SignedUrlRequest, SignedUrlResponse } from "./schemas";
 
 export const signedUrlRoute = createRoute({
@@ -20,5 +21,5 @@ export const signedUrlRoute = createRoute({
 
 export const handleSignedUrl: AppHandler<typeof signedUrlRoute, SignedInActor> = async (c) => {
   const session = await createUploadSession(c.var.deps, c.var.actor, c.req.valid("json"));
-  return c.json({ ...session, expiresAt: session.expiresAt.toISOString() }, 200);
+  return c.json(toSignedUpload(session), 200);
 };
