@@ -10,7 +10,8 @@ import { settingsOf, settingsProblem } from "./settings";
 import { registerRoutes } from "./routes";
 import { allowedMethods } from "./routes/mount";
 
-export function createApp() {
+/** `localQueueGateway`: workers/queue-gateway is bound (`npm run dev`), so its proxy routes are mounted. */
+export function createApp(options: { localQueueGateway: boolean } = { localQueueGateway: false }) {
   const app = new OpenAPIHono<AppEnv>({
     // zod failures become VALIDATION_ERROR naming each field.
     defaultHook: (result) => {
@@ -63,7 +64,7 @@ export function createApp() {
     return c.json(errorBody(new ApiError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`)), 404);
   });
 
-  registerRoutes(app);
+  registerRoutes(app, options);
   return app;
 }
 

@@ -7,10 +7,14 @@ export { JobSignal } from "./services/jobs/job-signal";
 export { JobWaiter } from "./services/jobs/job-waiter";
 export { KeyGate } from "./ratelimit/key-gate";
 
-const app = createApp();
+let app: ReturnType<typeof createApp> | undefined;
 
 export default {
-  fetch: app.fetch,
+  /** Built on the first request, the first moment `env` says whether the local queue gateway is bound. */
+  fetch(request, env, ctx) {
+    app ??= createApp({ localQueueGateway: env.QUEUE_GATEWAY !== undefined });
+    return app.fetch(request, env, ctx);
+  },
 
   /** Hourly: purge old trash, collect abandoned uploads, forget old idempotency keys, sweep jobs. */
   async scheduled(_controller, env, ctx) {

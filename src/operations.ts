@@ -22,6 +22,8 @@ export interface OperationRule {
   scope?: KeyScope;
   /** Its answer holds a secret shown once: an Idempotency-Key replay is refused, and the secret never stored. */
   mintsSecret?: boolean;
+  /** Mounted only where `npm run dev` binds the local queue gateway; absent in production. */
+  localOnly?: boolean;
 }
 
 /** The one table of every operation: access rule and rate-limit category, by operationId. */
@@ -128,8 +130,8 @@ export const OPERATIONS = {
   put_internal_jobs_jobId_outputs_part: { access: "signed", category: "none", streamsBody: true },
   post_internal_jobs_jobId_outputs_complete: { access: "runner", category: "none" },
   post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
-  post_internal_queues_queue_messages_pull: { access: "runner", category: "none" },
-  post_internal_queues_queue_messages_ack: { access: "runner", category: "none" },
+  post_internal_queues_queue_messages_pull: { access: "runner", category: "none", localOnly: true },
+  post_internal_queues_queue_messages_ack: { access: "runner", category: "none", localOnly: true },
 } as const satisfies Record<string, OperationRule>;
 
 export type OperationId = keyof typeof OPERATIONS;

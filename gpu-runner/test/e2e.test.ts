@@ -58,6 +58,19 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     await stack?.stop();
   });
 
+  it("serves the local queue proxy behind the fleet token where the gateway is bound", async () => {
+    const pull = (token?: string) =>
+      fetch(`${stack.baseUrl}/internal/queues/cpu-jobs/messages/pull`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ batch_size: 1, visibility_timeout_ms: 1 }),
+      });
+    expect((await pull()).status).toBe(401);
+    const answer = await pull(stack.runnerToken);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ success: true, result: { messages: [] } });
+  });
+
   it("predicts through the API and a runner, agreeing with Ultralytics on every fixture picture", async () => {
     const api = apiOf(stack);
     const runner = startRunner("predictor");

@@ -155,7 +155,8 @@ async function send(id: OperationId, auth: { bearer?: string; cookie?: string } 
   return { status: response.status, answer: await response.text() };
 }
 
-const ids = Object.keys(OPERATIONS) as OperationId[];
+/** Local-only rows (the dev queue proxy) are not mounted here: test/routes/docs checks they answer 404. */
+const ids = (Object.keys(OPERATIONS) as OperationId[]).filter((id) => !("localOnly" in OPERATIONS[id]));
 
 describe("access, generated from src/operations.ts", () => {
   beforeAll(async () => {

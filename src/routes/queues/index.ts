@@ -7,7 +7,7 @@ import { mount } from "../mount";
 
 /**
  * Local development only: Cloudflare Queues' HTTP pull API served by workers/queue-gateway, which
- * `npm run dev` binds as QUEUE_GATEWAY. In production runners pull from Cloudflare's own API.
+ * `npm run dev` binds as QUEUE_GATEWAY; mounted only then. In production runners pull from Cloudflare's own API.
  */
 const QueueParams = z.object({ queue: z.enum(JOB_QUEUES).openapi({ param: { name: "queue", in: "path" } }) });
 const Envelope = z.object({
@@ -61,11 +61,7 @@ export const ackRoute = createRoute({
 
 const forward: AppHandler<typeof pullRoute> = async (c) => {
   const gateway = c.env.QUEUE_GATEWAY;
-  if (!gateway)
-    throw new ApiError(
-      "NOT_FOUND",
-      "No local queue gateway here: runners pull from Cloudflare Queues' API in production",
-    );
+  if (!gateway) throw new ApiError("NOT_FOUND", "No local queue gateway here");
   const url = new URL(c.req.url);
   const answer = await gateway.fetch(`http://gateway${url.pathname.replace(/^\/internal/, "")}`, {
     method: "POST",

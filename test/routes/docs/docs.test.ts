@@ -15,9 +15,21 @@ describe("the API reference", () => {
     const doc = await openapi();
     expect(doc.openapi).toBe("3.1.0");
     const documented = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
-    expect(documented.sort()).toEqual(Object.keys(OPERATIONS).sort());
+    const mounted = Object.entries(OPERATIONS).filter(([, rule]) => !("localOnly" in rule));
+    expect(documented.sort()).toEqual(mounted.map(([id]) => id).sort());
     expect(Object.keys(doc.paths)).toContain("/api/projects/{projectId}");
     expect(Object.keys(doc.paths)).toContain("/api/projects/{owner}/{project}");
+  });
+
+  it("mounts the dev queue proxy only where the local queue gateway is bound", async () => {
+    const local = Object.entries(OPERATIONS).filter(([, rule]) => "localOnly" in rule);
+    expect(local.map(([id]) => id).sort()).toEqual([
+      "post_internal_queues_queue_messages_ack",
+      "post_internal_queues_queue_messages_pull",
+    ]);
+    const pull = await call("POST", "/internal/queues/cpu-jobs/messages/pull", { json: { batch_size: 1 } });
+    expect(pull.status).toBe(404);
+    expect((await body(pull)).error).toMatch(/No route/);
   });
 
   it("serves an interactive reference whose script comes from EdgeHub's own assets, not a CDN", async () => {
