@@ -32,3 +32,12 @@ export function newId(kind: IdKind): string {
 export function isId(kind: IdKind, value: string): boolean {
   return new RegExp(`^${ID_PREFIXES[kind]}_[0-9a-z]{20}$`).test(value);
 }
+
+/**
+ * Image ids are 24 hex characters, as the contract's are (ObjectId-shaped): the one id without a
+ * prefix. `/api/images/{imageId}` has no username form to tell it from, so routing needs none.
+ */
+export function newImageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}

@@ -66,6 +66,25 @@ export const OPERATIONS = {
   delete_api_datasets_owner_dataset: { access: "key", category: "default" },
   get_api_datasets_datasetId_models: { access: "public", category: "default" },
   get_api_datasets_owner_dataset_models: { access: "public", category: "default" },
+  post_api_datasets_ingest: { access: "key", category: "default", idempotent: true },
+  post_api_datasets_owner_dataset_ingest: { access: "key", category: "default", idempotent: true },
+
+  // images of datasets (contract: /api/images/... and owner/slug; docs: under /api/datasets/{datasetId})
+  get_api_datasets_owner_dataset_images: { access: "public", category: "default" },
+  get_api_datasets_datasetId_images: { access: "public", category: "default" },
+  post_api_datasets_owner_dataset_images: { access: "public", category: "default", scope: "read" },
+  post_api_images_urls: { access: "public", category: "default", scope: "read" },
+  post_api_datasets_datasetId_images_urls: { access: "public", category: "default", scope: "read" },
+  get_api_images_imageId: { access: "key", category: "default" },
+  patch_api_images_imageId: { access: "key", category: "default" },
+  delete_api_images_imageId: { access: "key", category: "default" },
+  delete_api_datasets_datasetId_images_hash: { access: "key", category: "default" },
+  get_api_datasets_datasetId_images_hash_labels: { access: "public", category: "default" },
+  put_api_datasets_datasetId_images_hash_labels: { access: "key", category: "default" },
+  patch_api_images_bulk: { access: "key", category: "default" },
+  patch_api_datasets_datasetId_images_bulk: { access: "key", category: "default" },
+  delete_api_images_bulk: { access: "key", category: "default" },
+  delete_api_datasets_datasetId_images_bulk: { access: "key", category: "default" },
 
   // models (owner/slug operations from the contract, id-path operations from the docs)
   get_api_models: { access: "public", category: "default" },
@@ -130,6 +149,9 @@ export const OPERATIONS = {
   put_internal_jobs_jobId_outputs_part: { access: "signed", category: "none", streamsBody: true },
   post_internal_jobs_jobId_outputs_complete: { access: "runner", category: "none" },
   post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
+  post_internal_jobs_jobId_images_blobs: { access: "runner", category: "none" },
+  put_internal_jobs_jobId_blobs: { access: "signed", category: "none", streamsBody: true },
+  post_internal_jobs_jobId_images_commit: { access: "runner", category: "none" },
   post_internal_queues_queue_messages_pull: { access: "runner", category: "none", localOnly: true },
   post_internal_queues_queue_messages_ack: { access: "runner", category: "none", localOnly: true },
 } as const satisfies Record<string, OperationRule>;

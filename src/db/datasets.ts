@@ -256,3 +256,21 @@ export async function modelsTrainedOn(
     .orderBy(desc(models.createdAt), desc(models.id))
     .limit(limit);
 }
+
+/** Marks a live dataset processing unless it already is; false when it is (one ingest at a time). */
+export async function startProcessing(tx: Queryable, id: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(datasets)
+    .set({ status: "processing", updatedAt: now })
+    .where(and(eq(datasets.id, id), isNull(datasets.deletedAt), sql`${datasets.status} <> 'processing'`))
+    .returning({ id: datasets.id });
+  return rows.length > 0;
+}
+
+/** After an ingest: ready, or failed when it ended with the dataset still empty. */
+export async function finishProcessing(tx: Queryable, id: string, succeeded: boolean): Promise<void> {
+  await tx
+    .update(datasets)
+    .set({ status: succeeded ? "ready" : sql`case when ${datasets.imageCount} > 0 then 'ready' else 'failed' end` })
+    .where(eq(datasets.id, id));
+}

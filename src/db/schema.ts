@@ -6,3 +6,4 @@ export * from "./tables/storage";
 export * from "./tables/idempotency";
 export * from "./tables/models";
 export * from "./tables/jobs";
+export * from "./tables/images";

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "./client";
 import { storageObjects, storageUsage, uploads, type StorageCategory } from "./schema";
 
@@ -7,6 +7,10 @@ export type StorageObject = typeof storageObjects.$inferInsert;
 /** Records a new R2 object and adds it to the workspace's counters, in the caller's transaction. */
 export async function addObject(tx: Queryable, object: StorageObject): Promise<void> {
   await tx.insert(storageObjects).values(object);
+  await countIn(tx, object);
+}
+
+async function countIn(tx: Queryable, object: StorageObject): Promise<void> {
   await tx
     .insert(storageUsage)
     .values({ workspaceId: object.workspaceId, category: object.category, bytes: object.sizeBytes, count: 1 })
@@ -20,7 +24,19 @@ export async function addObject(tx: Queryable, object: StorageObject): Promise<v
     });
 }
 
-/** Removes the objects of these resources from the books; returns their R2 keys to delete. */
+/** Books an object for a resource unless it already holds it (a dataset holding a picture twice counts it once). */
+export async function holdObject(tx: Queryable, object: StorageObject): Promise<boolean> {
+  const [inserted] = await tx
+    .insert(storageObjects)
+    .values(object)
+    .onConflictDoNothing()
+    .returning({ key: storageObjects.key });
+  if (!inserted) return false;
+  await countIn(tx, object);
+  return true;
+}
+
+/** Removes the objects of these resources from the books; returns the R2 keys no resource holds any more. */
 export async function removeObjectsOf(tx: Queryable, resourceIds: string[]): Promise<string[]> {
   if (!resourceIds.length) return [];
   return removeObjects(tx, inArray(storageObjects.resourceId, resourceIds));
@@ -30,7 +46,7 @@ export async function removeObjectByKey(tx: Queryable, key: string): Promise<str
   return removeObjects(tx, eq(storageObjects.key, key));
 }
 
-async function removeObjects(tx: Queryable, where: ReturnType<typeof eq>): Promise<string[]> {
+async function removeObjects(tx: Queryable, where: SQL): Promise<string[]> {
   const removed = await tx.delete(storageObjects).where(where).returning({
     key: storageObjects.key,
     workspaceId: storageObjects.workspaceId,
@@ -55,7 +71,23 @@ async function removeObjects(tx: Queryable, where: ReturnType<typeof eq>): Promi
       })
       .where(and(eq(storageUsage.workspaceId, total.workspaceId), eq(storageUsage.category, total.category)));
   }
-  return removed.map((object) => object.key);
+  return unheld(tx, [...new Set(removed.map((object) => object.key))]);
+}
+
+/** Of these keys, those no resource holds any more (a shared picture stays while a dataset holds it). */
+async function unheld(tx: Queryable, keys: string[]): Promise<string[]> {
+  if (!keys.length) return [];
+  const held = await tx
+    .selectDistinct({ key: storageObjects.key })
+    .from(storageObjects)
+    .where(inArray(storageObjects.key, keys));
+  const stillHeld = new Set(held.map((row) => row.key));
+  return keys.filter((key) => !stillHeld.has(key));
+}
+
+/** Takes one resource's hold on one object off the books; returns the key when nobody holds it any more. */
+export async function releaseObject(tx: Queryable, key: string, resourceId: string): Promise<string[]> {
+  return removeObjects(tx, and(eq(storageObjects.key, key), eq(storageObjects.resourceId, resourceId))!);
 }
 
 export async function usageOf(db: Queryable, workspaceId: string) {

@@ -6,6 +6,7 @@ import { registerDatasetRoutes } from "./datasets";
 import { registerDocsRoutes } from "./docs";
 import { registerFileRoutes } from "./files";
 import { registerHealthRoutes } from "./health";
+import { registerImageRoutes } from "./images";
 import { registerExportRoutes } from "./exports";
 import { registerJobRoutes } from "./jobs";
 import { registerModelRoutes } from "./models";
@@ -22,6 +23,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGa
   registerApiKeyRoutes(app);
   registerProjectRoutes(app);
   registerDatasetRoutes(app);
+  registerImageRoutes(app);
   registerModelRoutes(app);
   registerExportRoutes(app);
   registerJobRoutes(app);

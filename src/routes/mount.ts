@@ -68,6 +68,9 @@ export function mountSignedIn<R extends RouteConfig>(
 export function routingPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (name === "owner") return `:${name}{[^/_]+}`;
+    // Image ids are the contract's 24 hex characters and image hashes sha-256 hex: not `bulk` or `urls`.
+    if (name === "imageId") return `:${name}{[0-9a-fA-F]{24}}`;
+    if (name === "hash") return `:${name}{[0-9a-f]{64}}`;
     if (name.endsWith("Id")) return `:${name}{[a-z]+_[^/]+}`;
     return `:${name}`;
   });

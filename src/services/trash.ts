@@ -10,6 +10,7 @@ import type { TrashType } from "../db/schema";
 import { removeObjectsOf } from "../db/storage";
 import { deleteTrashRow, findTrashItem, listTrash, trashOf, trashOlderThan, type TrashItem } from "../db/trash";
 import { ApiError } from "../errors";
+import { forgetUnheldImages } from "./image-bytes";
 
 /** Trashed items are purged after this many days. */
 export const TRASH_RETENTION_DAYS = 30;
@@ -48,7 +49,8 @@ const HANDLERS: Record<TrashType, TrashHandler> = {
       // Models trained on it keep their datasetId: it records what they were trained on.
       const keys = await removeObjectsOf(tx, [item.resourceId]);
       await deleteTrashedDataset(tx, item.resourceId);
-      return { keys, cascadedModels: 0 };
+      // Its images went with it; the pictures no other dataset holds go too, thumbnails included.
+      return { keys: [...keys, ...(await forgetUnheldImages(tx, keys))], cascadedModels: 0 };
     },
   },
   model: {

@@ -25,3 +25,13 @@ export function jobOutputKey(workspaceId: string, jobId: string, attempt: number
 export function jobOutputPrefix(workspaceId: string, jobId: string, attempt: number): string {
   return `ws/${workspaceId}/jobs/${jobId}/${attempt}/`;
 }
+
+/** A picture by the sha-256 of its bytes: stored once, whichever datasets hold it. */
+export function imageKey(hash: string): string {
+  return `images/${hash}`;
+}
+
+/** The picture's thumbnail (WebP, at most 256 px a side), made by the runner that ingested it. */
+export function thumbnailKey(hash: string): string {
+  return `thumbnails/${hash}.webp`;
+}

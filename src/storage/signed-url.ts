@@ -14,6 +14,19 @@ export type TransferClaims =
   | { op: "output"; job: string; attempt: number; key: string; size: number; ct: string }
   /** One part of a large output file (an R2 multipart upload). */
   | { op: "output-part"; job: string; attempt: number; key: string; size: number; part: number; mpu: string }
+  /** An ingest job's picture (checked against its SHA-256 as it streams in) or its thumbnail (`hash` absent). */
+  | {
+      op: "blob";
+      job: string;
+      attempt: number;
+      key: string;
+      size: number;
+      ct: string;
+      hash?: string;
+      ext: string;
+      w: number;
+      h: number;
+    }
   /** The Predict tab's direct calls: predicts with one model on behalf of a signed-in user. */
   | { op: "predict"; model: string; user: string; ws: string; username: string };
 

@@ -7,6 +7,7 @@
 import { Validator } from "@cfworker/json-schema";
 import { describe, expect, inject, it } from "vitest";
 import { OPERATIONS } from "../../src/operations";
+import { ingestPictures } from "../ingest-protocol";
 import { body, call, newTenant, type Tenant } from "../helpers";
 import { claim, heartbeat, report, serveOnePredict, uploadOutput, uploadWeights } from "../runner-protocol";
 
@@ -212,6 +213,207 @@ const CASES: Record<string, Case[]> = {
       name: "missing",
       status: 404,
       send: (t) => call("GET", `/api/datasets/${t.username}/nope/models`, { auth: t.key }),
+    },
+  ],
+  get_api_datasets_owner_dataset_images: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call(
+          "GET",
+          `/api/datasets/${t.pics!.username}/c-pics/images?includeLabels=true&includeImageUrls=true&limit=2`,
+          {
+            auth: t.pics!.key,
+          },
+        ),
+    },
+    {
+      name: "anonymous",
+      status: 200,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/images?split=val`),
+    },
+    {
+      name: "cursor",
+      status: 200,
+      send: (t) =>
+        call("GET", `/api/datasets/${t.pics!.username}/c-pics/images?cursor=${t.pictureIds![0]}&includeTotal=false`, {
+          auth: t.pics!.key,
+        }),
+    },
+    {
+      name: "bad sort",
+      status: 400,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/images?sort=random`, { auth: t.pics!.key }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/nope/images`, { auth: t.pics!.key }),
+    },
+  ],
+  post_api_datasets_owner_dataset_images: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-pics/images?includeLabels=true`, {
+          auth: t.pics!.key,
+          json: { imageIds: t.pictureIds!.slice(0, 2) },
+        }),
+    },
+    {
+      name: "no ids",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-pics/images`, { auth: t.pics!.key, json: { imageIds: [] } }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/nope/images`, {
+          auth: t.pics!.key,
+          json: { imageIds: t.pictureIds },
+        }),
+    },
+  ],
+  get_api_images_imageId: [
+    { name: "valid", status: 200, send: (t) => call("GET", `/api/images/${t.pictureIds![0]}`, { auth: t.pics!.key }) },
+    { name: "no key", status: 401, send: (t) => call("GET", `/api/images/${t.pictureIds![0]}`) },
+    { name: "unknown", status: 404, send: (t) => call("GET", `/api/images/${"0".repeat(24)}`, { auth: t.pics!.key }) },
+  ],
+  patch_api_images_imageId: [
+    {
+      name: "labels",
+      status: 200,
+      send: (t) =>
+        call("PATCH", `/api/images/${t.pictureIds![0]}`, {
+          auth: t.pics!.key,
+          json: { labels: [{ classId: 1, bbox: [0.5, 0.5, 0.3, 0.3] }] },
+        }),
+    },
+    {
+      name: "metadata",
+      status: 200,
+      send: (t) =>
+        call("PATCH", `/api/images/${t.pictureIds![0]}`, { auth: t.pics!.key, json: { metadata: { a: 1 } } }),
+    },
+    {
+      name: "label out of range",
+      status: 400,
+      send: (t) =>
+        call("PATCH", `/api/images/${t.pictureIds![0]}`, {
+          auth: t.pics!.key,
+          json: { labels: [{ classId: 0, bbox: [2, 0.5, 0.3, 0.3] }] },
+        }),
+    },
+    {
+      name: "not an editor",
+      status: 403,
+      send: (t, o) => call("PATCH", `/api/images/${t.pictureIds![0]}`, { auth: o.key, json: { labels: [] } }),
+    },
+  ],
+  delete_api_images_imageId: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("DELETE", `/api/images/${t.pictureIds![1]}`, { auth: t.pics!.key }),
+    },
+    {
+      name: "gone",
+      status: 404,
+      send: (t) => call("DELETE", `/api/images/${t.pictureIds![1]}`, { auth: t.pics!.key }),
+    },
+  ],
+  patch_api_images_bulk: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("PATCH", "/api/images/bulk", {
+          auth: t.pics!.key,
+          json: { imageIds: [t.pictureIds![3]], split: "test", conflictPolicy: "keep_both" },
+        }),
+    },
+    {
+      name: "bad split",
+      status: 400,
+      send: (t) =>
+        call("PATCH", "/api/images/bulk", { auth: t.pics!.key, json: { imageIds: [t.pictureIds![3]], split: "x" } }),
+    },
+    {
+      name: "unknown",
+      status: 404,
+      send: (t) =>
+        call("PATCH", "/api/images/bulk", { auth: t.pics!.key, json: { imageIds: ["0".repeat(24)], split: "val" } }),
+    },
+  ],
+  delete_api_images_bulk: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("DELETE", "/api/images/bulk", { auth: t.pics!.key, json: { imageIds: [t.pictureIds![2]] } }),
+    },
+    {
+      name: "no ids",
+      status: 400,
+      send: (t) => call("DELETE", "/api/images/bulk", { auth: t.pics!.key, json: { imageIds: [] } }),
+    },
+  ],
+  post_api_images_urls: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("POST", "/api/images/urls", { auth: t.pics!.key, json: { imageIds: [t.pictureIds![0]] } }),
+    },
+    {
+      name: "not an id",
+      status: 400,
+      send: (t) => call("POST", "/api/images/urls", { auth: t.pics!.key, json: { imageIds: ["x"] } }),
+    },
+    {
+      name: "unknown",
+      status: 404,
+      send: (t) => call("POST", "/api/images/urls", { auth: t.pics!.key, json: { imageIds: ["0".repeat(24)] } }),
+    },
+  ],
+  post_api_datasets_owner_dataset_ingest: [
+    {
+      name: "valid",
+      status: 201,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-hidden/ingest`, {
+          auth: t.pics!.key,
+          json: { sourceUrl: "https://data.example/set.zip", targetSplit: "train" },
+        }),
+    },
+    {
+      name: "already processing",
+      status: 409,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-hidden/ingest`, {
+          auth: t.pics!.key,
+          json: { sourceUrl: "https://data.example/set.zip" },
+        }),
+    },
+    {
+      name: "two sources",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-pics/ingest`, {
+          auth: t.pics!.key,
+          json: { sourceUrl: "https://data.example/set.zip", sessionId: "upl_00000000000000000000" },
+        }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/nope/ingest`, {
+          auth: t.pics!.key,
+          json: { sourceUrl: "https://data.example/set.zip" },
+        }),
     },
   ],
   get_api_trash: [
@@ -573,6 +775,9 @@ declare module "../helpers" {
     queuedExportId?: string;
     purgeId?: string;
     uploadId?: string;
+    pictureIds?: string[];
+    /** The owner of the image cases' datasets: their requests would crowd this tenant's rate limit. */
+    pics?: Tenant;
   }
 }
 
@@ -632,6 +837,22 @@ describe.skipIf(!spec)("the official contract", () => {
     await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-private-data", name: "Private" } });
     await call("POST", "/api/datasets", { auth: t.key, json: { dataset: "c-doomed-data", name: "Doomed" } });
     await call("PATCH", `/api/models/${t.username}/c-base/c-rich`, { auth: t.key, json: { datasetId } });
+    t.pics = await newTenant("p");
+    await call("POST", "/api/datasets", { auth: t.pics.key, json: { dataset: "c-hidden", name: "Hidden" } });
+    const pics = await body(
+      await call("POST", "/api/datasets", {
+        auth: t.pics.key,
+        json: { dataset: "c-pics", name: "Pictures", visibility: "public", classNames: ["a", "b"] },
+      }),
+    );
+    const box = { classId: 0, bbox: [0.5, 0.5, 0.2, 0.2] };
+    const pictures = await ingestPictures(t.pics.key, pics.id, [
+      { name: "keep.jpg", labels: [box] },
+      { name: "delete.jpg" },
+      { name: "bulk-delete.png", split: "val" },
+      { name: "move.jpg", split: "val", error: "corrupt image" },
+    ]);
+    t.pictureIds = ["keep.jpg", "delete.jpg", "bulk-delete.png", "move.jpg"].map((name) => pictures.get(name)!.id);
     const upload = await body(
       await call("POST", "/api/upload/signed-url", {
         auth: t.key,

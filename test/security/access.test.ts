@@ -12,6 +12,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS, requiredScope, type OperationId } from "../../src/operations";
 import { BASE, body, call, newTenant, type Tenant } from "../helpers";
+import { ingestPictures } from "../ingest-protocol";
 import { uploadWeights } from "../runner-protocol";
 
 interface Resources {
@@ -25,6 +26,8 @@ interface Resources {
   exportId: string;
   jobId: string;
   sessionId: string;
+  imageId: string;
+  hash: string;
 }
 
 interface Sample {
@@ -86,6 +89,20 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
     }),
   },
   post_api_upload_complete: { names: true, json: (r) => ({ sessionId: r.sessionId }) },
+  post_api_datasets_owner_dataset_images: { json: (r) => ({ imageIds: [r.imageId] }) },
+  post_api_images_urls: { names: true, json: (r) => ({ imageIds: [r.imageId] }) },
+  post_api_datasets_datasetId_images_urls: { json: (r) => ({ hashes: [r.hash] }) },
+  patch_api_images_imageId: { json: () => ({ labels: [] }) },
+  put_api_datasets_datasetId_images_hash_labels: { json: () => ({ labels: [] }) },
+  patch_api_images_bulk: { names: true, json: (r) => ({ imageIds: [r.imageId], split: "val" }) },
+  patch_api_datasets_datasetId_images_bulk: { json: (r) => ({ imageIds: [r.imageId], split: "val" }) },
+  delete_api_images_bulk: { names: true, json: (r) => ({ imageIds: [r.imageId] }) },
+  delete_api_datasets_datasetId_images_bulk: { json: (r) => ({ imageIds: [r.imageId] }) },
+  post_api_datasets_ingest: {
+    names: true,
+    json: (r) => ({ datasetId: r.datasetId, sourceUrl: "https://data.example/set.zip" }),
+  },
+  post_api_datasets_owner_dataset_ingest: { json: () => ({ sourceUrl: "https://data.example/set.zip" }) },
 };
 
 /** The operations' paths, from EdgeHub's own OpenAPI document. */
@@ -115,6 +132,8 @@ function fill(path: string, r: Resources): string {
     name: "file.bin",
     partNumber: "1",
     queue: "cpu-jobs",
+    imageId: r.imageId,
+    hash: r.hash,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`security suite: no value for path parameter {${name}}`);
@@ -172,9 +191,10 @@ describe("access, generated from src/operations.ts", () => {
     const dataset = await body(
       await call("POST", "/api/datasets", {
         auth: owner.key,
-        json: { slug: "secret-data", name: "Secret", task: "detect" },
+        json: { slug: "secret-data", name: "Secret", task: "detect", classNames: ["a"] },
       }),
     );
+    const [image] = [...(await ingestPictures(owner.key, dataset.id, [{ name: "secret.jpg" }])).values()];
     await uploadWeights(owner.key, model.id, new Uint8Array(64), "best.pt");
     const made = await body(
       await call("POST", "/api/exports", { auth: owner.key, json: { modelId: model.id, format: "onnx" } }),
@@ -203,6 +223,8 @@ describe("access, generated from src/operations.ts", () => {
       exportId: made.id,
       jobId: exported.jobId,
       sessionId: session.sessionId,
+      imageId: image!.id,
+      hash: image!.hash,
     };
     readKey = (
       await body(

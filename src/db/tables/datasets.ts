@@ -25,6 +25,8 @@ export const datasets = pgTable(
     format: text("format", { enum: DATASET_FORMATS }).notNull().default("yolo"),
     classNames: jsonb("class_names").$type<string[]>().notNull().default([]),
     classColors: jsonb("class_colors").$type<Record<string, string>>(),
+    /** Pose datasets: [keypoints, dimensions (2 or 3)], which every label's keypoints must match. */
+    kptShape: jsonb("kpt_shape").$type<[number, number]>(),
     tags: jsonb("tags").$type<string[]>().notNull().default([]),
     license: text("license"),
     iconColor: text("icon_color"),

@@ -58,11 +58,15 @@ export const uploadParts = pgTable(
   (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
 );
 
-/** Every R2 object a workspace owns; the source of the usage counters. */
+/**
+ * Every R2 object a workspace's resources hold; the source of the usage counters. A key appears
+ * once per resource holding it: a dataset image's bytes (`images/<sha-256>`) are stored once and
+ * counted in every dataset that holds them; R2 deletes the object when the last holder lets go.
+ */
 export const storageObjects = pgTable(
   "storage_objects",
   {
-    key: text("key").primaryKey(),
+    key: text("key").notNull(),
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
@@ -75,6 +79,7 @@ export const storageObjects = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.key, t.resourceId] }),
     index("storage_objects_workspace_idx").on(t.workspaceId, t.sizeBytes),
     index("storage_objects_resource_idx").on(t.resourceId),
   ],

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context";
-import { mount } from "../mount";
+import { mount, mountSignedIn } from "../mount";
+import { handleIngest, handleIngestById, ingestByIdRoute, ingestRoute } from "./ingest";
 import { createDatasetRoute, handleCreateDataset } from "./create";
 import { deleteDatasetByIdRoute, deleteDatasetRoute, handleDeleteDataset, handleDeleteDatasetById } from "./delete";
 import { getDatasetByIdRoute, getDatasetRoute, handleGetDataset, handleGetDatasetById } from "./get";
@@ -20,4 +21,6 @@ export function registerDatasetRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, deleteDatasetRoute, handleDeleteDataset);
   mount(app, datasetModelsByIdRoute, handleDatasetModelsById);
   mount(app, datasetModelsRoute, handleDatasetModels);
+  mountSignedIn(app, ingestByIdRoute, handleIngestById);
+  mountSignedIn(app, ingestRoute, handleIngest);
 }

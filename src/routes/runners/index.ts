@@ -4,6 +4,7 @@ import { mount } from "../mount";
 import { callbackRoute, handleCallback } from "./callback";
 import { claimRoute, handleClaim } from "./claim";
 import { handleHeartbeat, handleWait, heartbeatRoute, waitRoute } from "./fleet";
+import { blobsRoute, commitRoute, handleBlobs, handleCommit, handlePutBlob, putBlobRoute } from "./ingest";
 import { completeOutputRoute, handleCompleteOutput, handleOutputs, outputsRoute } from "./outputs";
 import { handlePutOutput, handlePutOutputPart, putOutputPartRoute, putOutputRoute } from "./output-upload";
 
@@ -16,6 +17,9 @@ export function registerRunnerRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, putOutputRoute, handlePutOutput);
   mount(app, putOutputPartRoute, handlePutOutputPart);
   mount(app, completeOutputRoute, handleCompleteOutput);
+  mount(app, blobsRoute, handleBlobs);
+  mount(app, putBlobRoute, handlePutBlob);
+  mount(app, commitRoute, handleCommit);
   // The body is read raw (signature first): documented with its schema, validated in the handler.
   mount(app, callbackRoute, handleCallback, { validateBody: false });
 }

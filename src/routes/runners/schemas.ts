@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import * as ingest from "../../protocol/ingest";
 import * as protocol from "../../protocol/jobs";
 
 // The runner protocol's schemas (src/protocol/jobs.ts), named for the OpenAPI document.
@@ -16,3 +17,7 @@ export const OutputCompleteResponse = protocol.OutputCompleteResponse.openapi("J
 export const OutputTokenQuery = z.object({ token: z.string().optional() });
 export const JobCallbackBody = protocol.JobCallback.openapi("JobCallback");
 export const JobCallbackResponse = protocol.JobCallbackResponse.openapi("JobCallbackResponse");
+export const BlobsRequest = ingest.BlobsRequest.openapi("IngestBlobsRequest");
+export const BlobsResponse = ingest.BlobsResponse.openapi("IngestBlobsResponse");
+export const CommitRequest = ingest.CommitRequest.openapi("IngestCommitRequest");
+export const CommitResponse = ingest.CommitResponse.openapi("IngestCommitResponse");

@@ -3,6 +3,8 @@ import type { Queryable } from "../../db/client";
 import { findExportByJob, setExportFile } from "../../db/exports";
 import type { JobRow } from "../../db/jobs";
 import { currentWeights, updateModelFields, type WeightsFile } from "../../db/models";
+import { finishProcessing } from "../../db/datasets";
+import type { IngestSpec } from "../../protocol/ingest";
 import type { JobKind, TrainResult } from "../../db/schema";
 import { addObject } from "../../db/storage";
 import { ApiError } from "../../errors";
@@ -27,6 +29,8 @@ interface JobKindHandler {
   inputs(deps: Deps, job: JobRow): Promise<Record<string, SignedInput>>;
   /** Runs inside the completion transaction, after the outputs were checked to exist. */
   complete(tx: Queryable, deps: Deps, job: JobRow, done: CompletedResult): Promise<void>;
+  /** Runs in the transaction that fails or cancels the job, whoever moved it (runner, user, sweeper). */
+  ended?(tx: Queryable, job: JobRow): Promise<void>;
 }
 
 async function sign(deps: Deps, file: { objectKey: string; name: string; sizeBytes: number }): Promise<SignedInput> {
@@ -78,6 +82,20 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
       });
     },
   },
+  ingest: {
+    async inputs(deps, job) {
+      const upload = (job.spec as { upload?: { objectKey: string; name: string; sizeBytes: number } }).upload;
+      const inputs: Record<string, SignedInput> = {};
+      if (upload) inputs.source = await sign(deps, upload);
+      return inputs;
+    },
+    async complete(tx, _deps, job) {
+      await finishProcessing(tx, (job.spec as IngestSpec).datasetId, true);
+    },
+    async ended(tx, job) {
+      await finishProcessing(tx, (job.spec as IngestSpec).datasetId, false);
+    },
+  },
   inspect: {
     inputs: weightsInput,
     async complete(tx, deps, job, done) {
@@ -119,6 +137,11 @@ export interface InspectResult {
   bestFitness?: number;
   version?: string;
   date?: string;
+}
+
+/** A job failed or was cancelled: its kind puts back what it held (a dataset marked processing). */
+export async function jobEnded(tx: Queryable, job: JobRow): Promise<void> {
+  await HANDLERS[job.kind]?.ended?.(tx, job);
 }
 
 export function kindOf(kind: JobKind): JobKindHandler {

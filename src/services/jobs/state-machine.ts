@@ -2,6 +2,7 @@ import type { Queryable } from "../../db/client";
 import { updateJobIf, type JobRow, type NewJob } from "../../db/jobs";
 import type { JobStatus } from "../../db/schema";
 import { ApiError } from "../../errors";
+import { jobEnded } from "./kinds";
 import type { ConflictReason } from "../../protocol/jobs";
 
 /** A 409 a runner acts on by its `details.reason` (src/protocol/jobs.ts), not its words. */
@@ -80,10 +81,12 @@ export async function moveJob(
   guard: { leaseId?: string } = {},
 ): Promise<JobRow | undefined> {
   const rule = TRANSITIONS[event];
-  return updateJobIf(
+  const moved = await updateJobIf(
     tx,
     jobId,
     { from: rule.from, leaseId: guard.leaseId },
     { ...changes, ...(rule.to ? { status: rule.to } : {}) },
   );
+  if (moved && (rule.to === "failed" || rule.to === "cancelled")) await jobEnded(tx, moved);
+  return moved;
 }
