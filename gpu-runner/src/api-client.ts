@@ -10,6 +10,7 @@ import {
   type ConflictReason,
   type JobOutput,
 } from "../../src/protocol/jobs";
+import { BlobsResponse, CommitResponse, type IngestBlob, type IngestImage } from "../../src/protocol/ingest";
 import type { QueueName } from "./config";
 
 export type { Claim };
@@ -182,6 +183,32 @@ export class ApiClient {
     }
     if (!response.ok) throw new Error(`upload ${what}: ${response.status} ${await response.text()}`);
     return response.json();
+  }
+
+  /** Ingest: which of these pictures EdgeHub lacks, with signed PUT URLs for them (src/protocol/ingest.ts). */
+  async ingestBlobs(claim: Claim, blobs: IngestBlob[]): Promise<BlobsResponse> {
+    const answer = await this.runnerPost(`/internal/jobs/${claim.job.id}/images/blobs`, {
+      leaseId: claim.leaseId,
+      blobs,
+    });
+    return BlobsResponse.parse(answer);
+  }
+
+  /** Ingest: one picture or thumbnail file to its signed URL. */
+  async putBlob(url: string, file: string, size: number, contentType: string): Promise<void> {
+    await this.put(url, file, 0, size, contentType, "picture");
+  }
+
+  /** Ingest: adds a batch of sent pictures to the dataset. */
+  async commitImages(
+    claim: Claim,
+    batch: { images: IngestImage[]; classNames?: string[]; kptShape?: [number, number] },
+  ): Promise<CommitResponse> {
+    const answer = await this.runnerPost(`/internal/jobs/${claim.job.id}/images/commit`, {
+      leaseId: claim.leaseId,
+      ...batch,
+    });
+    return CommitResponse.parse(answer);
   }
 
   async download(url: string): Promise<Uint8Array> {

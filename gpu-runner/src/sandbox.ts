@@ -44,6 +44,8 @@ export interface SandboxRun {
   network?: boolean;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
+  /** Lets the caller hold the child's output while it catches up: a child writing to a full pipe waits. */
+  onStart?: (output: { pause(): void; resume(): void }) => void;
 }
 
 export interface SandboxExit {
@@ -212,6 +214,7 @@ export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promis
     if (run.signal?.aborted) cancel();
     child.stdout.on("data", take);
     child.stderr.on("data", take);
+    run.onStart?.({ pause: () => child.stdout.pause(), resume: () => child.stdout.resume() });
     child.on("error", (error) => reject(new Error(`could not start ${run.command}: ${error.message}`)));
     child.on("close", (code, signal) => {
       clearTimeout(wall);

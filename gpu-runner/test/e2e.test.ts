@@ -7,6 +7,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureBytes, fixtureImages, hasFixtures, match } from "./fixtures";
+import sharp from "sharp";
+import { zipOf } from "./archives";
 import { apiOf, ROOT, startStack, until, upload, type Stack } from "./stack";
 
 const YOLO_DOUBLE = path.join(import.meta.dirname, "yolo-double/yolo");
@@ -163,6 +165,63 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
       status: "completed",
     });
     await stopRunner(survivor);
+  });
+
+  it("ingests an uploaded YOLO archive through a runner: pictures by hash, thumbnails, labels, errors", async () => {
+    const api = apiOf(stack);
+    const dataset = await api("POST", "/api/datasets", { json: { name: "Shapes", task: "detect" } });
+    expect(dataset.status).toBe(201);
+    const pictures = ["photo_800x600.jpg", "odd_335x517.png", "hd_1280x720.png"];
+    const archive = zipOf([
+      { name: "shapes/data.yaml", data: "names: [square, circle]\n" },
+      ...pictures.map((name, i) => ({
+        name: `shapes/images/${i === 2 ? "val" : "train"}/${name}`,
+        data: Buffer.from(fixtureBytes(`images/${name}`)),
+      })),
+      { name: "shapes/labels/train/photo_800x600.txt", data: "0 0.5 0.5 0.25 0.25\n1 0.2 0.2 0.1 0.1\n" },
+      { name: "shapes/labels/val/hd_1280x720.txt", data: "1 0.5 0.5 0.2 0.2\n3 0.5 0.5 0.2 0.2\n" },
+    ]);
+    const sessionId = await upload(stack, dataset.body.id, "shapes.zip", archive, "datasets");
+    const runner = startRunner("ingester");
+    const started = await api("POST", "/api/datasets/ingest", { json: { datasetId: dataset.body.id, sessionId } });
+    expect(started.status).toBe(201);
+    const job = await until("the ingest to finish", async () => {
+      const current = (await api("GET", `/api/jobs/${started.body.jobId}`)).body.job;
+      return current?.status === "completed" || current?.status === "failed" ? current : undefined;
+    });
+    expect(job).toMatchObject({
+      status: "completed",
+      result: { images: 3, added: 3, skipped: 0, errorCount: 1, classNames: ["square", "circle"] },
+    });
+    expect(job.result.errors[0]).toMatchObject({
+      file: "shapes/images/val/hd_1280x720.png",
+      error: expect.stringContaining("class 3 is not one of data.yaml's 2 names"),
+    });
+    const after = (await api("GET", `/api/datasets/${dataset.body.id}`)).body.dataset;
+    expect(after).toMatchObject({ status: "ready", imageCount: 3, classNames: ["square", "circle"] });
+    expect(after.splits).toEqual({ train: 2, val: 1, test: 0, labeled: 2 });
+    const listed = await api("GET", `/api/datasets/${dataset.body.id}/images?sort=name-asc&includeImageUrls=true`);
+    expect(listed.body.images.map((image: { name: string }) => image.name)).toEqual([
+      "hd_1280x720.png",
+      "odd_335x517.png",
+      "photo_800x600.jpg",
+    ]);
+    const photo = listed.body.images[2];
+    expect(photo).toMatchObject({ width: 800, height: 600, labelCount: 2, split: "train" });
+    const original = Buffer.from(await (await fetch(photo.imageUrl)).arrayBuffer());
+    expect(original.equals(Buffer.from(fixtureBytes("images/photo_800x600.jpg")))).toBe(true);
+    const thumbnail = await fetch(photo.thumbnailUrl);
+    expect(thumbnail.status).toBe(200);
+    expect((await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata()).width).toBe(256);
+
+    // The same archive again: nothing new is sent or added (skip is the default policy).
+    const again = await api("POST", "/api/datasets/ingest", { json: { datasetId: dataset.body.id, sessionId } });
+    const second = await until("the second ingest", async () => {
+      const current = (await api("GET", `/api/jobs/${again.body.jobId}`)).body.job;
+      return current?.status === "completed" || current?.status === "failed" ? current : undefined;
+    });
+    expect(second.result).toMatchObject({ added: 0, skipped: 3 });
+    await stopRunner(runner);
   });
 
   it("uploads an export larger than one part through per-part signed URLs, byte for byte", async () => {

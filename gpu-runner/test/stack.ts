@@ -129,11 +129,17 @@ export function apiOf(stack: Stack) {
 }
 
 /** Uploads a file to a model (or a project) through signed URLs. */
-export async function upload(stack: Stack, assetId: string, name: string, bytes: Uint8Array): Promise<void> {
+export async function upload(
+  stack: Stack,
+  assetId: string,
+  name: string,
+  bytes: Uint8Array,
+  assetType: "models" | "datasets" = "models",
+): Promise<string> {
   const api = apiOf(stack);
   const session = await api("POST", "/api/upload/signed-url", {
     json: {
-      assetType: "models",
+      assetType,
       assetId,
       filename: name,
       contentType: "application/octet-stream",
@@ -156,6 +162,7 @@ export async function upload(stack: Stack, assetId: string, name: string, bytes:
   }
   const done = await api("POST", "/api/upload/complete", { json: { sessionId: session.body.sessionId } });
   if (done.status !== 200) throw new Error(`complete ${done.status}`);
+  return session.body.sessionId;
 }
 
 /** Polls every 250 ms: the stack has one API key, whose 100 requests a minute every test shares. */

@@ -78,6 +78,8 @@ export const CommitRequest = z.object({
   images: z.array(IngestImage).min(1).max(INGEST_BATCH),
   /** The dataset's classes with the archive's new ones appended (the existing ones never change). */
   classNames: z.array(z.string().min(1).max(100)).max(25_000).optional(),
+  /** A pose archive's kpt_shape (data.yaml), kept when the dataset has none yet. */
+  kptShape: z.tuple([z.number().int().min(1).max(1000), z.number().int().min(2).max(3)]).optional(),
 });
 export const CommitResponse = z.object({
   added: z.number().int(),

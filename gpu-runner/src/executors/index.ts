@@ -1,15 +1,20 @@
 import type { RunnerConfig } from "../config";
+import { ingestExecutor } from "./ingest";
 import { inspectExecutor } from "./inspect";
 import { predictExecutor } from "./predict";
 import type { Executor } from "./types";
 import { CPU_EXPORT_FORMATS, exportExecutor } from "./yolo-cli";
 
-/** What this machine can run: predict and inspect everywhere; exports only with the yolo CLI (engine only on a GPU). */
+/** What this machine can run: predict, inspect and ingest everywhere; exports only with the yolo CLI (engine only on a GPU). */
 export function executorsFor(config: RunnerConfig): {
   executors: Partial<Record<string, Executor>>;
   formats: string[];
 } {
-  const executors: Partial<Record<string, Executor>> = { predict: predictExecutor, inspect: inspectExecutor };
+  const executors: Partial<Record<string, Executor>> = {
+    predict: predictExecutor,
+    inspect: inspectExecutor,
+    ingest: ingestExecutor,
+  };
   if (!config.yoloBin) return { executors, formats: [] };
   executors.export = exportExecutor;
   return { executors, formats: [...CPU_EXPORT_FORMATS, ...(config.gpuType ? ["engine"] : [])] };

@@ -119,14 +119,15 @@ export async function storeBlob(
 export async function commitImages(
   deps: Deps,
   jobId: string,
-  request: { leaseId: string; images: IngestImage[]; classNames?: string[] },
+  request: { leaseId: string; images: IngestImage[]; classNames?: string[]; kptShape?: [number, number] },
 ): Promise<CommitResponse> {
   const job = await heldIngest(deps, jobId, request.leaseId);
   const spec = job.spec as { datasetId: string; conflictPolicy: ConflictPolicy };
   const view = await findDataset(deps.db, { id: spec.datasetId });
   if (!view) throw new ApiError("NOT_FOUND", "The job's dataset is gone");
   const classNames = grownClasses(view.dataset.classNames, request.classNames);
-  const rules = { task: view.dataset.task, classCount: classNames.length, kptShape: view.dataset.kptShape };
+  const kptShape = view.dataset.kptShape ?? request.kptShape ?? null;
+  const rules = { task: view.dataset.task, classCount: classNames.length, kptShape };
   for (const image of request.images) {
     const problem = labelProblem(image.labels, rules);
     if (problem) throw new ApiError("VALIDATION_ERROR", `Invalid labels for ${image.originalPath}: ${problem}`);
@@ -144,8 +145,8 @@ export async function commitImages(
 
   const now = deps.now();
   const { outcome, keys } = await deps.db.transaction(async (tx) => {
-    if (classNames !== view.dataset.classNames)
-      await updateDatasetFields(tx, view.dataset.id, { classNames, updatedAt: now });
+    if (classNames !== view.dataset.classNames || kptShape !== view.dataset.kptShape)
+      await updateDatasetFields(tx, view.dataset.id, { classNames, kptShape, updatedAt: now });
     const existing = await conflictingImages(tx, view.dataset.id, request.images);
     const plan = planCommit(request.images, existing, spec.conflictPolicy ?? "skip");
     const removed = await deleteImageRows(tx, view.dataset.id, plan.replace);

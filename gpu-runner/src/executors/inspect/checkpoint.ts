@@ -1,6 +1,6 @@
 import { CapExceededError, INSPECT_CAPS, type InspectCaps } from "./caps";
 import { unpickle, type PyObject, type TensorStub } from "./pickle";
-import { bytesSource, readEntry, zipEntries, type ByteSource } from "./zip";
+import { bytesSource, readEntry, zipEntries, type ByteSource } from "../../archive/zip";
 
 /** What EdgeHub reads out of an Ultralytics checkpoint (the model's metadata fields). */
 export interface CheckpointInfo {
@@ -90,10 +90,11 @@ function numbers(value: unknown): Record<string, number> | undefined {
 /** Reads a .pt checkpoint's metadata without Python: the zip, then data.pkl with a safe unpickler. */
 export function readCheckpoint(input: Uint8Array | ByteSource, caps: InspectCaps = INSPECT_CAPS): CheckpointInfo {
   const source = input instanceof Uint8Array ? bytesSource(input) : input;
-  const entries = zipEntries(source, caps);
+  const zipCaps = { ...caps, exceeded: (cap: keyof InspectCaps, limit: number) => new CapExceededError(cap, limit) };
+  const entries = zipEntries(source, zipCaps);
   const pickle = entries.find((entry) => entry.name.endsWith("/data.pkl") || entry.name === "data.pkl");
   if (!pickle) throw new Error("not a PyTorch checkpoint: no data.pkl inside");
-  const root = unpickle(readEntry(source, pickle, caps), caps);
+  const root = unpickle(readEntry(source, pickle, zipCaps), caps);
   const budget = new Budget(caps);
   const json = (value: unknown) => plain(value, budget);
   if (!(root instanceof Map)) throw new Error("not an Ultralytics checkpoint: the top level is not a dict");

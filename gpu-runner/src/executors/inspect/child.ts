@@ -5,7 +5,7 @@
  * runner and its other jobs go on.
  */
 import { readCheckpoint } from "./checkpoint";
-import { fileSource } from "./zip";
+import { fileSource } from "../../archive/zip";
 
 export const RESULT_PREFIX = "inspect-result ";
 

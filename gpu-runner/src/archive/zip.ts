@@ -1,12 +1,24 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
-import { CapExceededError, INSPECT_CAPS, type InspectCaps } from "./caps";
+/**
+ * What reading an archive may cost: how many entries, and how many bytes one entry may inflate
+ * to; `exceeded` makes the error its reader reports (naming the cap in its own words).
+ */
+export interface ZipCaps {
+  entries: number;
+  inflatedBytes: number;
+  exceeded(cap: "entries" | "inflatedBytes", limit: number): Error;
+}
 
 export interface ZipEntry {
   name: string;
   method: number;
   compressedSize: number;
+  /** What the entry says it inflates to (a hostile archive may lie: reads stay capped). */
+  size: number;
   localHeaderOffset: number;
+  /** The Unix file mode an archiver on Unix recorded (0 when none): tells symlinks from files. */
+  unixMode: number;
 }
 
 /** Random access to the archive's bytes: in memory, or a file read piece by piece (never whole). */
@@ -41,8 +53,8 @@ function checked(source: ByteSource, offset: number, length: number): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The central directory of a zip archive (ZIP64 included): what a PyTorch checkpoint is. */
-export function zipEntries(source: ByteSource, caps: InspectCaps = INSPECT_CAPS): ZipEntry[] {
+/** The central directory of a zip archive (ZIP64 included): a PyTorch checkpoint, or a dataset. */
+export function zipEntries(source: ByteSource, caps: ZipCaps): ZipEntry[] {
   const tailStart = Math.max(0, source.size - 22 - 65_535);
   const tail = checked(source, tailStart, source.size - tailStart);
   let eocd = -1;
@@ -62,7 +74,7 @@ export function zipEntries(source: ByteSource, caps: InspectCaps = INSPECT_CAPS)
     count = Number(record.getBigUint64(32, true));
     offset = Number(record.getBigUint64(48, true));
   }
-  if (count > caps.entries) throw new CapExceededError("entries", caps.entries);
+  if (count > caps.entries) throw caps.exceeded("entries", caps.entries);
   const directory = checked(source, offset, tailStart + eocd - offset);
   const entries: ZipEntry[] = [];
   const decoder = new TextDecoder();
@@ -71,37 +83,40 @@ export function zipEntries(source: ByteSource, caps: InspectCaps = INSPECT_CAPS)
       throw new Error("broken zip central directory");
     const method = directory.getUint16(at + 10, true);
     let compressedSize = directory.getUint32(at + 20, true);
+    let size = directory.getUint32(at + 24, true);
     const nameLength = directory.getUint16(at + 28, true);
     const extraLength = directory.getUint16(at + 30, true);
     const commentLength = directory.getUint16(at + 32, true);
     let localHeaderOffset = directory.getUint32(at + 42, true);
+    const madeOnUnix = directory.getUint8(at + 5) === 3;
+    const unixMode = madeOnUnix ? directory.getUint32(at + 38, true) >>> 16 : 0;
     if (at + 46 + nameLength + extraLength > directory.byteLength) throw new Error("broken zip central directory");
     const name = decoder.decode(new Uint8Array(directory.buffer, directory.byteOffset + at + 46, nameLength));
     // ZIP64 extra field: sizes and offset that did not fit in 32 bits, in this order.
     for (let e = at + 46 + nameLength; e + 4 <= at + 46 + nameLength + extraLength; ) {
       const id = directory.getUint16(e, true);
-      const size = directory.getUint16(e + 2, true);
+      const fieldSize = directory.getUint16(e + 2, true);
       if (id === 0x0001) {
         let p = e + 4;
-        if (directory.getUint32(at + 24, true) === 0xffffffff) p += 8;
+        if (size === 0xffffffff) ((size = Number(directory.getBigUint64(p, true))), (p += 8));
         if (compressedSize === 0xffffffff) ((compressedSize = Number(directory.getBigUint64(p, true))), (p += 8));
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(directory.getBigUint64(p, true));
       }
-      e += 4 + size;
+      e += 4 + fieldSize;
     }
-    entries.push({ name, method, compressedSize, localHeaderOffset });
+    entries.push({ name, method, compressedSize, size, localHeaderOffset, unixMode });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
 }
 
 /** One entry's bytes, inflated up to the cap (a zip bomb stops there). */
-export function readEntry(source: ByteSource, entry: ZipEntry, caps: InspectCaps = INSPECT_CAPS): Uint8Array {
+export function readEntry(source: ByteSource, entry: ZipEntry, caps: ZipCaps): Uint8Array {
   const header = checked(source, entry.localHeaderOffset, 30);
   if (header.getUint32(0, true) !== 0x04034b50) throw new Error(`broken zip entry ${entry.name}`);
   const start = entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
   if (entry.method === 0 && entry.compressedSize > caps.inflatedBytes)
-    throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
+    throw caps.exceeded("inflatedBytes", caps.inflatedBytes);
   const data = checked(source, start, entry.compressedSize);
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (entry.method === 0) return bytes;
@@ -110,7 +125,7 @@ export function readEntry(source: ByteSource, entry: ZipEntry, caps: InspectCaps
     return new Uint8Array(inflateRawSync(bytes, { maxOutputLength: caps.inflatedBytes }));
   } catch (error) {
     if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError)
-      throw new CapExceededError("inflatedBytes", caps.inflatedBytes);
+      throw caps.exceeded("inflatedBytes", caps.inflatedBytes);
     throw new Error(`zip entry ${entry.name} does not inflate: ${(error as Error).message}`);
   }
 }
