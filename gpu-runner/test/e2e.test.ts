@@ -4,6 +4,8 @@
  * the test double in ./yolo-double (named as such); everything else is EdgeHub's own code.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureBytes, fixtureImages, hasFixtures, match } from "./fixtures";
@@ -222,6 +224,44 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     });
     expect(second.result).toMatchObject({ added: 0, skipped: 3 });
     await stopRunner(runner);
+  });
+
+  it("ingests a sourceUrl the runner fetches through the guard, and refuses a private address", async () => {
+    const archive = zipOf([
+      { name: "images/train/photo.jpg", data: Buffer.from(fixtureBytes("images/photo_800x600.jpg")) },
+      { name: "labels/train/photo.txt", data: "0 0.5 0.5 0.5 0.5\n" },
+    ]);
+    // The remote web, as a test double: one archive at one URL.
+    const server = createServer((request, response) => {
+      if (request.url !== "/sets/photo.zip") return void response.writeHead(404).end();
+      response.writeHead(200, { "Content-Type": "application/zip", "Content-Length": archive.length }).end(archive);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = apiOf(stack);
+    const runner = startRunner("fetcher", { OUTBOUND_ALLOW_HOSTS: host });
+    try {
+      const dataset = await api("POST", "/api/datasets", { json: { name: "Remote", classNames: ["thing"] } });
+      const ingest = (sourceUrl: string) =>
+        api("POST", "/api/datasets/ingest", { json: { datasetId: dataset.body.id, sourceUrl } });
+      const finished = (jobId: string) =>
+        until("the ingest to finish", async () => {
+          const current = (await api("GET", `/api/jobs/${jobId}`)).body.job;
+          return current?.status === "completed" || current?.status === "failed" ? current : undefined;
+        });
+      const fetched = await finished((await ingest(`http://${host}/sets/photo.zip`)).body.jobId);
+      expect(fetched).toMatchObject({ status: "completed", result: { added: 1 } });
+      const refused = await finished((await ingest("http://127.0.0.2:9/sets/other.zip")).body.jobId);
+      expect(refused.status).toBe("failed");
+      expect(refused.error.message).toMatch(/sourceUrl: the URL's address is not public/);
+      expect((await api("GET", `/api/datasets/${dataset.body.id}`)).body.dataset).toMatchObject({
+        status: "ready",
+        imageCount: 1,
+      });
+    } finally {
+      await stopRunner(runner);
+      server.close();
+    }
   });
 
   it("uploads an export larger than one part through per-part signed URLs, byte for byte", async () => {

@@ -1,5 +1,5 @@
 /**
- * The one way EdgeHub fetches a URL a user gave it (predict `source`, later ingest `sourceUrl`):
+ * The one way EdgeHub fetches a URL a user gave it (predict `source` in the Worker, ingest `sourceUrl` on a runner):
  * http(s) only; every hop's host resolved (DNS over HTTPS) and refused when any address is not
  * public (ip-ranges.ts); redirects followed by hand, at most MAX_REDIRECTS; the body streamed
  * under a byte cap and the whole exchange under a time limit. Failures say "could not fetch the
@@ -32,6 +32,21 @@ export interface FetchedBody {
 
 /** Fetches a user-given URL within the guard's rules; throws VALIDATION_ERROR or PAYLOAD_TOO_LARGE. */
 export async function guardedFetch(env: Env, raw: string, options: GuardedFetchOptions): Promise<FetchedBody> {
+  const { response, url, refuse } = await openGuarded(env, raw, { ...options, accept: "image/*,*/*;q=0.5" });
+  const data = await readCapped(response, options, refuse);
+  return { data, contentType: response.headers.get("content-type") ?? "application/octet-stream", url };
+}
+
+/**
+ * The guard's answer before its body is read: a 2xx response from a public address, after at
+ * most MAX_REDIRECTS checked hops. For bodies too large to hold (a runner streams an archive to
+ * disk); the time limit covers the body too. The caller caps the bytes it reads.
+ */
+export async function openGuarded(
+  env: Env,
+  raw: string,
+  options: { field: string; timeoutMs: number; accept?: string },
+): Promise<{ response: Response; url: URL; refuse: (why?: string) => ApiError }> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   const refuse = (why = "could not fetch the source") =>
     new ApiError("VALIDATION_ERROR", `Invalid form: ${options.field}: ${why}`);
@@ -40,7 +55,7 @@ export async function guardedFetch(env: Env, raw: string, options: GuardedFetchO
     await assertReachable(env, url, refuse, signal);
     let response: Response;
     try {
-      response = await fetch(url, { redirect: "manual", signal, headers: { Accept: "image/*,*/*;q=0.5" } });
+      response = await fetch(url, { redirect: "manual", signal, headers: { Accept: options.accept ?? "*/*" } });
     } catch {
       throw refuse();
     }
@@ -54,8 +69,7 @@ export async function guardedFetch(env: Env, raw: string, options: GuardedFetchO
       await response.body?.cancel();
       throw refuse();
     }
-    const data = await readCapped(response, options, refuse);
-    return { data, contentType: response.headers.get("content-type") ?? "application/octet-stream", url };
+    return { response, url, refuse };
   }
 }
 

@@ -6,6 +6,8 @@ import { IMAGE_MAX_BYTES } from "../../../../src/protocol/ingest";
  * and reported, and the rest goes on.
  */
 export const INGEST_CAPS = {
+  /** A sourceUrl's archive, as fetched. */
+  sourceBytes: 20 * 1024 ** 3,
   entries: 1_000_000,
   totalBytes: 64 * 1024 ** 3,
   imageBytes: IMAGE_MAX_BYTES,

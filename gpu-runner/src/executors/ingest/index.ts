@@ -1,10 +1,15 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Env } from "../../../../src/env";
+import { openGuarded } from "../../../../src/net/guarded-fetch";
 import { INGEST_BATCH, IngestSpec, type IngestImage } from "../../../../src/protocol/ingest";
 import type { ApiClient, Claim } from "../../api-client";
 import { describeStop, runSandboxed, type SandboxSettings } from "../../sandbox";
 import type { Executor } from "../types";
+import { INGEST_CAPS } from "./caps";
 import { LINE_PREFIX, type ChildLine } from "./child";
 
 const CHILD = path.join(import.meta.dirname, "child.ts");
@@ -13,6 +18,8 @@ const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
 const NODE_MODULES = TSX_CLI.slice(0, TSX_CLI.lastIndexOf("/node_modules/") + "/node_modules".length);
 /** Per-file errors kept in the job's result; the count says how many there were. */
 const KEPT_ERRORS = 100;
+/** How long fetching a sourceUrl may take, body included. */
+const SOURCE_TIMEOUT_MS = 60 * 60 * 1000;
 /** PUTs of one batch in flight at once. */
 const PUT_CONCURRENCY = 8;
 
@@ -32,13 +39,16 @@ type Picture = Extract<ChildLine, { t: "image" }>;
 export const ingestExecutor: Executor = async ({ claim, api, log, workDir, config, signal, progress }) => {
   const spec = IngestSpec.parse(claim.job.spec);
   const archive = path.join(workDir, "source");
-  if (spec.source.kind !== "upload")
-    throw Object.assign(new Error("this runner ingests uploaded archives; sourceUrl comes with the next release"), {
-      code: "INGEST_UNSUPPORTED",
-    });
-  const input = claim.inputs.source;
-  if (!input) throw new Error("An ingest job needs the source input");
-  await api.downloadToFile(input.url, archive, input.size);
+  let sourceName: string;
+  if (spec.source.kind === "url") {
+    sourceName = spec.source.url;
+    await fetchSource(spec.source.url, archive, signal);
+  } else {
+    const input = claim.inputs.source;
+    if (!input) throw new Error("An ingest job needs the source input");
+    sourceName = input.name;
+    await api.downloadToFile(input.url, archive, input.size);
+  }
   const outDir = path.join(workDir, "out");
   mkdirSync(outDir, { recursive: true });
   const specFile = path.join(workDir, "spec.json");
@@ -62,20 +72,56 @@ export const ingestExecutor: Executor = async ({ claim, api, log, workDir, confi
     });
     await pump.finish();
     if (pump.fatal)
-      throw Object.assign(new Error(`could not ingest ${input.name}: ${pump.fatal.error}`), {
+      throw Object.assign(new Error(`could not ingest ${sourceName}: ${pump.fatal.error}`), {
         code: pump.fatal.code ?? "INGEST_FAILED",
       });
     if (exit.code !== 0) {
       const reason = describeStop(limits, exit) ?? `the reader exited with ${exit.signal ?? `code ${exit.code}`}`;
-      throw Object.assign(new Error(`could not ingest ${input.name}: ${reason}`), { code: "INGEST_FAILED" });
+      throw Object.assign(new Error(`could not ingest ${sourceName}: ${reason}`), { code: "INGEST_FAILED" });
     }
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
   const result = pump.result();
-  log(`${input.name}: ${result.added} added, ${result.skipped} skipped, ${result.errorCount} file errors`);
+  log(`${sourceName}: ${result.added} added, ${result.skipped} skipped, ${result.errorCount} file errors`);
   return { result };
 };
+
+/**
+ * A `sourceUrl`, fetched by the runner itself (its sandboxed reader has no network) through the
+ * API's own guard (src/net/guarded-fetch.ts: public addresses only, every redirect checked; the
+ * runner's OUTBOUND_ALLOW_HOSTS and OUTBOUND_DNS_URL), streamed to disk under a byte cap.
+ */
+async function fetchSource(url: string, destination: string, signal: AbortSignal): Promise<void> {
+  let response: Response;
+  try {
+    ({ response } = await openGuarded(process.env as unknown as Env, url, {
+      field: "sourceUrl",
+      timeoutMs: SOURCE_TIMEOUT_MS,
+    }));
+  } catch (error) {
+    throw Object.assign(new Error((error as Error).message.replace(/^Invalid form: /, "")), { code: "INGEST_SOURCE" });
+  }
+  if (Number(response.headers.get("content-length") ?? 0) > INGEST_CAPS.sourceBytes) {
+    await response.body?.cancel();
+    throw Object.assign(new Error(`sourceUrl: larger than ${INGEST_CAPS.sourceBytes} bytes`), {
+      code: "INGEST_SOURCE",
+    });
+  }
+  let received = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      done(
+        received > INGEST_CAPS.sourceBytes
+          ? new Error(`sourceUrl: larger than ${INGEST_CAPS.sourceBytes} bytes`)
+          : null,
+        chunk,
+      );
+    },
+  });
+  await pipeline(Readable.fromWeb(response.body as never), cap, createWriteStream(destination), { signal });
+}
 
 /** Takes the child's lines, and sends its pictures in batches while it goes on reading. */
 class Pump {
