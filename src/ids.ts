@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   upload: "upl",
   model: "mdl",
   dataset: "dst",
+  datasetVersion: "dsv",
   modelFile: "mfl",
   job: "job",
   jobOutput: "out",

@@ -67,6 +67,14 @@ export const OPERATIONS = {
   get_api_datasets_datasetId_models: { access: "public", category: "default" },
   get_api_datasets_owner_dataset_models: { access: "public", category: "default" },
   post_api_datasets_ingest: { access: "key", category: "default", idempotent: true },
+  get_api_datasets_datasetId_export: { access: "public", category: "download" },
+  get_api_datasets_owner_dataset_export: { access: "public", category: "download" },
+  post_api_datasets_datasetId_export: { access: "key", category: "default" },
+  post_api_datasets_owner_dataset_export: { access: "key", category: "default" },
+  patch_api_datasets_datasetId_export: { access: "key", category: "default" },
+  patch_api_datasets_owner_dataset_export: { access: "key", category: "default" },
+  post_api_datasets_datasetId_restore: { access: "key", category: "default" },
+  post_api_datasets_owner_dataset_restore: { access: "key", category: "default" },
   post_api_datasets_owner_dataset_ingest: { access: "key", category: "default", idempotent: true },
 
   // images of datasets (contract: /api/images/... and owner/slug; docs: under /api/datasets/{datasetId})
@@ -136,6 +144,8 @@ export const OPERATIONS = {
   get_api_upload_sessionId: { access: "key", category: "default" },
   put_api_upload_sessionId_object: { access: "signed", category: "none", streamsBody: true },
   put_api_upload_sessionId_parts_partNumber: { access: "signed", category: "none", streamsBody: true },
+  get_api_dataset_exports_name: { access: "signed", category: "none" },
+  get_api_dataset_images_file: { access: "signed", category: "none" },
   get_api_files_name: { access: "signed", category: "none" },
   get_api_storage: { access: "key", category: "default" },
 

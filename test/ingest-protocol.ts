@@ -35,18 +35,18 @@ async function sha256(data: Uint8Array): Promise<string> {
 /** Uploads a (stand-in) archive and starts an ingest of it; answers the POST's response. */
 export async function startIngest(auth: string, datasetId: string, options: Record<string, unknown> = {}) {
   const archive = new TextEncoder().encode("PK stand-in: the runner reads archives, not this test");
-  const session = await body(
-    await call("POST", "/api/upload/signed-url", {
-      auth,
-      json: {
-        assetType: "datasets",
-        assetId: datasetId,
-        filename: "data.zip",
-        contentType: "application/zip",
-        totalBytes: archive.length,
-      },
-    }),
-  );
+  const signed = await call("POST", "/api/upload/signed-url", {
+    auth,
+    json: {
+      assetType: "datasets",
+      assetId: datasetId,
+      filename: "data.zip",
+      contentType: "application/zip",
+      totalBytes: archive.length,
+    },
+  });
+  if (!signed.ok) throw new Error(`signed-url: ${signed.status} ${await signed.text()}`);
+  const session = await body(signed);
   await putSigned(session.uploadUrl, archive, "application/zip");
   const done = await call("POST", "/api/upload/complete", { auth, json: { sessionId: session.sessionId } });
   if (!done.ok) throw new Error(`complete: ${await done.text()}`);

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Queryable } from "./client";
-import { datasetImages, datasets, imageBlobs, type Split } from "./schema";
+import { datasetImages, datasets, datasetVersionImages, datasetVersions, imageBlobs, type Split } from "./schema";
 
 export type ImageRow = typeof datasetImages.$inferSelect;
 export type NewImage = typeof datasetImages.$inferInsert;
@@ -295,14 +295,22 @@ export async function conflictingImages(
     );
 }
 
-/** Of these hashes, those no image of the dataset holds any more. */
+/** Of these hashes, those neither an image of the dataset nor one of its versions holds any more. */
 export async function hashesGoneFrom(tx: Queryable, datasetId: string, hashes: string[]): Promise<string[]> {
   if (!hashes.length) return [];
-  const held = await tx
-    .selectDistinct({ hash: datasetImages.hash })
-    .from(datasetImages)
-    .where(and(eq(datasetImages.datasetId, datasetId), inArray(datasetImages.hash, hashes)));
-  const still = new Set(held.map((row) => row.hash));
+  const v = datasetVersionImages;
+  const [inImages, inVersions] = await Promise.all([
+    tx
+      .selectDistinct({ hash: datasetImages.hash })
+      .from(datasetImages)
+      .where(and(eq(datasetImages.datasetId, datasetId), inArray(datasetImages.hash, hashes))),
+    tx
+      .selectDistinct({ hash: v.hash })
+      .from(v)
+      .innerJoin(datasetVersions, eq(datasetVersions.id, v.versionId))
+      .where(and(eq(datasetVersions.datasetId, datasetId), inArray(v.hash, hashes))),
+  ]);
+  const still = new Set([...inImages, ...inVersions].map((row) => row.hash));
   return [...new Set(hashes)].filter((hash) => !still.has(hash));
 }
 
@@ -315,6 +323,7 @@ export async function forgetBlobs(tx: Queryable, hashes: string[]): Promise<stri
       and(
         inArray(imageBlobs.hash, hashes),
         sql`not exists (select 1 from ${datasetImages} where ${datasetImages.hash} = ${imageBlobs.hash})`,
+        sql`not exists (select 1 from ${datasetVersionImages} where ${datasetVersionImages.hash} = ${imageBlobs.hash})`,
       ),
     )
     .returning({ hash: imageBlobs.hash });

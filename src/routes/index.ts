@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
 import { registerAccountRoutes } from "./account";
 import { registerApiKeyRoutes } from "./api-keys";
+import { registerDatasetFileRoutes } from "./dataset-files";
 import { registerDatasetRoutes } from "./datasets";
 import { registerDocsRoutes } from "./docs";
 import { registerFileRoutes } from "./files";
@@ -32,6 +33,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGa
   registerTrashRoutes(app);
   registerUploadRoutes(app);
   registerFileRoutes(app);
+  registerDatasetFileRoutes(app);
   registerStorageRoutes(app);
   registerDocsRoutes(app);
 }

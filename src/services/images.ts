@@ -25,6 +25,7 @@ import { ApiError } from "../errors";
 import { imageKey, thumbnailKey } from "../storage/keys";
 import { signedDownloadUrl } from "../storage/signed-url";
 import { getDataset } from "./datasets";
+import { retainedByVersion } from "../db/versions";
 import { releaseImageBytes } from "./image-bytes";
 import { classIdsOf, labelProblem } from "./labels";
 
@@ -77,6 +78,12 @@ export async function getImage(deps: Deps, actor: Actor, imageId: string) {
     throw new ApiError("NOT_FOUND", "Image not found");
   });
   return { view, image: found.image };
+}
+
+/** An image with whether a version of its dataset holds its picture. */
+export async function describeImage(deps: Deps, actor: Actor, imageId: string) {
+  const { view, image } = await getImage(deps, actor, imageId);
+  return { view, image, retained: await retainedByVersion(deps.db, view.dataset.id, image.hash) };
 }
 
 /** The docs' form: the dataset's image with these bytes. */

@@ -35,3 +35,13 @@ export function imageKey(hash: string): string {
 export function thumbnailKey(hash: string): string {
   return `thumbnails/${hash}.webp`;
 }
+
+/** A version's NDJSON (its image URLs left as placeholders, signed when it is served). */
+export function versionKey(datasetId: string, version: number): string {
+  return `datasets/${datasetId}/versions/${version}.ndjson`;
+}
+
+/** The dataset's live export, rebuilt when the dataset changed since. */
+export function liveExportKey(datasetId: string): string {
+  return `datasets/${datasetId}/export.ndjson`;
+}

@@ -27,6 +27,10 @@ export type TransferClaims =
       w: number;
       h: number;
     }
+  /** A dataset's NDJSON (a version's, or the live export): served with its image URLs signed for `set`. */
+  | { op: "ndjson"; key: string; set: string; name: string }
+  /** The pictures of one dataset (its images now) or one version (its copies), as an NDJSON's URLs name them. */
+  | { op: "set-image"; set: string }
   /** The Predict tab's direct calls: predicts with one model on behalf of a signed-in user. */
   | { op: "predict"; model: string; user: string; ws: string; username: string };
 

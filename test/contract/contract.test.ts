@@ -416,6 +416,87 @@ const CASES: Record<string, Case[]> = {
         }),
     },
   ],
+  get_api_datasets_owner_dataset_export: [
+    {
+      name: "live",
+      status: 200,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/export`, { auth: t.pics!.key }),
+    },
+    { name: "version", status: 200, send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/export?v=1`) },
+    {
+      name: "bad version",
+      status: 400,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/export?v=0`, { auth: t.pics!.key }),
+    },
+    {
+      name: "unknown version",
+      status: 404,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/export?v=99`, { auth: t.pics!.key }),
+    },
+  ],
+  post_api_datasets_owner_dataset_export: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("POST", `/api/datasets/${t.pics!.username}/c-pics/export`, { auth: t.pics!.key, json: {} }),
+    },
+    {
+      name: "not an editor",
+      status: 403,
+      send: (t, o) => call("POST", `/api/datasets/${t.pics!.username}/c-pics/export`, { auth: o.key, json: {} }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("POST", `/api/datasets/${t.pics!.username}/nope/export`, { auth: t.pics!.key, json: {} }),
+    },
+  ],
+  patch_api_datasets_owner_dataset_export: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("PATCH", `/api/datasets/${t.pics!.username}/c-pics/export`, {
+          auth: t.pics!.key,
+          json: { version: 1, description: "baseline" },
+        }),
+    },
+    {
+      name: "no description",
+      status: 400,
+      send: (t) =>
+        call("PATCH", `/api/datasets/${t.pics!.username}/c-pics/export`, { auth: t.pics!.key, json: { version: 1 } }),
+    },
+    {
+      name: "unknown version",
+      status: 404,
+      send: (t) =>
+        call("PATCH", `/api/datasets/${t.pics!.username}/c-pics/export`, {
+          auth: t.pics!.key,
+          json: { version: 99, description: "x" },
+        }),
+    },
+  ],
+  post_api_datasets_owner_dataset_restore: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-pics/restore`, { auth: t.pics!.key, json: { version: 1 } }),
+    },
+    {
+      name: "bad version",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-pics/restore`, { auth: t.pics!.key, json: { version: 0 } }),
+    },
+    {
+      name: "unknown version",
+      status: 404,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-pics/restore`, { auth: t.pics!.key, json: { version: 99 } }),
+    },
+  ],
   get_api_trash: [
     { name: "valid", status: 200, send: (t) => call("GET", "/api/trash", { auth: t.key }) },
     { name: "bad type", status: 400, send: (t) => call("GET", "/api/trash?type=folder", { auth: t.key }) },
@@ -853,6 +934,7 @@ describe.skipIf(!spec)("the official contract", () => {
       { name: "move.jpg", split: "val", error: "corrupt image" },
     ]);
     t.pictureIds = ["keep.jpg", "delete.jpg", "bulk-delete.png", "move.jpg"].map((name) => pictures.get(name)!.id);
+    await call("POST", `/api/datasets/${pics.id}/export`, { auth: t.pics.key, json: { description: "first" } });
     const upload = await body(
       await call("POST", "/api/upload/signed-url", {
         auth: t.key,

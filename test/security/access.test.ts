@@ -103,6 +103,10 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
     json: (r) => ({ datasetId: r.datasetId, sourceUrl: "https://data.example/set.zip" }),
   },
   post_api_datasets_owner_dataset_ingest: { json: () => ({ sourceUrl: "https://data.example/set.zip" }) },
+  patch_api_datasets_datasetId_export: { json: () => ({ version: 1, description: "x" }) },
+  patch_api_datasets_owner_dataset_export: { json: () => ({ version: 1, description: "x" }) },
+  post_api_datasets_datasetId_restore: { json: () => ({ version: 1 }) },
+  post_api_datasets_owner_dataset_restore: { json: () => ({ version: 1 }) },
 };
 
 /** The operations' paths, from EdgeHub's own OpenAPI document. */
@@ -134,6 +138,7 @@ function fill(path: string, r: Resources): string {
     queue: "cpu-jobs",
     imageId: r.imageId,
     hash: r.hash,
+    file: `${r.hash}.jpg`,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`security suite: no value for path parameter {${name}}`);

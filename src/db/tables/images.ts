@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, updatedAt } from "./columns";
-import { datasets } from "./datasets";
+import { datasets, type DatasetSplits } from "./datasets";
 import { workspaces } from "./identity";
 
 export const SPLITS = ["train", "val", "test"] as const;
@@ -82,4 +82,60 @@ export const datasetImages = pgTable(
       .on(t.datasetId)
       .where(sql`${t.error} is not null`),
   ],
+);
+
+/**
+ * A numbered, immutable snapshot of a dataset: its counts, classes, and a copy of every image row
+ * (dataset_version_images), so that later edits change nothing in it and a restore can bring it
+ * back. Its NDJSON (R2 `objectKey`) is rendered from those rows.
+ */
+export const datasetVersions = pgTable(
+  "dataset_versions",
+  {
+    id: text("id").primaryKey(),
+    datasetId: text("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    description: text("description").notNull().default(""),
+    task: text("task").notNull(),
+    classNames: jsonb("class_names").$type<string[]>().notNull(),
+    kptShape: jsonb("kpt_shape").$type<[number, number]>(),
+    imageCount: integer("image_count").notNull(),
+    annotationCount: integer("annotation_count").notNull(),
+    splits: jsonb("splits").$type<DatasetSplits>().notNull(),
+    objectKey: text("object_key").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("dataset_versions_number_idx").on(t.datasetId, t.version)],
+);
+
+/** A version's copy of one image row, as it was when the version was made. */
+export const datasetVersionImages = pgTable(
+  "dataset_version_images",
+  {
+    versionId: text("version_id")
+      .notNull()
+      .references(() => datasetVersions.id, { onDelete: "cascade" }),
+    imageId: text("image_id").notNull(),
+    hash: text("hash")
+      .notNull()
+      .references(() => imageBlobs.hash),
+    filename: text("filename").notNull(),
+    originalPath: text("original_path"),
+    split: text("split", { enum: SPLITS }).notNull(),
+    ext: text("ext").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    bytes: bigint("bytes", { mode: "number" }).notNull(),
+    labels: jsonb("labels").$type<ImageLabel[]>().notNull(),
+    labelCount: integer("label_count").notNull(),
+    classIds: integer("class_ids").array().notNull(),
+    error: text("error"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.imageId] }), index("dataset_version_images_hash_idx").on(t.hash)],
 );

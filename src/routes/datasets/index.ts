@@ -1,7 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context";
 import { mount, mountSignedIn } from "../mount";
+import * as versions from "./export";
 import { handleIngest, handleIngestById, ingestByIdRoute, ingestRoute } from "./ingest";
+import { handleRestore, handleRestoreById, restoreByIdRoute, restoreRoute } from "./restore";
 import { createDatasetRoute, handleCreateDataset } from "./create";
 import { deleteDatasetByIdRoute, deleteDatasetRoute, handleDeleteDataset, handleDeleteDatasetById } from "./delete";
 import { getDatasetByIdRoute, getDatasetRoute, handleGetDataset, handleGetDatasetById } from "./get";
@@ -23,4 +25,12 @@ export function registerDatasetRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, datasetModelsRoute, handleDatasetModels);
   mountSignedIn(app, ingestByIdRoute, handleIngestById);
   mountSignedIn(app, ingestRoute, handleIngest);
+  mount(app, versions.getExportByIdRoute, versions.handleGetExportById);
+  mount(app, versions.getExportRoute, versions.handleGetExport);
+  mount(app, versions.createVersionByIdRoute, versions.handleCreateVersionById);
+  mount(app, versions.createVersionRoute, versions.handleCreateVersion);
+  mount(app, versions.describeVersionByIdRoute, versions.handleDescribeVersionById);
+  mount(app, versions.describeVersionRoute, versions.handleDescribeVersion);
+  mount(app, restoreByIdRoute, handleRestoreById);
+  mount(app, restoreRoute, handleRestore);
 }

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
 import { errorResponses } from "../../errors";
-import { getImage } from "../../services/images";
+import { describeImage } from "../../services/images";
 import { json } from "../common/schemas";
 import { toImage } from "./presenter";
 import { ImageIdParams, ImageResponse } from "./schemas";
@@ -18,6 +18,6 @@ export const getImageRoute = createRoute({
 });
 
 export const handleGetImage: AppHandler<typeof getImageRoute> = async (c) => {
-  const { view, image } = await getImage(c.var.deps, c.var.actor, c.req.valid("param").imageId);
-  return c.json(toImage(image, view), 200);
+  const { view, image, retained } = await describeImage(c.var.deps, c.var.actor, c.req.valid("param").imageId);
+  return c.json(toImage(image, view, retained), 200);
 };

@@ -30,7 +30,7 @@ export function toListImage(
 }
 
 /** One image with its labels and its dataset's class names: the contract's Image. */
-export function toImage(image: ImageRow, view: DatasetView) {
+export function toImage(image: ImageRow, view: DatasetView, retainedByVersion: boolean) {
   return {
     metadata: image.metadata,
     properties: {
@@ -47,8 +47,7 @@ export function toImage(image: ImageRow, view: DatasetView) {
       classIds: image.classIds,
       bytes: image.bytes,
       region: view.region,
-      // Until dataset versions exist (the export operations), no version holds an image back.
-      retainedByVersion: false,
+      retainedByVersion,
       createdAt: image.createdAt.toISOString(),
       updatedAt: image.updatedAt.toISOString(),
       error: image.error,

@@ -1,0 +1,172 @@
+/**
+ * Dataset versions: numbered snapshots that never change (their image rows are copied), each with
+ * its NDJSON in R2; the live export of the dataset as it is now, rebuilt only when it changed; and
+ * restoring a version as the dataset's contents.
+ */
+import { isSignedIn, type Actor } from "../auth/actor";
+import { assertWritable } from "../auth/policy";
+import type { Deps } from "../context";
+import { updateDatasetFields, type DatasetRef, type DatasetView } from "../db/datasets";
+import { recountDataset } from "../db/images";
+import { addObject } from "../db/storage";
+import {
+  annotationCount,
+  findVersion,
+  insertVersion,
+  nextVersionNumber,
+  restoreImages,
+  setVersionDescription,
+  setVersionSize,
+  snapshotImages,
+} from "../db/versions";
+import { datasetImages } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { ApiError } from "../errors";
+import { newId } from "../ids";
+import { liveExportKey, versionKey } from "../storage/keys";
+import { signTransfer } from "../storage/signed-url";
+import { getDataset } from "./datasets";
+import { releaseImageBytes } from "./image-bytes";
+import { storeNdjson } from "./ndjson";
+import { orConflict } from "./resource-edits";
+
+/** An NDJSON download link lasts an hour; the image URLs inside it, a week (a long training run's download). */
+const NDJSON_URL_SECONDS = 3600;
+export const SET_URL_SECONDS = 7 * 24 * 3600;
+
+async function editable(deps: Deps, actor: Actor, ref: DatasetRef): Promise<DatasetView> {
+  const view = await getDataset(deps, actor, ref);
+  await assertWritable(deps, actor, view.dataset, "Dataset");
+  return view;
+}
+
+/**
+ * Makes version n+1 of the dataset: counts, classes and a copy of every image row, then its
+ * NDJSON. A dataset unchanged since its newest version answers that version (`reused`).
+ */
+export async function createVersion(deps: Deps, actor: Actor, ref: DatasetRef, description = "") {
+  const view = await editable(deps, actor, ref);
+  const { dataset } = view;
+  if (dataset.status === "processing")
+    throw new ApiError("CONFLICT", "The dataset is processing an ingest; make the version when it is done");
+  const latest = await findVersion(deps.db, dataset.id);
+  if (latest && latest.createdAt >= dataset.updatedAt) return { version: latest, reused: true };
+  const now = deps.now();
+  const version = await orConflict(
+    () =>
+      deps.db.transaction(async (tx) => {
+        const number = await nextVersionNumber(tx, dataset.id);
+        const row = await insertVersion(tx, {
+          id: newId("datasetVersion"),
+          datasetId: dataset.id,
+          version: number,
+          description,
+          task: dataset.task,
+          classNames: dataset.classNames,
+          kptShape: dataset.kptShape,
+          imageCount: dataset.imageCount,
+          annotationCount: await annotationCount(tx, dataset.id),
+          splits: dataset.splits,
+          objectKey: versionKey(dataset.id, number),
+          sizeBytes: 0,
+          createdBy: isSignedIn(actor) ? actor.userId : null,
+          createdAt: now,
+        });
+        await snapshotImages(tx, row.id, dataset.id);
+        return row;
+      }),
+    () => "Another version of this dataset is being made; try again",
+  );
+  const size = await storeNdjson(deps, version.objectKey, version, { versionId: version.id });
+  await deps.db.transaction(async (tx) => {
+    await addObject(tx, {
+      key: version.objectKey,
+      workspaceId: dataset.workspaceId,
+      category: "datasets",
+      resourceId: dataset.id,
+      name: `${dataset.slug}-v${version.version}.ndjson`,
+      sizeBytes: size,
+      contentType: "application/x-ndjson",
+    });
+    await setVersionSize(tx, version.id, size);
+  });
+  return { version: { ...version, sizeBytes: size }, reused: false };
+}
+
+/** A signed NDJSON link of a version (by number), or of the dataset as it is now (`cached`: unchanged since built). */
+export async function exportLink(
+  deps: Deps,
+  actor: Actor,
+  ref: DatasetRef,
+  versionNumber?: number,
+): Promise<{ downloadUrl: string; version: number } | { downloadUrl: string; cached: boolean }> {
+  const view = await getDataset(deps, actor, ref);
+  const { dataset } = view;
+  if (versionNumber !== undefined) {
+    const version = await findVersion(deps.db, dataset.id, versionNumber);
+    if (!version) throw new ApiError("NOT_FOUND", `Dataset version ${versionNumber} not found`);
+    const downloadUrl = await ndjsonUrl(deps, version.objectKey, version.id, `${dataset.slug}-v${version.version}`);
+    return { downloadUrl, version: version.version };
+  }
+  if (dataset.status === "processing")
+    throw new ApiError("CONFLICT", "The dataset is processing an ingest; its export follows when it is done");
+  const key = liveExportKey(dataset.id);
+  const stamp = dataset.updatedAt.toISOString();
+  const head = await deps.bucket.head(key);
+  const cached = head?.customMetadata?.datasetUpdatedAt === stamp;
+  if (!cached) await storeNdjson(deps, key, dataset, { datasetId: dataset.id }, { datasetUpdatedAt: stamp });
+  return { cached, downloadUrl: await ndjsonUrl(deps, key, dataset.id, dataset.slug) };
+}
+
+async function ndjsonUrl(deps: Deps, key: string, set: string, stem: string): Promise<string> {
+  const name = `${stem}.ndjson`;
+  const expiresAt = new Date(deps.now().getTime() + NDJSON_URL_SECONDS * 1000);
+  const token = await signTransfer(deps.env.SIGNING_SECRET, { op: "ndjson", key, set, name }, expiresAt);
+  return `${deps.baseUrl}/api/dataset-exports/${encodeURIComponent(name)}?token=${token}`;
+}
+
+export async function describeVersion(
+  deps: Deps,
+  actor: Actor,
+  ref: DatasetRef,
+  change: { version: number; description: string },
+): Promise<void> {
+  const view = await editable(deps, actor, ref);
+  const version = await findVersion(deps.db, view.dataset.id, change.version);
+  if (!version) throw new ApiError("NOT_FOUND", `Dataset version ${change.version} not found`);
+  await setVersionDescription(deps.db, version.id, change.description);
+}
+
+/**
+ * Makes the dataset's contents those of a version: its images (ids included), labels, splits and
+ * classes. The current images go; the pictures only they held are released. The version stays.
+ */
+export async function restoreVersion(deps: Deps, actor: Actor, ref: DatasetRef, versionNumber: number) {
+  const view = await editable(deps, actor, ref);
+  const { dataset } = view;
+  if (dataset.status === "processing")
+    throw new ApiError("CONFLICT", "The dataset is processing an ingest; restore when it is done");
+  const version = await findVersion(deps.db, dataset.id, versionNumber);
+  if (!version) throw new ApiError("NOT_FOUND", `Dataset version ${versionNumber} not found`);
+  const now = deps.now();
+  const keys = await deps.db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(datasetImages)
+      .where(eq(datasetImages.datasetId, dataset.id))
+      .returning({ hash: datasetImages.hash });
+    await restoreImages(tx, version.id, dataset.id, dataset.workspaceId);
+    await updateDatasetFields(tx, dataset.id, {
+      classNames: version.classNames,
+      kptShape: version.kptShape,
+      updatedAt: now,
+    });
+    await recountDataset(tx, dataset.id, now);
+    return releaseImageBytes(
+      tx,
+      dataset.id,
+      removed.map((row) => row.hash),
+    );
+  });
+  if (keys.length) deps.waitUntil(deps.bucket.delete(keys));
+  return { version: version.version, imageCount: version.imageCount };
+}
