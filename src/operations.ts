@@ -75,6 +75,16 @@ export const OPERATIONS = {
   patch_api_datasets_owner_dataset_export: { access: "key", category: "default" },
   post_api_datasets_datasetId_restore: { access: "key", category: "default" },
   post_api_datasets_owner_dataset_restore: { access: "key", category: "default" },
+  get_api_datasets_datasetId_class_stats: { access: "public", category: "default" },
+  get_api_datasets_owner_dataset_class_stats: { access: "public", category: "default" },
+  post_api_datasets_datasetId_classes_merge: { access: "session", category: "default" },
+  post_api_datasets_owner_dataset_classes_merge: { access: "session", category: "default" },
+  post_api_datasets_datasetId_classes_delete: { access: "session", category: "default" },
+  post_api_datasets_owner_dataset_classes_delete: { access: "session", category: "default" },
+  post_api_datasets_datasetId_splits_redistribute: { access: "session", category: "default" },
+  post_api_datasets_owner_dataset_splits_redistribute: { access: "session", category: "default" },
+  post_api_datasets_datasetId_clone: { access: "session", category: "default", idempotent: true },
+  post_api_datasets_owner_dataset_clone: { access: "session", category: "default", idempotent: true },
   post_api_datasets_owner_dataset_ingest: { access: "key", category: "default", idempotent: true },
 
   // images of datasets (contract: /api/images/... and owner/slug; docs: under /api/datasets/{datasetId})

@@ -329,3 +329,45 @@ export async function forgetBlobs(tx: Queryable, hashes: string[]): Promise<stri
     .returning({ hash: imageBlobs.hash });
   return rows.map((row) => row.hash);
 }
+
+export type StatsImage = Pick<ImageRow, "width" | "height" | "bytes" | "ext" | "labels" | "labelCount">;
+
+/** Up to `limit` of the dataset's images for the statistics (by id, which is random: a fair sample). */
+export async function statsSample(db: Queryable, datasetId: string, limit: number): Promise<StatsImage[]> {
+  const i = datasetImages;
+  return db
+    .select({
+      width: i.width,
+      height: i.height,
+      bytes: i.bytes,
+      ext: i.ext,
+      labels: i.labels,
+      labelCount: i.labelCount,
+    })
+    .from(i)
+    .where(eq(i.datasetId, datasetId))
+    .orderBy(asc(i.id))
+    .limit(limit);
+}
+
+/** Per class, exactly: how many labels, and how many images hold one. */
+export async function classCounts(db: Queryable, datasetId: string) {
+  const i = datasetImages;
+  const [labels, images] = await Promise.all([
+    db.execute<{ class_id: number; count: string }>(sql`
+      select (label->>'classId')::int as class_id, count(*) as count
+      from ${i}, jsonb_array_elements(${i.labels}) as label
+      where ${i.datasetId} = ${datasetId} group by 1`),
+    db.execute<{ class_id: number; count: string }>(sql`
+      select unnest(${i.classIds}) as class_id, count(*) as count
+      from ${i} where ${i.datasetId} = ${datasetId} group by 1`),
+  ]);
+  const imageCounts = new Map(images.rows.map((row) => [Number(row.class_id), Number(row.count)]));
+  return labels.rows
+    .map((row) => ({
+      classId: Number(row.class_id),
+      count: Number(row.count),
+      imageCount: imageCounts.get(Number(row.class_id)) ?? 0,
+    }))
+    .sort((a, b) => a.classId - b.classId);
+}

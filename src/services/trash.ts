@@ -10,6 +10,7 @@ import type { TrashType } from "../db/schema";
 import { removeObjectsOf } from "../db/storage";
 import { deleteTrashRow, findTrashItem, listTrash, trashOf, trashOlderThan, type TrashItem } from "../db/trash";
 import { ApiError } from "../errors";
+import { classStatsKey, liveExportKey } from "../storage/keys";
 import { forgetUnheldImages } from "./image-bytes";
 
 /** Trashed items are purged after this many days. */
@@ -50,7 +51,9 @@ const HANDLERS: Record<TrashType, TrashHandler> = {
       const keys = await removeObjectsOf(tx, [item.resourceId]);
       await deleteTrashedDataset(tx, item.resourceId);
       // Its images went with it; the pictures no other dataset holds go too, thumbnails included.
-      return { keys: [...keys, ...(await forgetUnheldImages(tx, keys))], cascadedModels: 0 };
+      // Its caches (live export, statistics) were never booked: they go by name.
+      const caches = [liveExportKey(item.resourceId), classStatsKey(item.resourceId)];
+      return { keys: [...keys, ...(await forgetUnheldImages(tx, keys)), ...caches], cascadedModels: 0 };
     },
   },
   model: {

@@ -45,3 +45,8 @@ export function versionKey(datasetId: string, version: number): string {
 export function liveExportKey(datasetId: string): string {
   return `datasets/${datasetId}/export.ndjson`;
 }
+
+/** The dataset's class statistics, kept for a few minutes (a cache: not booked as storage). */
+export function classStatsKey(datasetId: string): string {
+  return `datasets/${datasetId}/class-stats.json`;
+}

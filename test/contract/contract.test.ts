@@ -416,6 +416,122 @@ const CASES: Record<string, Case[]> = {
         }),
     },
   ],
+  get_api_datasets_owner_dataset_class_stats: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/class-stats`, { auth: t.pics!.key }),
+    },
+    {
+      name: "anonymous",
+      status: 200,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/c-pics/class-stats`),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("GET", `/api/datasets/${t.pics!.username}/nope/class-stats`, { auth: t.pics!.key }),
+    },
+  ],
+  post_api_datasets_owner_dataset_classes_merge: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-classes/classes/merge`, {
+          auth: t.pics!.session,
+          json: { sourceClassIds: [1], targetClassId: 0 },
+        }),
+    },
+    {
+      name: "api key",
+      status: 403,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-classes/classes/merge`, {
+          auth: t.pics!.key,
+          json: { sourceClassIds: [1], targetClassId: 0 },
+        }),
+    },
+    {
+      name: "no sources",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-classes/classes/merge`, {
+          auth: t.pics!.session,
+          json: { sourceClassIds: [], targetClassId: 0 },
+        }),
+    },
+  ],
+  post_api_datasets_owner_dataset_classes_delete: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-classes/classes/delete`, {
+          auth: t.pics!.session,
+          json: { classIds: [1] },
+        }),
+    },
+    {
+      name: "not a class",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-classes/classes/delete`, {
+          auth: t.pics!.session,
+          json: { classIds: [99] },
+        }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/nope/classes/delete`, {
+          auth: t.pics!.session,
+          json: { classIds: [0] },
+        }),
+    },
+  ],
+  post_api_datasets_owner_dataset_splits_redistribute: [
+    {
+      name: "valid",
+      status: 200,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-classes/splits/redistribute`, {
+          auth: t.pics!.session,
+          json: { train: 80, val: 10, test: 10 },
+        }),
+    },
+    {
+      name: "not 100",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-classes/splits/redistribute`, {
+          auth: t.pics!.session,
+          json: { train: 80, val: 10, test: 5 },
+        }),
+    },
+  ],
+  post_api_datasets_owner_dataset_clone: [
+    {
+      name: "valid",
+      status: 201,
+      send: (t) =>
+        call("POST", `/api/datasets/${t.pics!.username}/c-pics/clone`, {
+          auth: t.pics!.session,
+          json: { name: "Pictures Copy" },
+        }),
+    },
+    {
+      name: "api key",
+      status: 403,
+      send: (t) => call("POST", `/api/datasets/${t.pics!.username}/c-pics/clone`, { auth: t.pics!.key, json: {} }),
+    },
+    {
+      name: "missing",
+      status: 404,
+      send: (t) => call("POST", `/api/datasets/${t.pics!.username}/nope/clone`, { auth: t.pics!.session, json: {} }),
+    },
+  ],
   get_api_datasets_owner_dataset_export: [
     {
       name: "live",
@@ -935,6 +1051,10 @@ describe.skipIf(!spec)("the official contract", () => {
     ]);
     t.pictureIds = ["keep.jpg", "delete.jpg", "bulk-delete.png", "move.jpg"].map((name) => pictures.get(name)!.id);
     await call("POST", `/api/datasets/${pics.id}/export`, { auth: t.pics.key, json: { description: "first" } });
+    await call("POST", "/api/datasets", {
+      auth: t.pics.key,
+      json: { dataset: "c-classes", name: "Classes", classNames: ["x", "y", "z", "w"] },
+    });
     const upload = await body(
       await call("POST", "/api/upload/signed-url", {
         auth: t.key,

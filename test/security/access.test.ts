@@ -106,6 +106,12 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   patch_api_datasets_datasetId_export: { json: () => ({ version: 1, description: "x" }) },
   patch_api_datasets_owner_dataset_export: { json: () => ({ version: 1, description: "x" }) },
   post_api_datasets_datasetId_restore: { json: () => ({ version: 1 }) },
+  post_api_datasets_datasetId_classes_merge: { json: () => ({ sourceClassIds: [0], targetClassId: 0 }) },
+  post_api_datasets_owner_dataset_classes_merge: { json: () => ({ sourceClassIds: [0], targetClassId: 0 }) },
+  post_api_datasets_datasetId_classes_delete: { json: () => ({ classIds: [0] }) },
+  post_api_datasets_owner_dataset_classes_delete: { json: () => ({ classIds: [0] }) },
+  post_api_datasets_datasetId_splits_redistribute: { json: () => ({ train: 80, val: 10, test: 10 }) },
+  post_api_datasets_owner_dataset_splits_redistribute: { json: () => ({ train: 80, val: 10, test: 10 }) },
   post_api_datasets_owner_dataset_restore: { json: () => ({ version: 1 }) },
 };
 

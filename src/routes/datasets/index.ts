@@ -1,7 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../context";
 import { mount, mountSignedIn } from "../mount";
+import { classStatsByIdRoute, classStatsRoute, handleClassStats, handleClassStatsById } from "./class-stats";
+import * as classes from "./classes";
+import { cloneDatasetByIdRoute, cloneDatasetRoute, handleCloneDataset, handleCloneDatasetById } from "./clone";
 import * as versions from "./export";
+import * as splits from "./splits";
 import { handleIngest, handleIngestById, ingestByIdRoute, ingestRoute } from "./ingest";
 import { handleRestore, handleRestoreById, restoreByIdRoute, restoreRoute } from "./restore";
 import { createDatasetRoute, handleCreateDataset } from "./create";
@@ -33,4 +37,14 @@ export function registerDatasetRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, versions.describeVersionRoute, versions.handleDescribeVersion);
   mount(app, restoreByIdRoute, handleRestoreById);
   mount(app, restoreRoute, handleRestore);
+  mount(app, classStatsByIdRoute, handleClassStatsById);
+  mount(app, classStatsRoute, handleClassStats);
+  mountSignedIn(app, classes.mergeClassesByIdRoute, classes.handleMergeClassesById);
+  mountSignedIn(app, classes.mergeClassesRoute, classes.handleMergeClasses);
+  mountSignedIn(app, classes.deleteClassesByIdRoute, classes.handleDeleteClassesById);
+  mountSignedIn(app, classes.deleteClassesRoute, classes.handleDeleteClasses);
+  mountSignedIn(app, splits.redistributeByIdRoute, splits.handleRedistributeById);
+  mountSignedIn(app, splits.redistributeRoute, splits.handleRedistribute);
+  mountSignedIn(app, cloneDatasetByIdRoute, handleCloneDatasetById);
+  mountSignedIn(app, cloneDatasetRoute, handleCloneDataset);
 }
