@@ -3,7 +3,7 @@
  * bench Worker measures in the same run, then a large upload through signed multipart URLs
  * beside the same parts streamed into R2 with no auth, and `cp` of the file.
  *   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_UPLOAD_MB (default 1024),
- *   BENCH_ONLY=requests|uploads|jobs|sandbox runs one part (npm run bench:sandbox: the sandbox alone, no stack); BENCH_JOBS (default 200) no-op jobs per dispatch run.
+ *   BENCH_ONLY=requests|uploads|jobs|sandbox|datasets runs one part (datasets: BENCH_IMAGES, BENCH_ARCHIVE_PICTURES) (npm run bench:sandbox: the sandbox alone, no stack); BENCH_JOBS (default 200) no-op jobs per dispatch run.
  * The job part (bench/jobs.ts) wants the dev stack started with EDGEHUB_RUNNER=0.
  */
 import { spawn } from "node:child_process";
@@ -20,6 +20,7 @@ import { newApiKeyRow } from "../src/db/identity";
 import type { Database } from "../src/db/client";
 import { projectDetailQuery } from "../src/db/projects";
 import { apiKeys } from "../src/db/schema";
+import { benchDatasets } from "./datasets";
 import { benchJobs } from "./jobs";
 import { benchSandbox } from "./sandbox";
 import { interleave, median, percentile, run, type Sample, type Target } from "./lib/load";
@@ -87,7 +88,11 @@ function startFloorWorker() {
   );
   return () => {
     // SIGINT is what wrangler handles by stopping its workerd; sweep any survivor too.
-    if (child.pid) process.kill(-child.pid, "SIGINT");
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGINT");
+    } catch {
+      // already gone
+    }
     spawn("pkill", ["-9", "-f", `entry=127.0.0.1:${FLOOR_PORT}`]);
   };
 }
@@ -366,6 +371,22 @@ async function main() {
     console.log(
       `EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`,
     );
+    if (ONLY === "datasets") {
+      // Enough keys that none passes the per-minute limit: about 100 requests a second for the whole part.
+      const keys = await makeKeys(Math.ceil((ROUNDS * (SECONDS + 0.5) * 6 * 150) / PER_IDENTITY) + 10);
+      let uses = 0;
+      await benchDatasets({
+        root,
+        baseUrl: dev.baseUrl,
+        apiKey: dev.apiKey,
+        databaseUrl: devEnv.DATABASE_URL!,
+        floor,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        keyed: () => () => ({ Authorization: `Bearer ${keys[Math.floor(uses++ / PER_IDENTITY) % keys.length]}` }),
+      });
+      return;
+    }
     const rows = ONLY === "uploads" || ONLY === "jobs" || ONLY === "sandbox" ? [] : await benchRequests();
     const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
     console.log(

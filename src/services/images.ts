@@ -51,13 +51,28 @@ export async function listDatasetImages(deps: Deps, actor: Actor, ref: DatasetRe
     if (!cursor) throw new ApiError("VALIDATION_ERROR", "Invalid query: cursor: no image of this dataset has that id");
     page = { limit: query.limit, cursor };
   }
+  const known = query.includeTotal ? knownTotal(view, query.filter) : undefined;
   const [{ rows, hasMore }, counts] = await Promise.all([
     listImages(deps.db, datasetId, query.filter, query.sort, page),
-    query.includeTotal
+    query.includeTotal && known === undefined
       ? countImages(deps.db, datasetId, query.filter)
-      : countErrors(deps.db, datasetId).then((errorCount) => ({ total: undefined, errorCount })),
+      : countErrors(deps.db, datasetId).then((errorCount) => ({ total: known, errorCount })),
   ]);
   return { view, rows, hasMore, counts };
+}
+
+/**
+ * A total the dataset's own counters already hold (all images, one split, the labelled ones), so
+ * the commonest pages count nothing; other filters are counted.
+ */
+function knownTotal(view: DatasetView, filter: ImageFilter): number | undefined {
+  const { split, hasLabel, hasError, classIds, search } = filter;
+  if (hasError !== undefined || classIds !== undefined || search !== undefined) return undefined;
+  const { imageCount, splits } = view.dataset;
+  if (!split && hasLabel === undefined) return imageCount;
+  if (split && hasLabel === undefined) return splits[split];
+  if (!split && hasLabel !== undefined) return hasLabel ? splits.labeled : imageCount - splits.labeled;
+  return undefined;
 }
 
 /** The images of a dataset named by id (at most 1000), in the order asked. */
