@@ -6,6 +6,7 @@
  * the executor is behind, so at most a few batches of pictures are ever on disk.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { ImageLabel } from "../../../../src/db/schema";
 import type { IngestSpec } from "../../../../src/protocol/ingest";
@@ -34,6 +35,8 @@ import {
 import { describePicture } from "./pictures";
 
 export const LINE_PREFIX = "ingest ";
+/** Pictures decoded at once: one per core (libvips runs one thread each), at most 4 (each may hold 32 MiB). */
+const DECODERS = Math.max(1, Math.min(4, availableParallelism()));
 
 /** What the child tells the executor, one JSON line each. */
 export type ChildLine =
@@ -121,26 +124,18 @@ async function main(file: string, outDir: string, specFile: string): Promise<voi
 
   const rules = { task: spec.task, classCount: classNames.length, kptShape };
   const labelled = new Set<string>();
-  for await (const entry of archiveFiles(file, format, INGEST_CAPS)) {
-    if (isJunk(entry.path) || !isImage(entry.path)) continue;
-    let bytes: Buffer;
-    try {
-      bytes = await entry.read(INGEST_CAPS.imageBytes);
-    } catch (error) {
-      if (!(error instanceof EntryTooLargeError)) throw error;
-      say({ t: "skipped", file: entry.path, error: error.message });
-      continue;
-    }
-    const ext = extensionOf(entry.path);
+  const inFlight = new Set<Promise<void>>();
+  const describeOne = async (entryPath: string, bytes: Buffer) => {
+    const ext = extensionOf(entryPath);
     const facts = await describePicture(bytes, ext);
     const problems: string[] = facts.error ? [facts.error] : [];
     let labels: ImageLabel[] = [];
     if (classify) {
-      const folder = classFolderOf(entry.path);
+      const folder = classFolderOf(entryPath);
       const classId = folder && mapped ? mapped.toDataset[archiveClasses!.indexOf(folder)] : undefined;
       if (classId !== undefined && classId !== null) labels = [{ classId }];
     } else {
-      const labelPath = labelPathOf(entry.path);
+      const labelPath = labelPathOf(entryPath);
       const text = found.labels.get(labelPath);
       if (text !== undefined) {
         labelled.add(labelPath);
@@ -160,13 +155,30 @@ async function main(file: string, outDir: string, specFile: string): Promise<voi
       width: facts.width,
       height: facts.height,
       thumbnailBytes: facts.thumbnail?.length ?? 0,
-      filename: baseName(entry.path),
-      originalPath: entry.path,
-      split: spec.targetSplit ?? splitOf(entry.path) ?? "train",
+      filename: baseName(entryPath),
+      originalPath: entryPath,
+      split: spec.targetSplit ?? splitOf(entryPath) ?? "train",
       labels,
       error: problems.length ? summary(problems) : null,
     });
+  };
+  for await (const entry of archiveFiles(file, format, INGEST_CAPS)) {
+    if (isJunk(entry.path) || !isImage(entry.path)) continue;
+    let bytes: Buffer;
+    try {
+      bytes = await entry.read(INGEST_CAPS.imageBytes);
+    } catch (error) {
+      if (!(error instanceof EntryTooLargeError)) throw error;
+      say({ t: "skipped", file: entry.path, error: error.message });
+      continue;
+    }
+    // Pictures are read in archive order, and measured and thumbnailed a few at a time.
+    while (inFlight.size >= DECODERS) await Promise.race(inFlight);
+    const work = describeOne(entry.path, bytes).finally(() => inFlight.delete(work));
+    work.catch(() => {}); // its failure is met by the race or the Promise.all below, not left unhandled
+    inFlight.add(work);
   }
+  await Promise.all(inFlight);
   for (const labelPath of found.labels.keys())
     if (!labelled.has(labelPath)) say({ t: "skipped", file: labelPath, error: "a label file without its image" });
 }
