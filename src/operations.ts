@@ -85,6 +85,9 @@ export const OPERATIONS = {
   post_api_datasets_owner_dataset_splits_redistribute: { access: "session", category: "default" },
   post_api_datasets_datasetId_clone: { access: "session", category: "default", idempotent: true },
   post_api_datasets_owner_dataset_clone: { access: "session", category: "default", idempotent: true },
+  get_api_datasets_datasetId_icon: { access: "public", category: "default" },
+  post_api_datasets_datasetId_icon: { access: "session", category: "upload", streamsBody: true },
+  delete_api_datasets_datasetId_icon: { access: "session", category: "default" },
   post_api_datasets_owner_dataset_ingest: { access: "key", category: "default", idempotent: true },
 
   // images of datasets (contract: /api/images/... and owner/slug; docs: under /api/datasets/{datasetId})

@@ -332,7 +332,3 @@ export async function deleteTrashedProject(tx: Queryable, id: string): Promise<v
 }
 
 /** Locks the row and returns its icon key, inside an icon change's transaction. */
-export async function lockIconKey(tx: Queryable, id: string): Promise<string | null> {
-  const [row] = await tx.select({ iconKey: projects.iconKey }).from(projects).where(eq(projects.id, id)).for("update");
-  return row?.iconKey ?? null;
-}

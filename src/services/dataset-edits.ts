@@ -13,6 +13,7 @@ import type { Split } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { getDataset } from "./datasets";
+import { copyIcon } from "./icons";
 import { orConflict, slugify } from "./resource-edits";
 
 async function editable(deps: Deps, actor: Actor, ref: DatasetRef): Promise<DatasetView> {
@@ -176,12 +177,16 @@ export async function cloneDataset(deps: Deps, actor: Actor, ref: DatasetRef, in
   const slug = input.dataset ?? (input.name ? slugify(input.name) : `${source.slug}-copy`.slice(0, 128));
   if (!slug) throw new ApiError("VALIDATION_ERROR", "Invalid body: dataset: could not derive a dataset name");
   const now = deps.now();
+  const id = newId("dataset");
+  // The icon is copied, not shared: each dataset replaces or removes its own.
+  const icon = source.iconKey ? await copyIcon(deps, source.iconKey, workspace.id, id) : null;
   const dataset = await orConflict(
     () =>
       deps.db.transaction(async (tx) => {
         const row = await insertDataset(tx, {
           ...source,
-          id: newId("dataset"),
+          id,
+          iconKey: icon?.key ?? null,
           workspaceId: workspace.id,
           slug,
           name: input.name ?? source.name,
@@ -193,13 +198,17 @@ export async function cloneDataset(deps: Deps, actor: Actor, ref: DatasetRef, in
           updatedAt: now,
           deletedAt: null,
         });
+        await icon?.record(tx);
         await copyImages(tx, source.id, row.id, workspace.id, now);
         await holdAllImages(tx, row.id, workspace.id);
         await recountDataset(tx, row.id, now);
         return row;
       }),
     () => `Dataset ${slug} already exists in ${workspace.username}`,
-  );
+  ).catch((error: unknown) => {
+    if (icon) deps.waitUntil(deps.bucket.delete(icon.key));
+    throw error;
+  });
   return {
     id: dataset.id,
     owner: workspace.username,

@@ -31,7 +31,7 @@ import type { Region, ViewPreferences } from "../db/schema";
 import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
-import { copyIcon } from "./project-icons";
+import { copyIcon } from "./icons";
 import { isStarOnly, orConflict, slugAfterEdit, slugify } from "./resource-edits";
 
 export interface ProjectCreate {

@@ -54,6 +54,7 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   post_api_projects_projectId_clone: { json: () => ({ project: `sec-${crypto.randomUUID().slice(0, 8)}` }) },
   post_api_projects_owner_project_clone: { json: () => ({ project: `sec-${crypto.randomUUID().slice(0, 8)}` }) },
   post_api_projects_projectId_icon: { form: picture },
+  post_api_datasets_datasetId_icon: { form: picture },
   post_api_datasets: {
     json: () => ({ slug: `sec-${crypto.randomUUID().slice(0, 8)}`, name: "Security", task: "detect" }),
   },

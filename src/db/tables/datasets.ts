@@ -31,6 +31,8 @@ export const datasets = pgTable(
     license: text("license"),
     iconColor: text("icon_color"),
     iconLetter: text("icon_letter"),
+    /** R2 key of an uploaded icon image. */
+    iconKey: text("icon_key"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     imageCount: integer("image_count").notNull().default(0),
     splits: jsonb("splits").$type<DatasetSplits>().notNull().default({ train: 0, val: 0, test: 0, labeled: 0 }),

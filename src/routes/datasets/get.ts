@@ -35,7 +35,7 @@ export const { byOwner: getDatasetRoute, byId: getDatasetByIdRoute } = pairedRou
 
 async function answer(c: Context<AppEnv>, ref: DatasetRef, aliases: boolean) {
   const view = await getDataset(c.var.deps, c.var.actor, ref);
-  const dataset = toDatasetDetail(view);
+  const dataset = toDatasetDetail(view, c.var.deps.baseUrl);
   return c.json({ dataset: aliases ? withAliases(dataset) : dataset }, 200);
 }
 

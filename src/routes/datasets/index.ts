@@ -5,6 +5,7 @@ import { classStatsByIdRoute, classStatsRoute, handleClassStats, handleClassStat
 import * as classes from "./classes";
 import { cloneDatasetByIdRoute, cloneDatasetRoute, handleCloneDataset, handleCloneDatasetById } from "./clone";
 import * as versions from "./export";
+import * as icon from "./icon";
 import * as splits from "./splits";
 import { handleIngest, handleIngestById, ingestByIdRoute, ingestRoute } from "./ingest";
 import { handleRestore, handleRestoreById, restoreByIdRoute, restoreRoute } from "./restore";
@@ -47,4 +48,7 @@ export function registerDatasetRoutes(app: OpenAPIHono<AppEnv>): void {
   mountSignedIn(app, splits.redistributeRoute, splits.handleRedistribute);
   mountSignedIn(app, cloneDatasetByIdRoute, handleCloneDatasetById);
   mountSignedIn(app, cloneDatasetRoute, handleCloneDataset);
+  mount(app, icon.uploadDatasetIconRoute, icon.handleUploadDatasetIcon);
+  mount(app, icon.deleteDatasetIconRoute, icon.handleDeleteDatasetIcon);
+  mount(app, icon.getDatasetIconRoute, icon.handleGetDatasetIcon);
 }

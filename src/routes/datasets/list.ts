@@ -58,7 +58,8 @@ async function answerList(
   aliases: boolean,
 ) {
   const { rows, total, region } = await listOwnerDatasets(c.var.deps, c.var.actor, params);
-  const datasets = rows.map((view) => (aliases ? withAliases(toDataset(view)) : toDataset(view)));
+  const baseUrl = c.var.deps.baseUrl;
+  const datasets = rows.map((view) => (aliases ? withAliases(toDataset(view, baseUrl)) : toDataset(view, baseUrl)));
   return c.json({ datasets, total, region }, 200);
 }
 

@@ -2,8 +2,13 @@ import type { DatasetView, TrainedModelRow } from "../../db/datasets";
 import { projectIconUrl } from "../projects/presenter";
 import type { DatasetJson, TrainedModelJson } from "./schemas";
 
+/** Where a dataset's uploaded icon is served. */
+export function datasetIconUrl(baseUrl: string, datasetId: string): string {
+  return `${baseUrl}/api/datasets/${datasetId}/icon`;
+}
+
 /** The one presenter of a dataset: the contract's Dataset, nothing from the row beyond it. */
-export function toDataset(view: DatasetView): DatasetJson {
+export function toDataset(view: DatasetView, baseUrl: string): DatasetJson {
   const d = view.dataset;
   return {
     id: d.id,
@@ -26,20 +31,22 @@ export function toDataset(view: DatasetView): DatasetJson {
     ...(d.classColors ? { classColors: d.classColors } : {}),
     ...(d.iconColor ? { iconColor: d.iconColor } : {}),
     ...(d.iconLetter ? { iconLetter: d.iconLetter } : {}),
+    ...(d.iconKey ? { iconImage: datasetIconUrl(baseUrl, d.id) } : {}),
+    ...(d.kptShape ? { kptShape: d.kptShape } : {}),
     region: view.region,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
 }
 
-/** Detail adds the metadata. */
 /** What a create answers: where the new dataset lives. */
 export function toCreatedDataset(view: DatasetView) {
   return { id: view.dataset.id, owner: view.owner, dataset: view.dataset.slug, region: view.region };
 }
 
-export function toDatasetDetail(view: DatasetView) {
-  return { ...toDataset(view), metadata: view.dataset.metadata };
+/** Detail adds the metadata. */
+export function toDatasetDetail(view: DatasetView, baseUrl: string) {
+  return { ...toDataset(view, baseUrl), metadata: view.dataset.metadata };
 }
 
 /** The docs' alias fields (`_id`, `slug`, `username`) for id-path answers. */

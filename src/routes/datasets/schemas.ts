@@ -83,6 +83,8 @@ export const Dataset = z
     classColors: z.record(z.string(), z.string()).optional(),
     iconColor: z.string().optional(),
     iconLetter: z.string().optional(),
+    iconImage: z.string().optional().openapi({ description: "The uploaded icon's URL" }),
+    kptShape: z.tuple([z.number(), z.number()]).optional().openapi({ description: "Pose: [keypoints, dimensions]" }),
     region: Region.optional(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

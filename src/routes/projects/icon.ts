@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
-import { ApiError, errorResponses } from "../../errors";
-import { ICON_MAX_BYTES, readProjectIcon, removeProjectIcon, setProjectIcon } from "../../services/project-icons";
-import { servedFileHeaders } from "../../storage/served-file";
+import { errorResponses } from "../../errors";
+import { ICON_MAX_BYTES, readProjectIcon, removeProjectIcon, setProjectIcon } from "../../services/icons";
+import { iconFileOf, iconResponse } from "../common/icon";
 import { json } from "../common/schemas";
 import { ProjectIdParams } from "./schemas";
 
@@ -42,19 +42,7 @@ export const getProjectIconRoute = createRoute({
 });
 
 export const handleUploadProjectIcon: AppHandler<typeof uploadProjectIconRoute> = async (c) => {
-  if (!c.req.header("content-type")?.startsWith("multipart/form-data")) {
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the icon as multipart/form-data with a 'file' field");
-  }
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > ICON_MAX_BYTES + 64 * 1024)
-    throw new ApiError("PAYLOAD_TOO_LARGE", `Icon must be at most ${ICON_MAX_BYTES} bytes`);
-  const form = await c.req.formData().catch(() => {
-    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
-  });
-  const file = form.get("file");
-  if (typeof file === "string" || !file)
-    throw new ApiError("VALIDATION_ERROR", "Invalid body: file: an image file is required");
-  await setProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId }, file);
+  await setProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId }, await iconFileOf(c));
   return c.json({ success: true as const }, 200);
 };
 
@@ -63,12 +51,5 @@ export const handleDeleteProjectIcon: AppHandler<typeof deleteProjectIconRoute> 
   return c.json({ success: true as const }, 200);
 };
 
-export const handleGetProjectIcon: AppHandler<typeof getProjectIconRoute> = async (c) => {
-  const object = await readProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId });
-  const headers = new Headers({
-    "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
-    "Cache-Control": "private, max-age=300",
-    ETag: object.httpEtag,
-  });
-  return new Response(object.body, { headers: servedFileHeaders(headers, "inline", "icon") }) as never;
-};
+export const handleGetProjectIcon: AppHandler<typeof getProjectIconRoute> = async (c) =>
+  iconResponse(await readProjectIcon(c.var.deps, c.var.actor, { id: c.req.valid("param").projectId })) as never;
