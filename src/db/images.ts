@@ -371,3 +371,19 @@ export async function classCounts(db: Queryable, datasetId: string) {
     }))
     .sort((a, b) => a.classId - b.classId);
 }
+
+/**
+ * Forgets up to `limit` blobs made before `before` that no image or version references (bytes an
+ * ingest sent but never committed); answers their hashes.
+ */
+export async function forgetUnreferencedBlobs(db: Queryable, before: Date, limit: number): Promise<string[]> {
+  const result = await db.execute<{ hash: string }>(sql`
+    delete from ${imageBlobs} where ${imageBlobs.hash} in (
+      select b.hash from ${imageBlobs} b
+      where b.created_at < ${before}
+        and not exists (select 1 from ${datasetImages} i where i.hash = b.hash)
+        and not exists (select 1 from ${datasetVersionImages} v where v.hash = b.hash)
+      limit ${limit})
+    returning ${imageBlobs.hash}`);
+  return result.rows.map((row) => row.hash);
+}

@@ -1,5 +1,6 @@
 import type { Deps } from "../context";
 import { purgeExpiredIdempotencyKeys } from "./idempotency";
+import { collectUncommittedImages } from "./image-bytes";
 import { collectStrayJobOutputs } from "./jobs/outputs";
 import { sweepJobs } from "./jobs/sweeper";
 import { purgeExpiredTrash } from "./trash";
@@ -13,5 +14,6 @@ export async function runHousekeeping(deps: Deps) {
   await purgeExpiredIdempotencyKeys(deps.db, now);
   const jobs = await sweepJobs(deps);
   const strayJobOutputs = await collectStrayJobOutputs(deps, now);
-  return { trashPurged, uploadsCollected, jobs, strayJobOutputs };
+  const uncommittedImages = await collectUncommittedImages(deps.db, deps.bucket, now);
+  return { trashPurged, uploadsCollected, jobs, strayJobOutputs, uncommittedImages };
 }

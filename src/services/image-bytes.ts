@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/client";
-import { forgetBlobs, hashesGoneFrom } from "../db/images";
+import { forgetBlobs, forgetUnreferencedBlobs, hashesGoneFrom } from "../db/images";
 import { holdObject, releaseObject } from "../db/storage";
 import { imageKey, thumbnailKey } from "../storage/keys";
 
@@ -42,4 +42,16 @@ export async function forgetUnheldImages(tx: Queryable, unheldKeys: string[]): P
 
 function blobKeys(hashes: string[]): string[] {
   return hashes.flatMap((hash) => [imageKey(hash), thumbnailKey(hash)]);
+}
+
+/** How long sent-but-uncommitted bytes may wait for their commit (an ingest's whole run). */
+const UNCOMMITTED_BLOB_HOURS = 24;
+
+/** Housekeeping: pictures an ingest sent but never committed (its runner died between PUT and commit). */
+export async function collectUncommittedImages(db: Queryable, bucket: R2Bucket, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - UNCOMMITTED_BLOB_HOURS * 3600 * 1000);
+  const hashes = await forgetUnreferencedBlobs(db, before, 1000);
+  const keys = blobKeys(hashes);
+  if (keys.length) await bucket.delete(keys);
+  return hashes.length;
 }

@@ -1,6 +1,9 @@
-import { eq } from "drizzle-orm";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { datasets, imageBlobs, storageObjects } from "../../../src/db/schema";
+import worker from "../../../src/index";
 import { body, call, newTenant, withDb, type Tenant } from "../../helpers";
 import { claimIngest, ingestPictures, sendPictures, startIngest, uniqueBytes } from "../../ingest-protocol";
 import { putSigned, report, RUNNER_TOKEN } from "../../runner-protocol";
@@ -214,5 +217,52 @@ describe("ingest, through the runner protocol", () => {
     // t cannot see other's private dataset: 404, and nothing is queued.
     expect((await post({ datasetId: theirs, sourceUrl: "https://example.com/a.zip" })).status).toBe(404);
     expect((await dataset(t, id)).status).toBe("ready");
+  });
+
+  it("collects pictures that were sent but never committed, a day later, and keeps committed ones", async () => {
+    const t = await newTenant("ing");
+    const id = await newDataset(t);
+    const c = await claimIngest((await body(await startIngest(t.key, id))).jobId);
+    const kept = uniqueBytes(90);
+    await sendPictures(c, [{ name: "kept.jpg", bytes: kept }]);
+    const lost = uniqueBytes(90);
+    const hashOf = async (data: Uint8Array) =>
+      [...new Uint8Array(await crypto.subtle.digest("SHA-256", data))]
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
+    const [keptHash, lostHash] = [await hashOf(kept), await hashOf(lost)];
+    // The runner sends the bytes of a picture, then dies before its commit.
+    const asked = await body(
+      await call("POST", `/internal/jobs/${c.job.id}/images/blobs`, {
+        auth: RUNNER_TOKEN,
+        json: {
+          leaseId: c.leaseId,
+          blobs: [{ hash: lostHash, ext: "jpg", bytes: 90, width: 1, height: 1, thumbnailBytes: 0 }],
+        },
+      }),
+    );
+    expect((await putSigned(asked.uploads[0].imageUrl, lost, "image/jpeg")).status).toBe(200);
+    const dayAgo = new Date(Date.now() - 25 * 3600 * 1000);
+    await withDb((db) =>
+      db
+        .update(imageBlobs)
+        .set({ createdAt: dayAgo })
+        .where(inArray(imageBlobs.hash, [keptHash, lostHash])),
+    );
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const left = await withDb((db) =>
+      db
+        .select()
+        .from(imageBlobs)
+        .where(inArray(imageBlobs.hash, [keptHash, lostHash])),
+    );
+    expect(left.map((row) => row.hash)).toEqual([keptHash]);
+    const bucket = (env as unknown as { BUCKET: R2Bucket }).BUCKET;
+    expect(await bucket.head(`images/${lostHash}`)).toBeNull();
+    expect(await bucket.head(`images/${keptHash}`)).not.toBeNull();
   });
 });
