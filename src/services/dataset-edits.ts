@@ -141,7 +141,12 @@ export async function redistributeSplits(
 const SPLITS: Split[] = ["train", "val", "test"];
 
 function planSplits(rows: { id: string; filename: string }[], percent: Record<Split, number>): Map<string, Split> {
-  const shuffled = [...rows].sort(() => Math.random() - 0.5);
+  // Fisher-Yates: every order equally likely (a random comparator in sort() is not).
+  const shuffled = [...rows];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
   const quota: Record<Split, number> = { train: 0, val: 0, test: 0 };
   quota.val = Math.round((rows.length * percent.val) / 100);
   quota.test = Math.round((rows.length * percent.test) / 100);
