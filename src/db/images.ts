@@ -203,6 +203,11 @@ export async function deleteImageRows(tx: Queryable, datasetId: string, ids: str
     .returning({ id: datasetImages.id, hash: datasetImages.hash });
 }
 
+/** Removes every image of a dataset (a restore puts a version's back); answers their hashes. */
+export async function deleteAllImages(tx: Queryable, datasetId: string) {
+  return tx.delete(datasetImages).where(eq(datasetImages.datasetId, datasetId)).returning({ hash: datasetImages.hash });
+}
+
 /** Moves images to a split; answers the ids moved. */
 export async function moveImagesToSplit(tx: Queryable, datasetId: string, ids: string[], split: Split, now: Date) {
   if (!ids.length) return [];

@@ -7,7 +7,7 @@ import { isSignedIn, type Actor } from "../auth/actor";
 import { assertWritable } from "../auth/policy";
 import type { Deps } from "../context";
 import { updateDatasetFields, type DatasetRef, type DatasetView } from "../db/datasets";
-import { recountDataset } from "../db/images";
+import { deleteAllImages, recountDataset } from "../db/images";
 import { addObject } from "../db/storage";
 import {
   annotationCount,
@@ -19,8 +19,6 @@ import {
   setVersionSize,
   snapshotImages,
 } from "../db/versions";
-import { datasetImages } from "../db/schema";
-import { eq } from "drizzle-orm";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { liveExportKey, versionKey } from "../storage/keys";
@@ -150,10 +148,7 @@ export async function restoreVersion(deps: Deps, actor: Actor, ref: DatasetRef, 
   if (!version) throw new ApiError("NOT_FOUND", `Dataset version ${versionNumber} not found`);
   const now = deps.now();
   const keys = await deps.db.transaction(async (tx) => {
-    const removed = await tx
-      .delete(datasetImages)
-      .where(eq(datasetImages.datasetId, dataset.id))
-      .returning({ hash: datasetImages.hash });
+    const removed = await deleteAllImages(tx, dataset.id);
     await restoreImages(tx, version.id, dataset.id, dataset.workspaceId);
     await updateDatasetFields(tx, dataset.id, {
       classNames: version.classNames,
