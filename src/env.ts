@@ -24,6 +24,8 @@ export interface Env {
   DEBUG_TIMING?: string;
   /** Origins, besides the API's own, whose pages may send cookie-authenticated writes (comma-separated). */
   ALLOWED_ORIGINS?: string;
+  /** Auto-annotate's model per task when a request names none: `detect=ul://owner/project/model,...`. */
+  AUTO_ANNOTATE_MODELS?: string;
   /** The gpu-runner fleet's shared token for claiming jobs. */
   RUNNER_TOKEN?: string;
   /** Seconds a claim holds a job between heartbeats (default 60). */

@@ -13,6 +13,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: "Request body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Unsupported content type" },
   RANGE_NOT_SATISFIABLE: { status: 416, message: "Requested range not satisfiable" },
+  UNPROCESSABLE: { status: 422, message: "The request cannot be carried out on this resource" },
   RATE_LIMITED: { status: 429, message: "Too many requests" },
   INTERNAL_ERROR: { status: 500, message: "Internal server error" },
   SERVICE_UNAVAILABLE: { status: 503, message: "Service unavailable" },

@@ -106,6 +106,9 @@ export const OPERATIONS = {
   patch_api_datasets_datasetId_images_bulk: { access: "key", category: "default" },
   delete_api_images_bulk: { access: "key", category: "default" },
   delete_api_datasets_datasetId_images_bulk: { access: "key", category: "default" },
+  // auto-annotate runs the predict pipeline, so it counts against predict
+  post_api_images_imageId_predict: { access: "key", category: "predict" },
+  post_api_datasets_datasetId_predict: { access: "key", category: "predict" },
 
   // models (owner/slug operations from the contract, id-path operations from the docs)
   get_api_models: { access: "public", category: "default" },

@@ -24,6 +24,15 @@ const wholeNumber = (fallback: number, min: number) =>
     .transform((value) => (value === undefined || value === "" ? fallback : Number(value)))
     .pipe(z.number().int().min(min));
 
+/** Ultralytics' own smallest models, as an instance that publishes them under `ultralytics/yolo26` names them. */
+const DEFAULT_ANNOTATE_MODELS: Record<string, string> = {
+  detect: "ul://ultralytics/yolo26/yolo26n",
+  segment: "ul://ultralytics/yolo26/yolo26n-seg",
+  pose: "ul://ultralytics/yolo26/yolo26n-pose",
+  obb: "ul://ultralytics/yolo26/yolo26n-obb",
+  classify: "ul://ultralytics/yolo26/yolo26n-cls",
+};
+
 const Settings = z.object({
   /** Seconds a claim holds a job between heartbeats. */
   JOB_LEASE_SECONDS: wholeNumber(60, 1),
@@ -40,6 +49,11 @@ const Settings = z.object({
     .optional()
     .transform((value) => (value || "cf-connecting-ip").toLowerCase()),
   ALLOWED_ORIGINS: list,
+  /** The model auto-annotate uses per task when the request names none: `task=ul://owner/project/model,...`. */
+  AUTO_ANNOTATE_MODELS: list.transform((pairs) => ({
+    ...DEFAULT_ANNOTATE_MODELS,
+    ...Object.fromEntries(pairs.map((pair) => pair.split("=").map((part) => part.trim()))),
+  })),
   OUTBOUND_ALLOW_HOSTS: list.transform((hosts) => hosts.map((host) => host.toLowerCase())),
   OUTBOUND_DNS_URL: z
     .string()

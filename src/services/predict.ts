@@ -37,19 +37,10 @@ async function modelWithOnnx(deps: Deps, actor: Actor, ref: ModelRef) {
   return readableModel(deps, actor, await findModelWithOnnx(deps.db, ref, viewerId(actor)));
 }
 
-/**
- * Runs the model on one picture through the predict-jobs queue and waits for the runner's answer
- * (PREDICT_WAIT_MS, 30 s by default), else answers with the job to poll. A model with weights but
- * no ONNX file gets its ONNX export started on first use and reused afterwards.
- */
-export async function predict(
-  deps: Deps,
-  actor: Actor,
-  ref: ModelRef,
-  request: PredictRequest,
-): Promise<PredictOutcome> {
+/** A readable model ready to predict: its ONNX file, or a 503 while its first ONNX export is made. */
+export async function predictionModel(deps: Deps, actor: Actor, ref: ModelRef, onlyModelId?: string) {
   const { view, isEditor } = await modelWithOnnx(deps, actor, ref);
-  if (request.onlyModelId && request.onlyModelId !== view.model.id)
+  if (onlyModelId && onlyModelId !== view.model.id)
     throw new ApiError("FORBIDDEN", "This predict token is for another model");
   const onnx = view.onnx;
   if (!onnx) {
@@ -61,31 +52,49 @@ export async function predict(
       { "Retry-After": "15" },
     );
   }
-  // A URL is fetched only now: after authentication, the token check and the model lookup.
-  const image = "url" in request.image ? await fetchPicture(deps, request.image.url) : request.image;
-  const imageKey = predictInputKey(deps.now(), view.model.workspaceId, newId("job"), image.name);
-  await deps.bucket.put(imageKey, image.data, { httpMetadata: { contentType: image.contentType } });
-  const started = deps.now().getTime();
+  return { view, isEditor, onnx };
+}
+
+export type PredictionModel = Awaited<ReturnType<typeof predictionModel>>;
+export type StoredPicture = { objectKey: string; name: string; sizeBytes: number };
+export type PredictOptions = { conf: number; iou: number; imgsz: number };
+/** One picture's answer from the runner: its [height, width], per-stage milliseconds and results. */
+export type PredictedImage = {
+  shape?: [number, number];
+  speed?: Record<string, number>;
+  results?: RunnerPrediction[];
+};
+export type RunnerPrediction = {
+  class: number;
+  name: string;
+  confidence: number;
+  box?: Record<string, number>;
+  segments?: { x: number[]; y: number[] };
+  keypoints?: { x: number[]; y: number[]; visible?: number[] };
+};
+
+/**
+ * Runs the model on a picture already in R2 through the predict-jobs queue and waits for the
+ * runner's answer (PREDICT_WAIT_MS, 30 s by default); null when it is still running then.
+ */
+export async function predictOnRunner(
+  deps: Deps,
+  target: PredictionModel,
+  picture: StoredPicture,
+  options: PredictOptions,
+): Promise<{ jobId: string; status: string; images?: PredictedImage[] }> {
+  const { view, onnx, isEditor } = target;
   const { job } = await enqueueJob(deps, {
     kind: "predict",
     workspaceId: view.model.workspaceId,
     modelId: view.model.id,
     queue: "predict-jobs",
     maxAttempts: 2,
-    spec: {
-      modelFileId: onnx.id,
-      modelFile: onnx,
-      image: { objectKey: imageKey, name: image.name, sizeBytes: image.data.size },
-      conf: request.conf,
-      iou: request.iou,
-      imgsz: request.imgsz,
-    },
+    spec: { modelFileId: onnx.id, modelFile: onnx, image: picture, ...options },
   });
-
   const waiter = deps.env.JOB_WAITER.get(deps.env.JOB_WAITER.idFromName(job.id));
   const outcome = (await waiter.wait(settingsOf(deps.env).PREDICT_WAIT_MS)) as JobOutcome | null;
-  if (!outcome) return { kind: "queued", jobId: job.id, status: job.waitingReason ? "queued" : "running" };
-  deps.waitUntil(deps.bucket.delete(imageKey));
+  if (!outcome) return { jobId: job.id, status: job.waitingReason ? "queued" : "running" };
   if (outcome.status !== "completed") {
     // The runner's own words (paths, library messages) only for those who may edit the model.
     const detail = isEditor ? `: ${outcome.error}` : "";
@@ -93,28 +102,59 @@ export async function predict(
       throw new ApiError("VALIDATION_ERROR", isEditor ? outcome.error : "Could not decode the picture");
     throw new ApiError("SERVICE_UNAVAILABLE", `Prediction failed on the runner (job ${job.id})${detail}`);
   }
-  const result = outcome.result as {
-    images?: { speed?: Record<string, number> }[];
-    metadata?: Record<string, unknown>;
-  };
-  const images = result.images ?? [];
-  const callMs = images.reduce(
+  const images = (outcome.result as { images?: PredictedImage[] }).images ?? [];
+  return { jobId: job.id, status: "completed", images };
+}
+
+/** Milliseconds the runner spent on the pictures (pre-processing, inference, post-processing). */
+export function runnerMs(images: PredictedImage[]): number {
+  return images.reduce(
     (sum, image) =>
       sum + (image.speed?.preprocess ?? 0) + (image.speed?.inference ?? 0) + (image.speed?.postprocess ?? 0),
     0,
   );
+}
+
+/**
+ * Runs the model on one picture (a model with weights but no ONNX file gets its ONNX export
+ * started on first use and reused afterwards) and answers in the Platform's predict shape, or
+ * with the job to poll when the runner takes longer than the wait.
+ */
+export async function predict(
+  deps: Deps,
+  actor: Actor,
+  ref: ModelRef,
+  request: PredictRequest,
+): Promise<PredictOutcome> {
+  const target = await predictionModel(deps, actor, ref, request.onlyModelId);
+  const { model } = target.view;
+  // A URL is fetched only now: after authentication, the token check and the model lookup.
+  const image = "url" in request.image ? await fetchPicture(deps, request.image.url) : request.image;
+  const imageKey = predictInputKey(deps.now(), model.workspaceId, newId("job"), image.name);
+  await deps.bucket.put(imageKey, image.data, { httpMetadata: { contentType: image.contentType } });
+  const started = deps.now().getTime();
+  const picture = { objectKey: imageKey, name: image.name, sizeBytes: image.data.size };
+  const { conf, iou, imgsz } = request;
+  // The picture stays while its job is queued (the sweeper collects it later), else it goes now.
+  const dropPicture = () => deps.waitUntil(deps.bucket.delete(imageKey));
+  const answer = await predictOnRunner(deps, target, picture, { conf, iou, imgsz }).catch((error: unknown) => {
+    dropPicture();
+    throw error;
+  });
+  if (!answer.images) return { kind: "queued", jobId: answer.jobId, status: answer.status };
+  dropPicture();
   return {
     kind: "done",
-    images,
+    images: answer.images,
     metadata: {
-      imageCount: images.length,
+      imageCount: answer.images.length,
       functionTimeAlive: deps.now().getTime() - started,
-      functionTimeCall: callMs,
-      model: view.model.slug,
-      task: (view.model.task ?? "detect") as string,
+      functionTimeCall: runnerMs(answer.images),
+      model: model.slug,
+      task: (model.task ?? "detect") as string,
       version: {
         edgehub: "0.1.0",
-        ...(view.model.ultralyticsVersion ? { ultralytics: view.model.ultralyticsVersion } : {}),
+        ...(model.ultralyticsVersion ? { ultralytics: model.ultralyticsVersion } : {}),
       },
     },
   };

@@ -876,6 +876,58 @@ const CASES: Record<string, Case[]> = {
         call("DELETE", `/api/models/${t.username}/c-base/c-model/exports/${t.doomedExportId}`, { auth: t.key }),
     },
   ],
+  post_api_images_imageId_predict: [
+    {
+      name: "valid",
+      status: 200,
+      send: async (t) => {
+        const [response] = await Promise.all([
+          call("POST", `/api/images/${t.pictureIds![0]}/predict`, {
+            auth: t.pics!.key,
+            json: { modelId: `ul://${t.pics!.username}/c-tools/c-ann` },
+          }),
+          serveOnePredict(t.annotatorId!, {
+            result: {
+              images: [
+                {
+                  shape: [100, 100],
+                  speed: { preprocess: 1, inference: 30, postprocess: 0.5 },
+                  results: [{ class: 1, name: "b", confidence: 0.9, box: { x1: 10, y1: 10, x2: 50, y2: 30 } }],
+                },
+              ],
+            },
+          }),
+        ]);
+        return response;
+      },
+    },
+    {
+      name: "bad model uri",
+      status: 400,
+      send: (t) =>
+        call("POST", `/api/images/${t.pictureIds![0]}/predict`, { auth: t.pics!.key, json: { modelId: "yolo.pt" } }),
+    },
+    {
+      name: "no key",
+      status: 401,
+      send: (t) => call("POST", `/api/images/${t.pictureIds![0]}/predict`, { json: { modelId: "ul://a/b/c" } }),
+    },
+    {
+      name: "not an editor",
+      status: 403,
+      send: (t, o) =>
+        call("POST", `/api/images/${t.pictureIds![0]}/predict`, { auth: o.key, json: { modelId: "ul://a/b/c" } }),
+    },
+    {
+      name: "unknown model",
+      status: 404,
+      send: (t) =>
+        call("POST", `/api/images/${t.pictureIds![0]}/predict`, {
+          auth: t.pics!.key,
+          json: { modelId: `ul://${t.pics!.username}/c-tools/nope` },
+        }),
+    },
+  ],
   post_api_models_owner_project_model_predict: [
     {
       name: "valid",
@@ -975,6 +1027,8 @@ declare module "../helpers" {
     pictureIds?: string[];
     /** The owner of the image cases' datasets: their requests would crowd this tenant's rate limit. */
     pics?: Tenant;
+    /** pics' model with an ONNX file, for auto-annotate. */
+    annotatorId?: string;
   }
 }
 
@@ -1050,6 +1104,11 @@ describe.skipIf(!spec)("the official contract", () => {
       { name: "move.jpg", split: "val", error: "corrupt image" },
     ]);
     t.pictureIds = ["keep.jpg", "delete.jpg", "bulk-delete.png", "move.jpg"].map((name) => pictures.get(name)!.id);
+    await call("POST", "/api/projects", { auth: t.pics.key, json: { project: "c-tools" } });
+    t.annotatorId = (
+      await body(await call("POST", "/api/models", { auth: t.pics.key, json: { project: "c-tools", model: "c-ann" } }))
+    ).id;
+    await uploadWeights(t.pics.key, t.annotatorId!, new Uint8Array(8), "best.onnx");
     await call("POST", `/api/datasets/${pics.id}/export`, { auth: t.pics.key, json: { description: "first" } });
     await call("POST", "/api/datasets", {
       auth: t.pics.key,

@@ -99,6 +99,8 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   patch_api_datasets_datasetId_images_bulk: { json: (r) => ({ imageIds: [r.imageId], split: "val" }) },
   delete_api_images_bulk: { names: true, json: (r) => ({ imageIds: [r.imageId] }) },
   delete_api_datasets_datasetId_images_bulk: { json: (r) => ({ imageIds: [r.imageId] }) },
+  post_api_images_imageId_predict: { json: () => ({ modelId: "ul://someone/tools/annotator" }) },
+  post_api_datasets_datasetId_predict: { json: (r) => ({ imageHash: r.hash }) },
   post_api_datasets_ingest: {
     names: true,
     json: (r) => ({ datasetId: r.datasetId, sourceUrl: "https://data.example/set.zip" }),

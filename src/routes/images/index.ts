@@ -6,6 +6,7 @@ import { deleteImageByHashRoute, deleteImageRoute, handleDeleteImage, handleDele
 import { getImageRoute, handleGetImage } from "./get";
 import { getLabelsRoute, handleGetLabels, handlePutLabels, putLabelsRoute } from "./labels";
 import * as list from "./list";
+import * as annotate from "./predict";
 import { handleUpdateImage, updateImageRoute } from "./update";
 import { handleHashUrls, handleImageUrls, hashUrlsRoute, imageUrlsRoute } from "./urls";
 
@@ -26,4 +27,6 @@ export function registerImageRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, deleteImageByHashRoute, handleDeleteImageByHash);
   mount(app, getLabelsRoute, handleGetLabels);
   mount(app, putLabelsRoute, handlePutLabels);
+  mount(app, annotate.annotateImageRoute, annotate.handleAnnotateImage);
+  mount(app, annotate.annotateDatasetImageRoute, annotate.handleAnnotateDatasetImage);
 }

@@ -177,3 +177,33 @@ export const ImageLabelsResponse = z
   .object({ labels: z.array(Label), classNames: z.array(z.string()) })
   .openapi("ImageLabelsResponse");
 export const PutLabelsBody = z.object({ labels: Labels });
+
+/** The contract's `ul://owner/project/model`, each part a slug without `--`. */
+const ModelUri = z
+  .string()
+  .max(256)
+  .regex(
+    /^ul:\/\/(?![^/]*--)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\/(?![^/]*--)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\/(?![^/]*--)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+    "must be a model URI: ul://owner/project/model",
+  )
+  .openapi({ description: "Fully qualified model URI", example: "ul://ultralytics/yolo26/yolo26n" });
+const AnnotateThresholds = {
+  confidence: z.number().min(0.01).max(1).default(0.25).openapi({ description: "Confidence threshold" }),
+  iou: z.number().min(0).max(0.95).default(0.7).openapi({ description: "IoU threshold for non-maximum suppression" }),
+};
+export const AnnotateImageBody = z
+  .object({ modelId: ModelUri, ...AnnotateThresholds })
+  .openapi({ description: "Input for dataset auto-annotation prediction" });
+export const AnnotateDatasetImageBody = z.object({
+  imageHash: ImageHash,
+  modelId: ModelUri.optional().openapi({ description: "The model; the dataset task's default model when absent" }),
+  ...AnnotateThresholds,
+});
+export const ImagePredictionResponse = z
+  .object({
+    success: z.literal(true),
+    predictions: z.array(Label).openapi({ description: "Predicted annotations, now the image's labels" }),
+    modelUsed: z.string().openapi({ description: "Model used for inference" }),
+    inferenceTime: z.number().min(0).optional().openapi({ description: "Inference time in seconds" }),
+  })
+  .openapi("ImagePredictionResponse");
