@@ -44,8 +44,17 @@ export interface SandboxRun {
   network?: boolean;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
+  /** The child reads lines from the caller on stdin (otherwise its stdin is closed). */
+  input?: boolean;
   /** Lets the caller hold the child's output while it catches up: a child writing to a full pipe waits. */
-  onStart?: (output: { pause(): void; resume(): void }) => void;
+  onStart?: (child: ChildPipes) => void;
+}
+
+export interface ChildPipes {
+  pause(): void;
+  resume(): void;
+  /** A line to the child's stdin (with `input`); dropped once the child has gone. */
+  send(line: string): void;
 }
 
 export interface SandboxExit {
@@ -177,7 +186,7 @@ export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promis
       cwd: run.jobDir,
       env: sandboxEnv(settings, run),
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [run.input ? "pipe" : "ignore", "pipe", "pipe"] as ["pipe", "pipe", "pipe"],
       ...ids,
     });
     const lines: string[] = [];
@@ -214,7 +223,12 @@ export function runSandboxed(settings: SandboxSettings, run: SandboxRun): Promis
     if (run.signal?.aborted) cancel();
     child.stdout.on("data", take);
     child.stderr.on("data", take);
-    run.onStart?.({ pause: () => child.stdout.pause(), resume: () => child.stdout.resume() });
+    child.stdin?.on("error", () => {}); // a child that exits before reading its input
+    run.onStart?.({
+      pause: () => child.stdout.pause(),
+      resume: () => child.stdout.resume(),
+      send: (line) => void (child.stdin?.writable && child.stdin.write(`${line}\n`)),
+    });
     child.on("error", (error) => reject(new Error(`could not start ${run.command}: ${error.message}`)));
     child.on("close", (code, signal) => {
       clearTimeout(wall);

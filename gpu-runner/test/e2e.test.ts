@@ -264,6 +264,81 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     }
   });
 
+  it("ingests an NDJSON source, pictures fetched through the guard, and reads back its own export", async () => {
+    const photo = Buffer.from(fixtureBytes("images/photo_800x600.jpg"));
+    const server = createServer((request, response) => {
+      if (request.url === "/pics/photo.jpg") return void response.writeHead(200).end(photo);
+      if (request.url !== "/sets/shapes.ndjson") return void response.writeHead(404).end();
+      const base = `http://${host}`;
+      const lines = [
+        { type: "dataset", task: "detect", class_names: { "0": "square", "1": "circle" } },
+        {
+          type: "image",
+          file: "photo.jpg",
+          url: `${base}/pics/photo.jpg`,
+          split: "val",
+          annotations: { boxes: [[1, 0.5, 0.5, 0.2, 0.2]] },
+        },
+        { type: "image", file: "lost.jpg", url: `${base}/pics/lost.jpg`, split: "train" },
+        { type: "image", file: "inside.jpg", url: "http://127.0.0.2:9/inside.jpg", split: "train" },
+      ];
+      response
+        .writeHead(200, { "Content-Type": "application/x-ndjson" })
+        .end(lines.map((line) => JSON.stringify(line)).join("\n"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = apiOf(stack);
+    // The API's own host too: its signed NDJSON export is a source like any other.
+    const runner = startRunner("ndjson", { OUTBOUND_ALLOW_HOSTS: `${host},${new URL(stack.baseUrl).host}` });
+    const ingested = async (name: string, sourceUrl: string) => {
+      const dataset = await api("POST", "/api/datasets", { json: { name } });
+      const started = await api("POST", "/api/datasets/ingest", { json: { datasetId: dataset.body.id, sourceUrl } });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      const job = await until("the ingest to finish", async () => {
+        const current = (await api("GET", `/api/jobs/${started.body.jobId}`)).body.job;
+        return current?.status === "completed" || current?.status === "failed" ? current : undefined;
+      });
+      return { datasetId: dataset.body.id as string, job };
+    };
+    try {
+      const first = await ingested("From NDJSON", `http://${host}/sets/shapes.ndjson`);
+      expect(first.job).toMatchObject({ status: "completed", result: { images: 3, added: 1, errorCount: 2 } });
+      expect(first.job.result.errors).toEqual(
+        expect.arrayContaining([
+          { file: "lost.jpg", error: "url: could not fetch the source" },
+          { file: "inside.jpg", error: "url: the URL's address is not public" },
+        ]),
+      );
+      const listed = await api("GET", `/api/datasets/${first.datasetId}/images?includeLabels=true`);
+      expect(listed.body.images).toMatchObject([
+        {
+          name: "photo.jpg",
+          split: "val",
+          width: 800,
+          height: 600,
+          labels: [{ classId: 1, bbox: [0.5, 0.5, 0.2, 0.2] }],
+        },
+      ]);
+      const exported = await api("GET", `/api/datasets/${first.datasetId}/export`);
+      const again = await ingested("Round trip", exported.body.downloadUrl);
+      expect(again.job).toMatchObject({ status: "completed", result: { added: 1, errorCount: 0 } });
+      const copy = await api("GET", `/api/datasets/${again.datasetId}/images?includeLabels=true`);
+      expect(copy.body.images[0]).toMatchObject({
+        name: "photo.jpg",
+        split: "val",
+        labels: listed.body.images[0].labels,
+      });
+      expect((await api("GET", `/api/datasets/${again.datasetId}`)).body.dataset.classNames).toEqual([
+        "square",
+        "circle",
+      ]);
+    } finally {
+      await stopRunner(runner);
+      server.close();
+    }
+  });
+
   it("uploads an export larger than one part through per-part signed URLs, byte for byte", async () => {
     const api = apiOf(stack);
     const project = await api("POST", "/api/projects", { json: { project: "large-exports" } });

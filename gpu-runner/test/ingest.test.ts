@@ -3,9 +3,9 @@
  * archives this test builds with real pictures (made by sharp), honest and hostile. The executor's
  * batching against the real API is in e2e.test.ts.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +13,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deflateRawSync } from "node:zlib";
 import type { IngestSpec } from "../../src/protocol/ingest";
-import { LINE_PREFIX, type ChildLine } from "../src/executors/ingest/child";
+import { LINE_PREFIX, type ChildLine, type FetchReply } from "../src/executors/ingest/lines";
 import { tarOf, zipClaiming, zipOf, type ArchiveItem } from "./archives";
 
 const CHILD = path.join(import.meta.dirname, "../src/executors/ingest/child.ts");
@@ -72,6 +72,59 @@ function read(archive: Buffer, spec: Partial<IngestSpec> = {}) {
     classes: lines.find((line) => line.t === "classes") as Extract<ChildLine, { t: "classes" }> | undefined,
   };
 }
+
+/**
+ * Reads an NDJSON source, playing the executor's side of the fetch protocol: each `fetch` is
+ * answered from `pictures` by URL (an unknown URL is an error reply, as a 404 would be).
+ */
+async function readNdjsonSource(text: string, pictures: Record<string, Buffer>, spec: Partial<IngestSpec> = {}) {
+  const run = path.join(dir, `run-${runs++}`);
+  const out = path.join(run, "out");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(run, "source"), text);
+  const full: IngestSpec = {
+    datasetId: "dst_test",
+    task: "detect",
+    classNames: [],
+    kptShape: null,
+    source: { kind: "url", url: "https://data.example/set.ndjson" },
+    targetSplit: null,
+    classMapping: null,
+    ...spec,
+  };
+  writeFileSync(path.join(run, "spec.json"), JSON.stringify(full));
+  const child = spawn(process.execPath, [TSX_CLI, CHILD, path.join(run, "source"), out, path.join(run, "spec.json")]);
+  const lines: ChildLine[] = [];
+  let partial = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    const pieces = (partial + chunk.toString("utf8")).split("\n");
+    partial = pieces.pop()!;
+    for (const piece of pieces.filter((line) => line.startsWith(LINE_PREFIX))) {
+      const line = JSON.parse(piece.slice(LINE_PREFIX.length)) as ChildLine;
+      lines.push(line);
+      if (line.t !== "fetch") continue;
+      const bytes = pictures[line.url];
+      if (bytes) writeFileSync(path.join(out, `fetched-${line.n}`), bytes);
+      const reply: FetchReply = bytes
+        ? { n: line.n, ok: true }
+        : { n: line.n, error: "url: could not fetch the source" };
+      child.stdin.write(`${JSON.stringify(reply)}\n`);
+    }
+  });
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const images = lines.filter((line): line is Extract<ChildLine, { t: "image" }> => line.t === "image");
+  return {
+    status,
+    lines,
+    images: new Map(images.map((image) => [image.filename, image])),
+    skipped: lines.filter((line) => line.t === "skipped"),
+    fatal: lines.find((line) => line.t === "fatal") as Extract<ChildLine, { t: "fatal" }> | undefined,
+    classes: lines.find((line) => line.t === "classes") as Extract<ChildLine, { t: "classes" }> | undefined,
+    leftover: readdirSync(out).filter((name) => name.startsWith("fetched-")),
+  };
+}
+
+const ndjson = (...records: unknown[]) => records.map((record) => JSON.stringify(record)).join("\n") + "\n";
 
 const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
@@ -167,6 +220,85 @@ describe("the ingest reader", () => {
       labels: [{ classId: 0, bbox: [0.5, 0.5, 0.4, 0.4], keypoints: [0.4, 0.4, 2, 0.6, 0.6, 1] }],
       error: null,
     });
+  });
+
+  it("reads an NDJSON source: classes by index, annotations as labels, pictures fetched by the executor", async () => {
+    const text = ndjson(
+      { type: "dataset", task: "detect", class_names: { "0": "cat", "1": "dog" } },
+      {
+        type: "image",
+        file: "a.jpg",
+        url: "https://cdn.example/a.jpg",
+        split: "val",
+        annotations: { boxes: [[1, 0.5, 0.5, 0.2, 0.2]] },
+      },
+      {
+        type: "image",
+        file: "../../b.png",
+        url: "https://cdn.example/b.png",
+        annotations: {
+          boxes: [
+            [0, 0.5, 1.5, 0.2, 0.2],
+            [0, 0.4, 0.4, 0.1, 0.1],
+          ],
+        },
+      },
+      { type: "image", file: "gone.jpg", url: "https://cdn.example/gone.jpg", annotations: {} },
+      { type: "image", file: "c.jpg", url: "file:///etc/passwd" },
+      { type: "image", file: "notes.txt", url: "https://cdn.example/notes.txt" },
+      "not json at all",
+    );
+    const result = await readNdjsonSource(
+      text.replace(`"not json at all"`, "{ broken"),
+      { "https://cdn.example/a.jpg": jpg, "https://cdn.example/b.png": png },
+      { classNames: ["dog"] },
+    );
+    expect(result.status).toBe(0);
+    expect(result.classes).toEqual({ t: "classes", classNames: ["dog", "cat"], kptShape: null });
+    expect(result.lines.find((line) => line.t === "total")).toEqual({ t: "total", images: 5 });
+    expect(result.images.get("a.jpg")).toMatchObject({
+      hash: sha(jpg),
+      width: 64,
+      split: "val",
+      labels: [{ classId: 0, bbox: [0.5, 0.5, 0.2, 0.2] }],
+      error: null,
+    });
+    expect(result.images.get("b.png")).toMatchObject({
+      originalPath: "../../b.png",
+      split: "train",
+      labels: [{ classId: 1, bbox: [0.4, 0.4, 0.1, 0.1] }],
+      error: "b.png (line 3) line 1: bbox[1]: 1.5 is outside [0, 1]",
+    });
+    // A failed fetch is reported when its answer comes, so the order is by file here.
+    expect([...result.skipped].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { t: "skipped", file: "gone.jpg", error: "url: could not fetch the source" },
+      { t: "skipped", file: "line 5", error: "c.jpg: url must be an http(s) URL" },
+      { t: "skipped", file: "line 6", error: 'file: "notes.txt" is not a picture\'s name' },
+      { t: "skipped", file: "line 7", error: "not an image record" },
+    ]);
+    expect(result.leftover).toEqual([]);
+  });
+
+  it("refuses an NDJSON without its dataset record or of another task", async () => {
+    const image = { type: "image", file: "a.jpg", url: "https://cdn.example/a.jpg" };
+    const headless = await readNdjsonSource(ndjson(image), {});
+    expect(headless.fatal?.error).toMatch(/line 1 of the NDJSON is not its dataset record/);
+    const segment = await readNdjsonSource(ndjson({ type: "dataset", task: "segment", class_names: {} }, image), {});
+    expect(segment.fatal?.error).toBe("the NDJSON is a segment dataset; this dataset is detect");
+    const long = await readNdjsonSource(ndjson({ type: "dataset", pad: "x".repeat(17 * 1024 * 1024) }, image), {});
+    expect(long.fatal).toMatchObject({
+      code: "INGEST_REFUSED",
+      error: expect.stringMatching(/a line of the NDJSON is over/),
+    });
+    const classify = await readNdjsonSource(
+      ndjson(
+        { type: "dataset", task: "classify", class_names: ["cat", "dog"] },
+        { ...image, annotations: { classification: [1] } },
+      ),
+      { "https://cdn.example/a.jpg": jpg },
+      { task: "classify" },
+    );
+    expect(classify.images.get("a.jpg")).toMatchObject({ labels: [{ classId: 1 }] });
   });
 
   it("refuses hostile archives whole, with a clear error", () => {

@@ -3,12 +3,10 @@
  * reads the archive at argv[2] twice, entry by entry: first data.yaml and the label files, then
  * each picture, which it measures, hashes and thumbnails, writing the bytes to argv[3]
  * (`<hash>.<ext>`, `<hash>.webp`) and one line per picture to stdout. Writes to a pipe block when
- * the executor is behind, so at most a few batches of pictures are ever on disk.
+ * the executor is behind, so at most a few batches of pictures are ever on disk. An NDJSON
+ * source is read by ndjson.ts instead.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import path from "node:path";
-import type { ImageLabel } from "../../../../src/db/schema";
+import { readFileSync } from "node:fs";
 import type { IngestSpec } from "../../../../src/protocol/ingest";
 import {
   archiveFiles,
@@ -30,38 +28,10 @@ import {
   parseLabelFile,
   readDataYaml,
   splitOf,
-  type Split,
 } from "./layout";
-import { describePicture } from "./pictures";
-
-export const LINE_PREFIX = "ingest ";
-/** Pictures decoded at once: one per core (libvips runs one thread each), at most 4 (each may hold 32 MiB). */
-const DECODERS = Math.max(1, Math.min(4, availableParallelism()));
-
-/** What the child tells the executor, one JSON line each. */
-export type ChildLine =
-  | { t: "classes"; classNames: string[]; kptShape: [number, number] | null }
-  | { t: "total"; images: number }
-  | {
-      t: "image";
-      hash: string;
-      ext: string;
-      bytes: number;
-      width: number;
-      height: number;
-      thumbnailBytes: number;
-      filename: string;
-      originalPath: string;
-      split: Split;
-      labels: ImageLabel[];
-      error: string | null;
-    }
-  | { t: "skipped"; file: string; error: string }
-  | { t: "fatal"; error: string; code?: string };
-
-function say(line: ChildLine): void {
-  process.stdout.write(`${LINE_PREFIX}${JSON.stringify(line)}\n`);
-}
+import { say } from "./lines";
+import { readNdjson } from "./ndjson";
+import { DECODERS, Pool, reportPicture, type PictureSource } from "./picture-out";
 
 interface Survey {
   labels: Map<string, string>;
@@ -112,7 +82,7 @@ async function main(file: string, outDir: string, specFile: string): Promise<voi
   const spec = JSON.parse(readFileSync(specFile, "utf8")) as IngestSpec;
   const format = formatOf(file);
   if (!format) throw new HostileArchiveError("not a ZIP, TAR or TAR.GZ archive");
-  if (format === "ndjson") throw new HostileArchiveError("NDJSON sources are not read by this runner yet");
+  if (format === "ndjson") return readNdjson(file, outDir, spec);
   const found = await survey(file, format);
   const classify = spec.task === "classify";
   const archiveClasses = classify ? [...found.classFolders].sort() : found.yaml?.names;
@@ -124,43 +94,31 @@ async function main(file: string, outDir: string, specFile: string): Promise<voi
 
   const rules = { task: spec.task, classCount: classNames.length, kptShape };
   const labelled = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  const describeOne = async (entryPath: string, bytes: Buffer) => {
-    const ext = extensionOf(entryPath);
-    const facts = await describePicture(bytes, ext);
-    const problems: string[] = facts.error ? [facts.error] : [];
-    let labels: ImageLabel[] = [];
-    if (classify) {
-      const folder = classFolderOf(entryPath);
-      const classId = folder && mapped ? mapped.toDataset[archiveClasses!.indexOf(folder)] : undefined;
-      if (classId !== undefined && classId !== null) labels = [{ classId }];
-    } else {
-      const labelPath = labelPathOf(entryPath);
-      const text = found.labels.get(labelPath);
-      if (text !== undefined) {
-        labelled.add(labelPath);
-        const parsed = parseLabelFile(text, labelPath, rules, mapped?.toDataset);
-        labels = parsed.labels;
-        problems.push(...parsed.problems);
-      }
-    }
-    const stored = path.join(outDir, `${facts.hash}.${ext}`);
-    if (!existsSync(stored)) writeFileSync(stored, bytes);
-    if (facts.thumbnail) writeFileSync(path.join(outDir, `${facts.hash}.webp`), facts.thumbnail);
-    say({
-      t: "image",
-      hash: facts.hash,
-      ext,
-      bytes: bytes.length,
-      width: facts.width,
-      height: facts.height,
-      thumbnailBytes: facts.thumbnail?.length ?? 0,
+  const pool = new Pool(DECODERS);
+  const sourceOf = (entryPath: string): PictureSource => {
+    const source: PictureSource = {
+      ext: extensionOf(entryPath),
       filename: baseName(entryPath),
       originalPath: entryPath,
       split: spec.targetSplit ?? splitOf(entryPath) ?? "train",
-      labels,
-      error: problems.length ? summary(problems) : null,
-    });
+      labels: [],
+      problems: [],
+    };
+    if (classify) {
+      const folder = classFolderOf(entryPath);
+      const classId = folder && mapped ? mapped.toDataset[archiveClasses!.indexOf(folder)] : undefined;
+      if (classId !== undefined && classId !== null) source.labels = [{ classId }];
+      return source;
+    }
+    const labelPath = labelPathOf(entryPath);
+    const text = found.labels.get(labelPath);
+    if (text !== undefined) {
+      labelled.add(labelPath);
+      const parsed = parseLabelFile(text, labelPath, rules, mapped?.toDataset);
+      source.labels = parsed.labels;
+      source.problems = parsed.problems;
+    }
+    return source;
   };
   for await (const entry of archiveFiles(file, format, INGEST_CAPS)) {
     if (isJunk(entry.path) || !isImage(entry.path)) continue;
@@ -173,19 +131,11 @@ async function main(file: string, outDir: string, specFile: string): Promise<voi
       continue;
     }
     // Pictures are read in archive order, and measured and thumbnailed a few at a time.
-    while (inFlight.size >= DECODERS) await Promise.race(inFlight);
-    const work = describeOne(entry.path, bytes).finally(() => inFlight.delete(work));
-    work.catch(() => {}); // its failure is met by the race or the Promise.all below, not left unhandled
-    inFlight.add(work);
+    await pool.run(() => reportPicture(outDir, bytes, sourceOf(entry.path)));
   }
-  await Promise.all(inFlight);
+  await pool.drain();
   for (const labelPath of found.labels.keys())
     if (!labelled.has(labelPath)) say({ t: "skipped", file: labelPath, error: "a label file without its image" });
-}
-
-function summary(problems: string[]): string {
-  const first = problems[0]!.slice(0, 800);
-  return problems.length > 1 ? `${first} (and ${problems.length - 1} more)` : first;
 }
 
 if (process.argv[4] && import.meta.url === `file://${process.argv[1]}`) {

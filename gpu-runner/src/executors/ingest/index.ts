@@ -7,10 +7,10 @@ import type { Env } from "../../../../src/env";
 import { openGuarded } from "../../../../src/net/guarded-fetch";
 import { INGEST_BATCH, IngestSpec, type IngestImage } from "../../../../src/protocol/ingest";
 import type { ApiClient, Claim } from "../../api-client";
-import { describeStop, runSandboxed, type SandboxSettings } from "../../sandbox";
+import { describeStop, runSandboxed, type ChildPipes, type SandboxSettings } from "../../sandbox";
 import type { Executor } from "../types";
 import { INGEST_CAPS } from "./caps";
-import { LINE_PREFIX, type ChildLine } from "./child";
+import { LINE_PREFIX, type ChildLine, type FetchReply } from "./lines";
 
 const CHILD = path.join(import.meta.dirname, "child.ts");
 const RUNNER_ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -57,7 +57,7 @@ export const ingestExecutor: Executor = async ({ claim, api, log, workDir, confi
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
-  const pump = new Pump(api, claim, outDir, progress, (error) => stop.abort(error));
+  const pump = new Pump(api, claim, outDir, progress, (error) => stop.abort(error), stop.signal);
   const limits = ingestLimits(config.sandbox);
   try {
     const exit = await runSandboxed(limits, {
@@ -67,6 +67,7 @@ export const ingestExecutor: Executor = async ({ claim, api, log, workDir, confi
       env: { NODE_OPTIONS: `--max-old-space-size=${limits.heapMb}` },
       readOnly: [RUNNER_ROOT, NODE_MODULES],
       signal: stop.signal,
+      input: true,
       onLine: (line) => pump.take(line),
       onStart: (output) => pump.attach(output),
     });
@@ -93,31 +94,40 @@ export const ingestExecutor: Executor = async ({ claim, api, log, workDir, confi
  * runner's OUTBOUND_ALLOW_HOSTS and OUTBOUND_DNS_URL), streamed to disk under a byte cap.
  */
 async function fetchSource(url: string, destination: string, signal: AbortSignal): Promise<void> {
+  try {
+    await fetchGuarded(url, destination, { field: "sourceUrl", maxBytes: INGEST_CAPS.sourceBytes, signal });
+  } catch (error) {
+    throw Object.assign(new Error((error as Error).message), { code: "INGEST_SOURCE" });
+  }
+}
+
+/** How long one picture of an NDJSON source may take to fetch. */
+const PICTURE_TIMEOUT_MS = 2 * 60 * 1000;
+
+/** Streams a user-given URL to a file through the guard; throws `<field>: why` when refused or over the cap. */
+async function fetchGuarded(
+  url: string,
+  destination: string,
+  options: { field: string; maxBytes: number; signal: AbortSignal; timeoutMs?: number },
+): Promise<void> {
+  const { field, maxBytes, signal } = options;
   let response: Response;
   try {
-    ({ response } = await openGuarded(process.env as unknown as Env, url, {
-      field: "sourceUrl",
-      timeoutMs: SOURCE_TIMEOUT_MS,
-    }));
+    const timeoutMs = options.timeoutMs ?? SOURCE_TIMEOUT_MS;
+    ({ response } = await openGuarded(process.env as unknown as Env, url, { field, timeoutMs }));
   } catch (error) {
-    throw Object.assign(new Error((error as Error).message.replace(/^Invalid form: /, "")), { code: "INGEST_SOURCE" });
+    throw new Error((error as Error).message.replace(/^Invalid form: /, ""));
   }
-  if (Number(response.headers.get("content-length") ?? 0) > INGEST_CAPS.sourceBytes) {
+  const tooLarge = () => new Error(`${field}: larger than ${maxBytes} bytes`);
+  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
     await response.body?.cancel();
-    throw Object.assign(new Error(`sourceUrl: larger than ${INGEST_CAPS.sourceBytes} bytes`), {
-      code: "INGEST_SOURCE",
-    });
+    throw tooLarge();
   }
   let received = 0;
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       received += chunk.length;
-      done(
-        received > INGEST_CAPS.sourceBytes
-          ? new Error(`sourceUrl: larger than ${INGEST_CAPS.sourceBytes} bytes`)
-          : null,
-        chunk,
-      );
+      done(received > maxBytes ? tooLarge() : null, chunk);
     },
   });
   await pipeline(Readable.fromWeb(response.body as never), cap, createWriteStream(destination), { signal });
@@ -126,7 +136,7 @@ async function fetchSource(url: string, destination: string, signal: AbortSignal
 /** Takes the child's lines, and sends its pictures in batches while it goes on reading. */
 class Pump {
   private readonly queue: Picture[] = [];
-  private output?: { pause(): void; resume(): void };
+  private output?: ChildPipes;
   private paused = false;
   private draining?: Promise<void>;
   private childDone = false;
@@ -145,10 +155,30 @@ class Pump {
     private readonly outDir: string,
     private readonly progress: (progress: Record<string, unknown>) => Promise<void>,
     private readonly abort: (error: unknown) => void,
+    private readonly signal: AbortSignal,
   ) {}
 
-  attach(output: { pause(): void; resume(): void }): void {
+  attach(output: ChildPipes): void {
     this.output = output;
+  }
+
+  /** An NDJSON picture the reader asks for: fetched through the guard into its folder, or why not. */
+  private async fetchFor(line: Extract<ChildLine, { t: "fetch" }>): Promise<void> {
+    const destination = path.join(this.outDir, `fetched-${line.n}`);
+    let reply: FetchReply;
+    try {
+      await fetchGuarded(line.url, destination, {
+        field: "url",
+        maxBytes: INGEST_CAPS.imageBytes,
+        timeoutMs: PICTURE_TIMEOUT_MS,
+        signal: this.signal,
+      });
+      reply = { n: line.n, ok: true };
+    } catch (error) {
+      rmSync(destination, { force: true });
+      reply = { n: line.n, error: (error as Error).message.slice(0, 300) };
+    }
+    this.output?.send(JSON.stringify(reply));
   }
 
   take(raw: string): void {
@@ -158,6 +188,7 @@ class Pump {
     else if (line.t === "total") this.total = line.images;
     else if (line.t === "skipped") this.noteError(line.file, line.error);
     else if (line.t === "fatal") this.fatal = { error: line.error, code: line.code };
+    else if (line.t === "fetch") void this.fetchFor(line);
     else {
       if (line.error) this.noteError(line.originalPath, line.error);
       this.queue.push(line);
