@@ -23,6 +23,8 @@ export default defineConfig({
                 ...TEST_SECRETS,
                 UPLOAD_PART_SIZE: String(5 * 1024 * 1024),
                 PREDICT_WAIT_MS: "4000",
+                // Datasets of 30 images or more have their NDJSON built by a runner (ndjson-build.test.ts).
+                NDJSON_RUNNER_FROM: "30",
                 DATABASE_URL: inject("databaseUrl"),
                 DB_WS_PROXY: inject("dbProxy"),
                 DATABASE_KIND: inject("databaseKind"),

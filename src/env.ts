@@ -32,6 +32,8 @@ export interface Env {
   JOB_LEASE_SECONDS?: string;
   /** Base URL for signed URLs when the Worker sits behind a proxy; defaults to the request origin. */
   PUBLIC_BASE_URL?: string;
+  /** From this many images a dataset's NDJSON is built by a runner, GET .../export answering 409 meanwhile (default 20000). */
+  NDJSON_RUNNER_FROM?: string;
   /** Bytes per multipart part and the largest single PUT (default 64 MiB; R2 needs >= 5 MiB). */
   UPLOAD_PART_SIZE?: string;
   /** Hosts ("host" or "host:port") user-given URLs may reach though not public: local setups only. */

@@ -178,6 +178,7 @@ export const OPERATIONS = {
   post_internal_jobs_jobId_images_blobs: { access: "runner", category: "none" },
   put_internal_jobs_jobId_blobs: { access: "signed", category: "none", streamsBody: true },
   post_internal_jobs_jobId_images_commit: { access: "runner", category: "none" },
+  post_internal_jobs_jobId_ndjson: { access: "runner", category: "none" },
   post_internal_queues_queue_messages_pull: { access: "runner", category: "none", localOnly: true },
   post_internal_queues_queue_messages_ack: { access: "runner", category: "none", localOnly: true },
 } as const satisfies Record<string, OperationRule>;

@@ -38,6 +38,8 @@ const Settings = z.object({
   JOB_LEASE_SECONDS: wholeNumber(60, 1),
   /** How long a synchronous predict waits for its job before answering 202. */
   PREDICT_WAIT_MS: wholeNumber(30_000, 0),
+  /** From this many images a dataset's NDJSON is written by a runner (an `ndjson` job), not in the request. */
+  NDJSON_RUNNER_FROM: wholeNumber(20_000, 1),
   /** Bytes per multipart part and the largest single PUT (R2 needs at least 5 MiB). */
   UPLOAD_PART_SIZE: wholeNumber(64 * MiB, 5 * MiB),
   DEBUG_TIMING: z

@@ -11,6 +11,7 @@ import {
   type JobOutput,
 } from "../../src/protocol/jobs";
 import { BlobsResponse, CommitResponse, type IngestBlob, type IngestImage } from "../../src/protocol/ingest";
+import { NdjsonPageResponse } from "../../src/protocol/ndjson";
 import type { QueueName } from "./config";
 
 export type { Claim };
@@ -209,6 +210,12 @@ export class ApiClient {
       ...batch,
     });
     return CommitResponse.parse(answer);
+  }
+
+  /** NDJSON builds: the page of the dataset's file after image id `after` (src/protocol/ndjson.ts). */
+  async ndjsonPage(claim: Claim, after: string): Promise<NdjsonPageResponse> {
+    const answer = await this.runnerPost(`/internal/jobs/${claim.job.id}/ndjson`, { leaseId: claim.leaseId, after });
+    return NdjsonPageResponse.parse(answer);
   }
 
   async download(url: string): Promise<Uint8Array> {

@@ -54,6 +54,8 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
       JOB_LEASE_SECONDS: "3",
       PREDICT_WAIT_MS: "30000",
       UPLOAD_PART_SIZE: String(5 * 1024 * 1024),
+      // Datasets of 3 images or more have their NDJSON written by a runner.
+      NDJSON_RUNNER_FROM: "3",
     });
   }, 120_000);
 
@@ -266,8 +268,11 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
 
   it("ingests an NDJSON source, pictures fetched through the guard, and reads back its own export", async () => {
     const photo = Buffer.from(fixtureBytes("images/photo_800x600.jpg"));
+    const others = ["odd_335x517.png", "hd_1280x720.png"];
     const server = createServer((request, response) => {
       if (request.url === "/pics/photo.jpg") return void response.writeHead(200).end(photo);
+      const other = others.find((name) => request.url === `/pics/${name}`);
+      if (other) return void response.writeHead(200).end(Buffer.from(fixtureBytes(`images/${other}`)));
       if (request.url !== "/sets/shapes.ndjson") return void response.writeHead(404).end();
       const base = `http://${host}`;
       const lines = [
@@ -279,6 +284,7 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
           split: "val",
           annotations: { boxes: [[1, 0.5, 0.5, 0.2, 0.2]] },
         },
+        ...others.map((name) => ({ type: "image", file: name, url: `${base}/pics/${name}`, split: "train" })),
         { type: "image", file: "lost.jpg", url: `${base}/pics/lost.jpg`, split: "train" },
         { type: "image", file: "inside.jpg", url: "http://127.0.0.2:9/inside.jpg", split: "train" },
       ];
@@ -303,14 +309,14 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     };
     try {
       const first = await ingested("From NDJSON", `http://${host}/sets/shapes.ndjson`);
-      expect(first.job).toMatchObject({ status: "completed", result: { images: 3, added: 1, errorCount: 2 } });
+      expect(first.job).toMatchObject({ status: "completed", result: { images: 5, added: 3, errorCount: 2 } });
       expect(first.job.result.errors).toEqual(
         expect.arrayContaining([
           { file: "lost.jpg", error: "url: could not fetch the source" },
           { file: "inside.jpg", error: "url: the URL's address is not public" },
         ]),
       );
-      const listed = await api("GET", `/api/datasets/${first.datasetId}/images?includeLabels=true`);
+      const listed = await api("GET", `/api/datasets/${first.datasetId}/images?includeLabels=true&split=val`);
       expect(listed.body.images).toMatchObject([
         {
           name: "photo.jpg",
@@ -320,10 +326,16 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
           labels: [{ classId: 1, bbox: [0.5, 0.5, 0.2, 0.2] }],
         },
       ]);
-      const exported = await api("GET", `/api/datasets/${first.datasetId}/export`);
+      // Three images: the runner writes the export (409 meanwhile), then it is served.
+      const building = await api("GET", `/api/datasets/${first.datasetId}/export`);
+      expect(building.status).toBe(409);
+      const exported = await until("the runner to write the export", async () => {
+        const answer = await api("GET", `/api/datasets/${first.datasetId}/export`);
+        return answer.status === 200 ? answer : undefined;
+      });
       const again = await ingested("Round trip", exported.body.downloadUrl);
-      expect(again.job).toMatchObject({ status: "completed", result: { added: 1, errorCount: 0 } });
-      const copy = await api("GET", `/api/datasets/${again.datasetId}/images?includeLabels=true`);
+      expect(again.job).toMatchObject({ status: "completed", result: { added: 3, errorCount: 0 } });
+      const copy = await api("GET", `/api/datasets/${again.datasetId}/images?includeLabels=true&split=val`);
       expect(copy.body.images[0]).toMatchObject({
         name: "photo.jpg",
         split: "val",

@@ -16,6 +16,22 @@ export async function findJob(db: Queryable, id: string): Promise<JobRow | undef
   return row;
 }
 
+/** A job of this kind not yet finished whose spec names `key` (one build per file at a time). */
+export async function unfinishedJobFor(db: Queryable, kind: JobRow["kind"], key: string): Promise<JobRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.kind, kind),
+        inArray(jobs.status, ["queued", "starting", "running"]),
+        sql`${jobs.spec}->>'key' = ${key}`,
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
 /**
  * Compare-and-set: changes the job only while it is still in one of `from` (and, when given, still
  * held under `leaseId`). Undefined when another writer moved it first: two runners never both win.

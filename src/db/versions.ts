@@ -65,6 +65,16 @@ export async function setVersionSize(db: Queryable, id: string, sizeBytes: numbe
   await db.update(datasetVersions).set({ sizeBytes }).where(eq(datasetVersions.id, id));
 }
 
+/** A version whose NDJSON a runner built: the file it wrote is the version's from now on. */
+export async function setVersionFile(db: Queryable, id: string, objectKey: string, sizeBytes: number): Promise<void> {
+  await db.update(datasetVersions).set({ objectKey, sizeBytes }).where(eq(datasetVersions.id, id));
+}
+
+export async function findVersionById(db: Queryable, id: string): Promise<VersionRow | undefined> {
+  const [row] = await db.select().from(datasetVersions).where(eq(datasetVersions.id, id));
+  return row;
+}
+
 export async function setVersionDescription(db: Queryable, id: string, description: string): Promise<void> {
   await db.update(datasetVersions).set({ description }).where(eq(datasetVersions.id, id));
 }

@@ -12,12 +12,14 @@ import { addObject } from "../db/storage";
 import {
   annotationCount,
   findVersion,
+  findVersionById,
   insertVersion,
   nextVersionNumber,
   restoreImages,
   setVersionDescription,
   setVersionSize,
   snapshotImages,
+  type VersionRow,
 } from "../db/versions";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
@@ -27,6 +29,9 @@ import { getDataset } from "./datasets";
 import { releaseImageBytes } from "./image-bytes";
 import { storeNdjson } from "./ndjson";
 import { orConflict } from "./resource-edits";
+import { buildOnRunner, buildingNow, POINTS_TO, stillBuilding } from "./jobs/ndjson-build";
+import type { NdjsonSpec } from "../protocol/ndjson";
+import { settingsOf } from "../settings";
 
 /** An NDJSON download link lasts an hour; the image URLs inside it, a week (a long training run's download). */
 const NDJSON_URL_SECONDS = 3600;
@@ -40,7 +45,8 @@ async function editable(deps: Deps, actor: Actor, ref: DatasetRef): Promise<Data
 
 /**
  * Makes version n+1 of the dataset: counts, classes and a copy of every image row, then its
- * NDJSON. A dataset unchanged since its newest version answers that version (`reused`).
+ * NDJSON (written by a runner for a large dataset), with its download link. A dataset unchanged
+ * since its newest version answers that version (`reused`).
  */
 export async function createVersion(deps: Deps, actor: Actor, ref: DatasetRef, description = "") {
   const view = await editable(deps, actor, ref);
@@ -48,7 +54,10 @@ export async function createVersion(deps: Deps, actor: Actor, ref: DatasetRef, d
   if (dataset.status === "processing")
     throw new ApiError("CONFLICT", "The dataset is processing an ingest; make the version when it is done");
   const latest = await findVersion(deps.db, dataset.id);
-  if (latest && latest.createdAt >= dataset.updatedAt) return { version: latest, reused: true };
+  const linkOf = (version: VersionRow) =>
+    ndjsonUrl(deps, version.objectKey, version.id, `${dataset.slug}-v${version.version}`);
+  if (latest && latest.createdAt >= dataset.updatedAt)
+    return { version: latest, reused: true, downloadUrl: await linkOf(latest) };
   const now = deps.now();
   const version = await orConflict(
     () =>
@@ -75,6 +84,12 @@ export async function createVersion(deps: Deps, actor: Actor, ref: DatasetRef, d
       }),
     () => "Another version of this dataset is being made; try again",
   );
+  const name = `${dataset.slug}-v${version.version}.ndjson`;
+  if (dataset.imageCount >= settingsOf(deps.env).NDJSON_RUNNER_FROM) {
+    // Its file is written by a runner; the download link answers 409 until then.
+    await buildOnRunner(deps, dataset.workspaceId, versionBuild(version, name));
+    return { version, reused: false, downloadUrl: await linkOf(version) };
+  }
   const size = await storeNdjson(deps, version.objectKey, version, { versionId: version.id });
   await deps.db.transaction(async (tx) => {
     await addObject(tx, {
@@ -82,13 +97,13 @@ export async function createVersion(deps: Deps, actor: Actor, ref: DatasetRef, d
       workspaceId: dataset.workspaceId,
       category: "datasets",
       resourceId: dataset.id,
-      name: `${dataset.slug}-v${version.version}.ndjson`,
+      name,
       sizeBytes: size,
       contentType: "application/x-ndjson",
     });
     await setVersionSize(tx, version.id, size);
   });
-  return { version: { ...version, sizeBytes: size }, reused: false };
+  return { version: { ...version, sizeBytes: size }, reused: false, downloadUrl: await linkOf(version) };
 }
 
 /** A signed NDJSON link of a version (by number), or of the dataset as it is now (`cached`: unchanged since built). */
@@ -103,6 +118,13 @@ export async function exportLink(
   if (versionNumber !== undefined) {
     const version = await findVersion(deps.db, dataset.id, versionNumber);
     if (!version) throw new ApiError("NOT_FOUND", `Dataset version ${versionNumber} not found`);
+    // A size of 0 is a file not yet written (an NDJSON holds at least its dataset record).
+    if (version.sizeBytes === 0)
+      throw await buildOnRunner(
+        deps,
+        dataset.workspaceId,
+        versionBuild(version, `${dataset.slug}-v${version.version}.ndjson`),
+      );
     const downloadUrl = await ndjsonUrl(deps, version.objectKey, version.id, `${dataset.slug}-v${version.version}`);
     return { downloadUrl, version: version.version };
   }
@@ -112,8 +134,44 @@ export async function exportLink(
   const stamp = dataset.updatedAt.toISOString();
   const head = await deps.bucket.head(key);
   const cached = head?.customMetadata?.datasetUpdatedAt === stamp;
+  if (!cached && dataset.imageCount >= settingsOf(deps.env).NDJSON_RUNNER_FROM) {
+    const { task, classNames, kptShape, imageCount: images } = dataset;
+    const shape = { task, classNames, kptShape };
+    const name = `${dataset.slug}.ndjson`;
+    const spec = { datasetId: dataset.id, key, source: { datasetId: dataset.id }, shape, name, stamp, images };
+    throw await buildOnRunner(deps, dataset.workspaceId, spec);
+  }
   if (!cached) await storeNdjson(deps, key, dataset, { datasetId: dataset.id }, { datasetUpdatedAt: stamp });
   return { cached, downloadUrl: await ndjsonUrl(deps, key, dataset.id, dataset.slug) };
+}
+
+function versionBuild(version: VersionRow, name: string): NdjsonSpec {
+  const { task, classNames, kptShape } = version;
+  return {
+    datasetId: version.datasetId,
+    key: version.objectKey,
+    source: { versionId: version.id },
+    shape: { task, classNames, kptShape },
+    name,
+    images: version.imageCount,
+  };
+}
+
+/**
+ * The stored NDJSON a signed link names: the file at its key; a version's file wherever its
+ * runner wrote it; the file a live export's pointer names. 409 while a runner is writing it.
+ */
+export async function openNdjson(deps: Deps, key: string, set: string): Promise<R2ObjectBody> {
+  let object = await deps.bucket.get(key);
+  if (!object && set.startsWith("dsv_")) {
+    const version = await findVersionById(deps.db, set);
+    if (version && version.objectKey !== key) object = await deps.bucket.get(version.objectKey);
+  }
+  const target = object?.customMetadata?.[POINTS_TO];
+  if (target) object = await deps.bucket.get(target);
+  if (object) return object;
+  const building = await buildingNow(deps.db, key);
+  throw building ? stillBuilding(building) : new ApiError("NOT_FOUND", "File not found");
 }
 
 async function ndjsonUrl(deps: Deps, key: string, set: string, stem: string): Promise<string> {

@@ -8,6 +8,7 @@
  * set; they are filled when the file is served, so a stored version never holds an expiring URL.
  */
 import type { Deps } from "../context";
+import type { Queryable } from "../db/client";
 import type { ImageLabel } from "../db/schema";
 import { exportPage, type ExportImage } from "../db/versions";
 import { settingsOf } from "../settings";
@@ -73,18 +74,33 @@ export async function storeNdjson(
 ): Promise<number> {
   const writer = new PartWriter(deps.bucket, key, settingsOf(deps.env).UPLOAD_PART_SIZE, customMetadata);
   try {
-    await writer.write(`${JSON.stringify(datasetRecord(shape))}\n`);
-    for (let after = ""; ; ) {
-      const page = await exportPage(deps.db, source, after, PAGE);
-      if (!page.length) break;
-      await writer.write(page.map((image) => `${JSON.stringify(imageRecord(image, shape.task))}\n`).join(""));
-      after = page[page.length - 1]!.id;
+    for (let after: string | null = ""; after !== null; ) {
+      const page = await ndjsonPage(deps.db, shape, source, after);
+      await writer.write(page.text);
+      after = page.next;
     }
     return await writer.close();
   } catch (error) {
     await writer.abort();
     throw error;
   }
+}
+
+/**
+ * One page of the file: up to PAGE image lines after image id `after` (the dataset record first
+ * when `after` is empty), and where the next page starts (null after the last).
+ */
+export async function ndjsonPage(
+  db: Queryable,
+  shape: DatasetShape,
+  source: { datasetId: string } | { versionId: string },
+  after: string,
+): Promise<{ text: string; next: string | null; images: number }> {
+  const page = await exportPage(db, source, after, PAGE);
+  const head = after === "" ? `${JSON.stringify(datasetRecord(shape))}\n` : "";
+  const lines = page.map((image) => `${JSON.stringify(imageRecord(image, shape.task))}\n`).join("");
+  const next = page.length === PAGE ? page[page.length - 1]!.id : null;
+  return { text: head + lines, next, images: page.length };
 }
 
 class PartWriter {

@@ -10,7 +10,7 @@ import type { TrashType } from "../db/schema";
 import { removeObjectsOf } from "../db/storage";
 import { deleteTrashRow, findTrashItem, listTrash, trashOf, trashOlderThan, type TrashItem } from "../db/trash";
 import { ApiError } from "../errors";
-import { classStatsKey, liveExportKey } from "../storage/keys";
+import { datasetPrefix } from "../storage/keys";
 import { forgetUnheldImages } from "./image-bytes";
 
 /** Trashed items are purged after this many days. */
@@ -20,8 +20,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** What restoring and purging mean for each resource type; later resources add their rows. */
 interface TrashHandler {
   restore(tx: Queryable, item: TrashItem): Promise<{ restoredModels: number }>;
-  /** Deletes the rows for good; returns the R2 keys to delete after commit. */
-  purge(tx: Queryable, item: TrashItem): Promise<{ keys: string[]; cascadedModels: number }>;
+  /** Deletes the rows for good; returns the R2 keys (and whole prefixes) to delete after commit. */
+  purge(tx: Queryable, item: TrashItem): Promise<{ keys: string[]; prefixes?: string[]; cascadedModels: number }>;
 }
 
 const HANDLERS: Record<TrashType, TrashHandler> = {
@@ -51,9 +51,12 @@ const HANDLERS: Record<TrashType, TrashHandler> = {
       const keys = await removeObjectsOf(tx, [item.resourceId]);
       await deleteTrashedDataset(tx, item.resourceId);
       // Its images went with it; the pictures no other dataset holds go too, thumbnails included.
-      // Its caches (live export, statistics) were never booked: they go by name.
-      const caches = [liveExportKey(item.resourceId), classStatsKey(item.resourceId)];
-      return { keys: [...keys, ...(await forgetUnheldImages(tx, keys)), ...caches], cascadedModels: 0 };
+      // What is stored under its name (versions, exports, runner-built files, caches) goes by prefix.
+      return {
+        keys: [...keys, ...(await forgetUnheldImages(tx, keys))],
+        prefixes: [datasetPrefix(item.resourceId)],
+        cascadedModels: 0,
+      };
     },
   },
   model: {
@@ -154,7 +157,16 @@ async function purgeItem(db: Database, bucket: R2Bucket, item: TrashItem) {
     return HANDLERS[item.resourceType].purge(tx, item);
   });
   if (result?.keys.length) await bucket.delete(result.keys);
+  for (const prefix of result?.prefixes ?? []) await deletePrefix(bucket, prefix);
   return result;
+}
+
+async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
+  for (;;) {
+    const page = await bucket.list({ prefix, limit: 1000 });
+    if (page.objects.length) await bucket.delete(page.objects.map((object) => object.key));
+    if (!page.truncated) return;
+  }
 }
 
 /** The cron's part: items trashed more than 30 days ago go for good, with their R2 objects. */

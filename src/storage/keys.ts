@@ -17,13 +17,24 @@ export function modelFileKey(workspaceId: string, modelId: string, name: string)
   return `ws/${workspaceId}/models/${modelId}/files/${crypto.randomUUID()}/${name}`;
 }
 
-/** Outputs of one attempt of a job; a retried job writes beside, never over, the last attempt's. */
-export function jobOutputKey(workspaceId: string, jobId: string, attempt: number, name: string): string {
-  return `ws/${workspaceId}/jobs/${jobId}/${attempt}/${name}`;
+/**
+ * Where one attempt of a job writes its outputs; a retried job writes beside, never over, the last
+ * attempt's. A runner-built NDJSON is stored under its dataset's name, so it goes with the dataset.
+ */
+export function jobOutputPrefix(job: {
+  kind: string;
+  workspaceId: string;
+  id: string;
+  attempt: number;
+  spec: unknown;
+}) {
+  const datasetId = (job.spec as { datasetId?: string }).datasetId;
+  if (job.kind === "ndjson" && datasetId) return ndjsonBuildPrefix(datasetId, job.id, job.attempt);
+  return `ws/${job.workspaceId}/jobs/${job.id}/${job.attempt}/`;
 }
 
-export function jobOutputPrefix(workspaceId: string, jobId: string, attempt: number): string {
-  return `ws/${workspaceId}/jobs/${jobId}/${attempt}/`;
+export function jobOutputKey(job: Parameters<typeof jobOutputPrefix>[0], name: string): string {
+  return `${jobOutputPrefix(job)}${name}`;
 }
 
 /** A picture by the sha-256 of its bytes: stored once, whichever datasets hold it. */
@@ -39,6 +50,16 @@ export function thumbnailKey(hash: string): string {
 /** A version's NDJSON (its image URLs left as placeholders, signed when it is served). */
 export function versionKey(datasetId: string, version: number): string {
   return `datasets/${datasetId}/versions/${version}.ndjson`;
+}
+
+/** Everything stored under a dataset's own name (versions, exports, caches): it goes when the dataset does. */
+export function datasetPrefix(datasetId: string): string {
+  return `datasets/${datasetId}/`;
+}
+
+/** An NDJSON a runner built for the dataset (one attempt's file; a version or the live export points at it). */
+export function ndjsonBuildPrefix(datasetId: string, jobId: string, attempt: number): string {
+  return `datasets/${datasetId}/builds/${jobId}/${attempt}/`;
 }
 
 /** The dataset's live export, rebuilt when the dataset changed since. */

@@ -5,7 +5,7 @@ import { workspaces } from "./identity";
 import { JOB_QUEUES, JOB_STATUSES, type JobQueue } from "../../protocol/jobs";
 import { models } from "./models";
 
-export const JOB_KINDS = ["export", "predict", "inspect", "train", "ingest"] as const;
+export const JOB_KINDS = ["export", "predict", "inspect", "train", "ingest", "ndjson"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
-import { ApiError, errorResponses } from "../../errors";
-import { SET_URL_SECONDS } from "../../services/dataset-versions";
+import { errorResponses } from "../../errors";
+import { openNdjson, SET_URL_SECONDS } from "../../services/dataset-versions";
 import { IMAGE_BASE, SET_TOKEN } from "../../services/ndjson";
 import { servedFileHeaders } from "../../storage/served-file";
 import { signTransfer, verifyTransfer } from "../../storage/signed-url";
@@ -13,7 +13,7 @@ export const ndjsonRoute = createRoute({
   tags: ["Files"],
   summary: "Download a dataset's NDJSON by signed URL",
   description:
-    "The link GET .../export answers. Each image's URL in it is signed for a week, for this version (or this export) and its pictures only.",
+    "The link GET .../export answers (409 while a runner is still writing it). Each image's URL in it is signed for a week, for this version (or this export) and its pictures only.",
   security: [],
   request: {
     params: z.object({
@@ -25,14 +25,13 @@ export const ndjsonRoute = createRoute({
     }),
     query: z.object({ token: z.string().optional() }),
   },
-  responses: { 200: { description: "The NDJSON" }, ...errorResponses(401, 403, 404) },
+  responses: { 200: { description: "The NDJSON" }, ...errorResponses(401, 403, 404, 409) },
 });
 
 export const handleNdjson: AppHandler<typeof ndjsonRoute> = async (c) => {
   const { deps } = c.var;
   const claims = await verifyTransfer(c.env.SIGNING_SECRET, c.req.valid("query").token, "ndjson");
-  const object = await deps.bucket.get(claims.key);
-  if (!object) throw new ApiError("NOT_FOUND", "File not found");
+  const object = await openNdjson(deps, claims.key, claims.set);
   const expiresAt = new Date(deps.now().getTime() + SET_URL_SECONDS * 1000);
   const token = await signTransfer(c.env.SIGNING_SECRET, { op: "set-image", set: claims.set }, expiresAt);
   const base = `${deps.baseUrl}/api/dataset-images`;

@@ -116,8 +116,7 @@ async function answerGet(c: Context<AppEnv>, ref: DatasetRef, v: number | undefi
 
 async function answerCreate(c: Context<AppEnv>, ref: DatasetRef, description: string | undefined) {
   const { deps, actor } = c.var;
-  const { version, reused } = await createVersion(deps, actor, ref, description);
-  const { downloadUrl } = await exportLink(deps, actor, ref, version.version);
+  const { version, reused, downloadUrl } = await createVersion(deps, actor, ref, description);
   return c.json({ version: version.version, downloadUrl, reused }, 200);
 }
 

@@ -5,6 +5,7 @@ import { callbackRoute, handleCallback } from "./callback";
 import { claimRoute, handleClaim } from "./claim";
 import { handleHeartbeat, handleWait, heartbeatRoute, waitRoute } from "./fleet";
 import { blobsRoute, commitRoute, handleBlobs, handleCommit, handlePutBlob, putBlobRoute } from "./ingest";
+import { handleNdjsonPage, ndjsonPageRoute } from "./ndjson";
 import { completeOutputRoute, handleCompleteOutput, handleOutputs, outputsRoute } from "./outputs";
 import { handlePutOutput, handlePutOutputPart, putOutputPartRoute, putOutputRoute } from "./output-upload";
 
@@ -20,6 +21,7 @@ export function registerRunnerRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, blobsRoute, handleBlobs);
   mount(app, putBlobRoute, handlePutBlob);
   mount(app, commitRoute, handleCommit);
+  mount(app, ndjsonPageRoute, handleNdjsonPage);
   // The body is read raw (signature first): documented with its schema, validated in the handler.
   mount(app, callbackRoute, handleCallback, { validateBody: false });
 }

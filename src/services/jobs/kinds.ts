@@ -11,6 +11,7 @@ import { ApiError } from "../../errors";
 import { jobOutputPrefix } from "../../storage/keys";
 import { signedDownloadUrl } from "../../storage/signed-url";
 import { datasetOfTrainArgs } from "../datasets";
+import { publishBuild } from "./ndjson-build";
 
 const INPUT_URL_TTL_MS = 6 * 60 * 60 * 1000;
 
@@ -96,6 +97,12 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
       await finishProcessing(tx, (job.spec as IngestSpec).datasetId, false);
     },
   },
+  ndjson: {
+    async inputs() {
+      return {};
+    },
+    complete: publishBuild,
+  },
   inspect: {
     inputs: weightsInput,
     async complete(tx, deps, job, done) {
@@ -152,7 +159,7 @@ export function kindOf(kind: JobKind): JobKindHandler {
 
 /** Outputs must be this attempt's own objects, of the size reported. */
 export async function checkOutputs(deps: Deps, job: JobRow, outputs: JobOutput[]): Promise<void> {
-  const prefix = jobOutputPrefix(job.workspaceId, job.id, job.attempt);
+  const prefix = jobOutputPrefix(job);
   for (const output of outputs) {
     if (!output.key.startsWith(prefix))
       throw new ApiError("VALIDATION_ERROR", `Output ${output.name} is not an output of this attempt`);

@@ -45,7 +45,7 @@ export async function outputUrl(
   request: { leaseId: string; name: string; size: number; contentType: string },
 ): Promise<SignedOutput> {
   const job = await heldJob(deps, jobId, request.leaseId);
-  const key = jobOutputKey(job.workspaceId, job.id, job.attempt, request.name);
+  const key = jobOutputKey(job, request.name);
   const expiresAt = new Date(deps.now().getTime() + OUTPUT_URL_TTL_MS);
   const partSize = partSizeOf(deps);
   const base = `${deps.baseUrl}/internal/jobs/${job.id}/outputs`;
@@ -142,7 +142,7 @@ export async function completeJobOutput(
   },
 ): Promise<{ key: string; size: number }> {
   const job = await heldJob(deps, jobId, request.leaseId);
-  const key = jobOutputKey(job.workspaceId, job.id, job.attempt, request.name);
+  const key = jobOutputKey(job, request.name);
   const numbers = request.parts.map((part) => part.partNumber);
   if (new Set(numbers).size !== numbers.length) throw new ApiError("VALIDATION_ERROR", "parts: each part number once");
   let size: number;
