@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   export: "exp",
   runner: "rnr",
   credit: "crd",
+  trainingRun: "run",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

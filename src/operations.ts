@@ -132,6 +132,11 @@ export const OPERATIONS = {
     streamsBody: true,
     scope: "read",
   },
+  // training progress: public models' anonymously; cancelling needs an editor (the docs' id form, a session)
+  get_api_models_owner_project_model_training: { access: "public", category: "default" },
+  get_api_models_modelId_training: { access: "public", category: "default" },
+  delete_api_models_owner_project_model_training: { access: "key", category: "default" },
+  delete_api_models_modelId_training: { access: "session", category: "default" },
   post_api_models_modelId_predict_token: { access: "session", category: "default" },
   post_api_models_modelId_predict_warmup: { access: "session", category: "default" },
   post_api_models_modelId_clone: { access: "session", category: "default", idempotent: true },
@@ -175,6 +180,14 @@ export const OPERATIONS = {
   put_internal_jobs_jobId_outputs_part: { access: "signed", category: "none", streamsBody: true },
   post_internal_jobs_jobId_outputs_complete: { access: "runner", category: "none" },
   post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
+
+  // the ultralytics package while it trains (CLIENTS.md §3)
+  post_api_webhooks_training_metrics: { access: "key", category: "webhooks" },
+  post_api_webhooks_models_upload: { access: "key", category: "webhooks" },
+  put_api_webhooks_models_checkpoints_filename: { access: "signed", category: "none", streamsBody: true },
+  // `ul://` names, resolved with HEAD (Hono answers HEAD from the GET route)
+  get_api_webhooks_datasets_user_slug_export: { access: "key", category: "webhooks" },
+  get_api_webhooks_models_user_project_model_download: { access: "key", category: "webhooks" },
   post_internal_jobs_jobId_images_blobs: { access: "runner", category: "none" },
   put_internal_jobs_jobId_blobs: { access: "signed", category: "none", streamsBody: true },
   post_internal_jobs_jobId_images_commit: { access: "runner", category: "none" },

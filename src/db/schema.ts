@@ -7,3 +7,4 @@ export * from "./tables/idempotency";
 export * from "./tables/models";
 export * from "./tables/jobs";
 export * from "./tables/images";
+export * from "./tables/training";

@@ -17,6 +17,7 @@ import { registerRunnerRoutes } from "./runners";
 import { registerStorageRoutes } from "./storage";
 import { registerTrashRoutes } from "./trash";
 import { registerUploadRoutes } from "./upload";
+import { registerWebhookRoutes } from "./webhooks";
 
 export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGateway: boolean }): void {
   registerHealthRoutes(app);
@@ -29,6 +30,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGa
   registerExportRoutes(app);
   registerJobRoutes(app);
   registerRunnerRoutes(app);
+  registerWebhookRoutes(app);
   if (options.localQueueGateway) registerQueueRoutes(app);
   registerTrashRoutes(app);
   registerUploadRoutes(app);

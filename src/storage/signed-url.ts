@@ -31,6 +31,8 @@ export type TransferClaims =
   | { op: "ndjson"; key: string; set: string; name: string }
   /** The pictures of one dataset (its images now) or one version (its copies), as an NDJSON's URLs name them. */
   | { op: "set-image"; set: string }
+  /** A checkpoint the ultralytics package PUTs for a model during training (its size is known only then). */
+  | { op: "checkpoint"; model: string; ws: string; name: string }
   /** The Predict tab's direct calls: predicts with one model on behalf of a signed-in user. */
   | { op: "predict"; model: string; user: string; ws: string; username: string };
 

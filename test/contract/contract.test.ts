@@ -1001,6 +1001,57 @@ const CASES: Record<string, Case[]> = {
         }),
     },
   ],
+  get_api_models_owner_project_model_training: [
+    {
+      name: "a run",
+      status: 200,
+      send: async (t) => {
+        const started = await call("POST", "/api/webhooks/training/metrics", {
+          auth: t.key,
+          json: { event: "training_started", project: `${t.username}/c-base`, name: "c-run", data: { epochs: 2 } },
+        });
+        const { modelId } = await body(started);
+        await call("POST", "/api/webhooks/training/metrics", {
+          auth: t.key,
+          json: { event: "epoch_end", modelId, data: { epoch: 1, metrics: { "metrics/mAP50(B)": 0.5 } } },
+        });
+        return call("GET", `/api/models/${t.username}/c-base/c-run/training`, { auth: t.key });
+      },
+    },
+    {
+      name: "never trained",
+      status: 200,
+      send: (t) => call("GET", `/api/models/${t.username}/c-base/c-model/training`, { auth: t.key }),
+    },
+    {
+      name: "outsider",
+      status: 404,
+      send: (t, o) => call("GET", `/api/models/${t.username}/c-base/c-model/training`, { auth: o.key }),
+    },
+  ],
+  delete_api_models_owner_project_model_training: [
+    {
+      name: "running",
+      status: 200,
+      send: async (t) => {
+        await call("POST", "/api/webhooks/training/metrics", {
+          auth: t.key,
+          json: { event: "training_started", project: `${t.username}/c-base`, name: "c-stopped", data: { epochs: 9 } },
+        });
+        return call("DELETE", `/api/models/${t.username}/c-base/c-stopped/training`, { auth: t.key });
+      },
+    },
+    {
+      name: "no longer active",
+      status: 409,
+      send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-stopped/training`, { auth: t.key }),
+    },
+    {
+      name: "no key",
+      status: 401,
+      send: (t) => call("DELETE", `/api/models/${t.username}/c-base/c-stopped/training`),
+    },
+  ],
   get_api_models_owner_project_model_files: [
     {
       name: "valid",

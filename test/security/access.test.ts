@@ -116,6 +116,13 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   post_api_datasets_datasetId_splits_redistribute: { json: () => ({ train: 80, val: 10, test: 10 }) },
   post_api_datasets_owner_dataset_splits_redistribute: { json: () => ({ train: 80, val: 10, test: 10 }) },
   post_api_datasets_owner_dataset_restore: { json: () => ({ version: 1 }) },
+  post_api_webhooks_training_metrics: {
+    names: true,
+    json: (r) => ({ event: "epoch_end", modelId: r.modelId, data: { epoch: 1, metrics: {} } }),
+  },
+  post_api_webhooks_models_upload: { names: true, json: (r) => ({ filename: "best.pt", modelId: r.modelId }) },
+  get_api_webhooks_datasets_user_slug_export: { names: true },
+  get_api_webhooks_models_user_project_model_download: { names: true },
 };
 
 /** The operations' paths, from EdgeHub's own OpenAPI document. */
@@ -148,6 +155,9 @@ function fill(path: string, r: Resources): string {
     imageId: r.imageId,
     hash: r.hash,
     file: `${r.hash}.jpg`,
+    filename: "best.pt",
+    user: r.owner.username,
+    slug: r.dataset,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (!(name in values)) throw new Error(`security suite: no value for path parameter {${name}}`);

@@ -23,6 +23,7 @@ import {
 import { cloneModelByIdRoute, cloneModelRoute, handleCloneModel, handleCloneModelById } from "./clone";
 import { handlePredict, handlePredictById, predictByIdRoute, predictRoute } from "./predict";
 import { handlePredictToken, handlePredictWarmup, predictTokenRoute, predictWarmupRoute } from "./predict-session";
+import * as training from "./training";
 import { handleUpdateModel, handleUpdateModelById, updateModelByIdRoute, updateModelRoute } from "./update";
 
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -47,4 +48,8 @@ export function registerModelRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, predictWarmupRoute, handlePredictWarmup);
   mount(app, cloneModelByIdRoute, handleCloneModelById);
   mount(app, cloneModelRoute, handleCloneModel);
+  mount(app, training.getTrainingByIdRoute, training.handleGetTrainingById);
+  mount(app, training.getTrainingRoute, training.handleGetTraining);
+  mount(app, training.cancelTrainingByIdRoute, training.handleCancelTrainingById);
+  mount(app, training.cancelTrainingRoute, training.handleCancelTraining);
 }

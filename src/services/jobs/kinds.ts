@@ -2,7 +2,7 @@ import type { Deps } from "../../context";
 import type { Queryable } from "../../db/client";
 import { findExportByJob, setExportFile } from "../../db/exports";
 import type { JobRow } from "../../db/jobs";
-import { currentWeights, updateModelFields, type WeightsFile } from "../../db/models";
+import { currentWeights, findModel, updateModelFields, type WeightsFile } from "../../db/models";
 import { finishProcessing } from "../../db/datasets";
 import type { IngestSpec } from "../../protocol/ingest";
 import type { JobKind, TrainResult } from "../../db/schema";
@@ -121,14 +121,20 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
         ...(meta.bestEpoch !== undefined ? { bestEpoch: meta.bestEpoch } : {}),
         ...(meta.bestFitness !== undefined ? { bestFitness: meta.bestFitness } : {}),
         ...(meta.version ? { ultralyticsVersion: meta.version } : {}),
-        // A checkpoint with weights is a usable model.
-        status: "completed",
-        completedAt: meta.date ? new Date(meta.date) : deps.now(),
+        // A checkpoint with weights is a usable model; a run's checkpoints leave its state to the run.
+        ...((await isTraining(tx, job.modelId!))
+          ? {}
+          : { status: "completed" as const, completedAt: meta.date ? new Date(meta.date) : deps.now() }),
         updatedAt: deps.now(),
       });
     },
   },
 };
+
+async function isTraining(tx: Queryable, modelId: string): Promise<boolean> {
+  const status = (await findModel(tx, { id: modelId }))?.model.status;
+  return status === "starting" || status === "running";
+}
 
 /** What the inspect executor reads out of a checkpoint. */
 export interface InspectResult {
