@@ -24,6 +24,8 @@ export interface OperationRule {
   mintsSecret?: boolean;
   /** Mounted only where `npm run dev` binds the local queue gateway; absent in production. */
   localOnly?: boolean;
+  /** A cloud training job's own key may call it (only for its model): what `yolo train` calls. */
+  trainingJobKey?: boolean;
 }
 
 /** The one table of every operation: access rule and rate-limit category, by operationId. */
@@ -181,13 +183,21 @@ export const OPERATIONS = {
   post_internal_jobs_jobId_outputs_complete: { access: "runner", category: "none" },
   post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
 
+  // cloud training
+  post_api_training_start: { access: "key", category: "training", idempotent: true },
+  get_api_training_gpu_availability: { access: "public", category: "default" },
+
   // the ultralytics package while it trains (CLIENTS.md §3)
-  post_api_webhooks_training_metrics: { access: "key", category: "webhooks" },
-  post_api_webhooks_models_upload: { access: "key", category: "webhooks" },
+  post_api_webhooks_training_metrics: { access: "key", category: "webhooks", trainingJobKey: true },
+  post_api_webhooks_models_upload: { access: "key", category: "webhooks", trainingJobKey: true },
   put_api_webhooks_models_checkpoints_filename: { access: "signed", category: "none", streamsBody: true },
   // `ul://` names, resolved with HEAD (Hono answers HEAD from the GET route)
-  get_api_webhooks_datasets_user_slug_export: { access: "key", category: "webhooks" },
-  get_api_webhooks_models_user_project_model_download: { access: "key", category: "webhooks" },
+  get_api_webhooks_datasets_user_slug_export: { access: "key", category: "webhooks", trainingJobKey: true },
+  get_api_webhooks_models_user_project_model_download: {
+    access: "key",
+    category: "webhooks",
+    trainingJobKey: true,
+  },
   post_internal_jobs_jobId_images_blobs: { access: "runner", category: "none" },
   put_internal_jobs_jobId_blobs: { access: "signed", category: "none", streamsBody: true },
   post_internal_jobs_jobId_images_commit: { access: "runner", category: "none" },

@@ -164,9 +164,11 @@ export class Runner {
   }
 
   private async handle(queue: QueueName, message: QueueMessage): Promise<void> {
-    const { jobId, kind, format } = message.body;
+    const { jobId, kind, format, gpuType } = message.body;
     if (!jobId) return this.queue.ack(queue, [message.leaseId]);
-    if (kind && (!this.executors[kind] || (kind === "export" && format && !this.formats.includes(format)))) {
+    const otherFormat = kind === "export" && format && !this.formats.includes(format);
+    const otherGpu = gpuType !== undefined && gpuType !== this.config.gpuType;
+    if (kind && (!this.executors[kind] || otherFormat || otherGpu)) {
       // Not ours to run (no CLI, no GPU for this format): leave it, unclaimed, to a runner that can.
       return this.queue.ack(queue, [], [{ leaseId: message.leaseId, delaySeconds: 2 }]);
     }

@@ -31,7 +31,7 @@ function startRunner(name: string, env: Record<string, string> = {}): ChildProce
       RUNNER_TOKEN: stack.runnerToken,
       RUNNER_NAME: name,
       RUNNER_POLL_MS: "200",
-      SANDBOX_PASS_ENV: "YOLO_DOUBLE_SLEEP_MS,YOLO_DOUBLE_FAIL",
+      SANDBOX_PASS_ENV: "YOLO_DOUBLE_SLEEP_MS,YOLO_DOUBLE_FAIL,YOLO_DOUBLE_EPOCH_MS,YOLO_DOUBLE_CRASH_AT",
       ...env,
     },
   });
@@ -45,6 +45,30 @@ async function stopRunner(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill(signal);
   await exited;
+}
+
+/** A small detection dataset, ingested by a runner, as a `ul://` name to train on. */
+async function trainingDataset(api: ReturnType<typeof apiOf>): Promise<string> {
+  const dataset = await api("POST", "/api/datasets", { json: { name: `Shapes ${Date.now().toString(36)}` } });
+  const archive = zipOf([
+    { name: "data.yaml", data: "names: [square, circle]\n" },
+    { name: "images/train/a.jpg", data: Buffer.from(fixtureBytes("images/photo_800x600.jpg")) },
+    { name: "labels/train/a.txt", data: "0 0.5 0.5 0.25 0.25\n" },
+    { name: "images/val/b.png", data: Buffer.from(fixtureBytes("images/odd_335x517.png")) },
+  ]);
+  const sessionId = await upload(stack, dataset.body.id, "shapes.zip", archive, "datasets");
+  const ingest = startRunner("dataset-ingester", { RUNNER_QUEUES: "cpu-jobs" });
+  try {
+    const started = await api("POST", "/api/datasets/ingest", { json: { datasetId: dataset.body.id, sessionId } });
+    await until("the ingest", async () => {
+      const job = (await api("GET", `/api/jobs/${started.body.jobId}`)).body.job;
+      return job?.status === "completed" ? job : undefined;
+    });
+  } finally {
+    await stopRunner(ingest);
+  }
+  const { username } = (await api("GET", "/api/account/summary")).body;
+  return `ul://${username}/datasets/${dataset.body.dataset}`;
 }
 
 describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
@@ -348,6 +372,127 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
     } finally {
       await stopRunner(runner);
       server.close();
+    }
+  });
+
+  it("trains on the fleet: queue, runner, sandboxed yolo train, the package's callbacks, a completed model", async () => {
+    const api = apiOf(stack);
+    const trainer = startRunner("trainer", {
+      YOLO_BIN: YOLO_DOUBLE,
+      GPU_TYPE: "rtx-4090",
+      RUNNER_QUEUES: "cpu-jobs,gpu-jobs",
+      YOLO_DOUBLE_EPOCH_MS: "50",
+      QUEUE_VISIBILITY_TIMEOUT_MS: "3000",
+    });
+    try {
+      const data = await trainingDataset(api);
+      await until("the fleet to offer rtx-4090", async () => {
+        const levels = (await api("GET", "/api/training/gpu-availability")).body;
+        return levels["rtx-4090"] === "Medium" ? levels : undefined;
+      });
+      const before = (await api("GET", "/api/account/summary")).body.creditsCents as number;
+      const project = await api("POST", "/api/projects", { json: { project: "cloud" } });
+      const model = await api("POST", "/api/models", { json: { projectId: project.body.id, model: "run1" } });
+      const trainArgs = { model: "yolo11n.pt", data, epochs: 3, imgsz: 320 };
+      const start = await api("POST", "/api/training/start", {
+        json: { modelId: model.body.id, gpuType: "rtx-4090", trainArgs },
+      });
+      expect(start.status, JSON.stringify(start.body)).toBe(200);
+      expect(start.body).toMatchObject({ status: "starting", gpuType: "rtx-4090", estimatedCost: { gpuMemoryGb: 24 } });
+      const again = await api("POST", "/api/training/start", { json: { modelId: model.body.id, trainArgs } });
+      expect(again.status).toBe(409);
+      const done = await until(
+        "the cloud run to finish",
+        async () => {
+          const current = (await api("GET", `/api/models/${model.body.id}`)).body.model;
+          return ["completed", "failed", "cancelled"].includes(current?.status) ? current : undefined;
+        },
+        60_000,
+      );
+      expect(done).toMatchObject({ status: "completed", classNames: ["square", "circle"] });
+      const progress = (await api("GET", `/api/models/${model.body.id}/training?include=detail`)).body;
+      expect(progress.job).toMatchObject({
+        status: "completed",
+        progress: { currentEpoch: 3, totalEpochs: 3, percentage: 100 },
+        compute: { gpuType: "rtx-4090", gpuDisplayName: "RTX 4090", gpuMemoryGb: 24 },
+      });
+      expect(progress.charts.metrics["metrics/mAP50(B)"]).toHaveLength(3);
+      expect(progress.console).toContain("3/3");
+      const files = (await api("GET", `/api/models/${model.body.id}/files`)).body;
+      expect(JSON.stringify(files)).toContain("best.pt");
+      const job = await until("the train job to complete", async () => {
+        const train = (await api("GET", `/api/jobs/${progress.jobId}`)).body.job;
+        return train?.status === "completed" ? train : undefined;
+      });
+      expect(job).toMatchObject({ kind: "train", attempt: 1 });
+      // Settled for the seconds used, the reservation given back.
+      const after = (await api("GET", "/api/account/summary")).body.creditsCents as number;
+      expect(after).toBeLessThan(before);
+      expect(before - after).toBeLessThan(start.body.billing.estimatedCostCents);
+    } finally {
+      await stopRunner(trainer);
+    }
+  });
+
+  it("cancels a cloud run, and fails one whose process crashes, saying why", async () => {
+    const api = apiOf(stack);
+    const data = await trainingDataset(api);
+    const project = await api("POST", "/api/projects", { json: { project: "cloud-fail" } });
+    const newModel = async (name: string) =>
+      (await api("POST", "/api/models", { json: { projectId: project.body.id, model: name } })).body.id as string;
+    const finished = (modelId: string) =>
+      until(
+        "the run to end",
+        async () => {
+          const current = (await api("GET", `/api/models/${modelId}`)).body.model;
+          return ["completed", "failed", "cancelled"].includes(current?.status) ? current : undefined;
+        },
+        60_000,
+      );
+    const slow = startRunner("slow-trainer", {
+      YOLO_BIN: YOLO_DOUBLE,
+      GPU_TYPE: "rtx-4090",
+      RUNNER_QUEUES: "gpu-jobs",
+      YOLO_DOUBLE_EPOCH_MS: "300",
+    });
+    try {
+      const modelId = await newModel("long");
+      const trainArgs = { model: "yolo11n.pt", data, epochs: 200 };
+      expect(
+        (await api("POST", "/api/training/start", { json: { modelId, gpuType: "rtx-4090", trainArgs } })).status,
+      ).toBe(200);
+      await until("an epoch", async () => {
+        const job = (await api("GET", `/api/models/${modelId}/training`)).body.job;
+        return job?.progress.currentEpoch >= 1 ? job : undefined;
+      });
+      // The contract's form takes an API key (the docs' id form is for browser sessions).
+      const { username } = (await api("GET", "/api/account/summary")).body;
+      const cancelled = await api("DELETE", `/api/models/${username}/cloud-fail/long/training`);
+      expect(cancelled.body).toEqual({ success: true, status: "cancelled" });
+      expect(await finished(modelId)).toMatchObject({ status: "cancelled" });
+      const { jobId } = (await api("GET", `/api/models/${modelId}/training?include=detail`)).body;
+      expect((await api("GET", `/api/jobs/${jobId}`)).body.job).toMatchObject({ status: "cancelled" });
+    } finally {
+      await stopRunner(slow);
+    }
+    const crashy = startRunner("crashy-trainer", {
+      YOLO_BIN: YOLO_DOUBLE,
+      GPU_TYPE: "rtx-4090",
+      RUNNER_QUEUES: "gpu-jobs",
+      YOLO_DOUBLE_CRASH_AT: "2",
+    });
+    try {
+      const modelId = await newModel("crash");
+      const trainArgs = { model: "yolo11n.pt", data, epochs: 5 };
+      expect(
+        (await api("POST", "/api/training/start", { json: { modelId, gpuType: "rtx-4090", trainArgs } })).status,
+      ).toBe(200);
+      const failed = await finished(modelId);
+      expect(failed.status).toBe("failed");
+      const progress = (await api("GET", `/api/models/${modelId}/training`)).body.job;
+      expect(progress.error.message).toMatch(/yolo train exited with code 1.*CUDA error/);
+    } finally {
+      await stopRunner(crashy);
     }
   });
 

@@ -13,7 +13,7 @@ import { copyAssets } from "../../scripts/copy-assets";
 import { startDbProxy } from "../../scripts/lib/db-proxy";
 import { createScratchDatabase, startPglite } from "../../scripts/lib/local-postgres";
 import { applyMigrations } from "../../scripts/lib/migrate";
-import { createUser } from "../../scripts/lib/users";
+import { createUser, ensureDevCredits } from "../../scripts/lib/users";
 import { localWranglerArgs } from "../../scripts/lib/wrangler-local";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -96,6 +96,7 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const user = await createUser(db.url, { username: `e2e-${Date.now().toString(36)}` });
+  await ensureDevCredits(db.url, user.userId); // as `npm run dev` grants: GPU jobs need credits
   return { baseUrl, apiKey: user.apiKey, runnerToken, stop };
 }
 

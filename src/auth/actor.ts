@@ -2,7 +2,16 @@ import type { KeyScope } from "./scopes";
 
 /** Who is calling: the result of authentication, before any access decision. */
 export type Actor =
-  | { kind: "key"; keyId: string; userId: string; workspaceId: string; username: string; scopes: KeyScope[] }
+  | {
+      kind: "key";
+      keyId: string;
+      userId: string;
+      workspaceId: string;
+      username: string;
+      scopes: KeyScope[];
+      /** Set for a cloud training job's own key: the one model it may act on (src/services/training/job-keys.ts). */
+      boundTo?: { modelId: string; jobId: string };
+    }
   | { kind: "session"; userId: string; workspaceId: string; username: string }
   | { kind: "anonymous"; ip: string };
 

@@ -126,6 +126,9 @@ export async function admit(
           workspaceId: principal.workspaceId,
           username: principal.username,
           scopes: principal.scopes ?? ["admin"],
+          ...(principal.modelId && principal.jobId
+            ? { boundTo: { modelId: principal.modelId, jobId: principal.jobId } }
+            : {}),
         }
       : { kind: "session", userId: principal.userId, workspaceId: principal.workspaceId, username: principal.username };
   return { actor, decision };

@@ -55,11 +55,14 @@ export async function findActiveKey(db: Queryable, workspaceId: string, keyId: s
 }
 
 export async function listActiveKeys(db: Queryable, workspaceId: string) {
-  return db
-    .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
-    .orderBy(desc(apiKeys.createdAt));
+  return (
+    db
+      .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, createdAt: apiKeys.createdAt })
+      .from(apiKeys)
+      // A training job's own key is the job's, not the user's to list or delete.
+      .where(and(eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt), isNull(apiKeys.jobId)))
+      .orderBy(desc(apiKeys.createdAt))
+  );
 }
 
 /** Marks the key revoked; returns its hash (to reach its gate) or nothing when there was no such live key. */
@@ -75,6 +78,21 @@ export async function revokeKey(
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, workspaceId), isNull(apiKeys.revokedAt)))
     .returning({ keyHash: apiKeys.keyHash });
   return row?.keyHash;
+}
+
+/** A key bound to one job's model (a cloud training run's). */
+export async function insertBoundKey(db: Queryable, row: typeof apiKeys.$inferInsert): Promise<void> {
+  await db.insert(apiKeys).values(row);
+}
+
+/** Revokes the keys of a job; answers their hashes (for their gates). */
+export async function revokeKeysOfJob(db: Queryable, jobId: string, now: Date): Promise<string[]> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.jobId, jobId), isNull(apiKeys.revokedAt)))
+    .returning({ keyHash: apiKeys.keyHash });
+  return rows.map((row) => row.keyHash);
 }
 
 /** Team workspaces a user belongs to, with their role. */
@@ -111,6 +129,8 @@ export async function keyPrincipal(db: Queryable, keyHash: string) {
       workspaceId: apiKeys.workspaceId,
       username: workspaces.username,
       scopes: apiKeys.scopes,
+      modelId: apiKeys.modelId,
+      jobId: apiKeys.jobId,
     })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))

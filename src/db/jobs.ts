@@ -16,6 +16,28 @@ export async function findJob(db: Queryable, id: string): Promise<JobRow | undef
   return row;
 }
 
+/** Jobs running on gpu-jobs now, by GPU type: the fleet's busy slots. */
+export async function busyGpuJobs(db: Queryable): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ gpuType: jobs.gpuType, count: sql<number>`count(*)`.mapWith(Number) })
+    .from(jobs)
+    .where(and(eq(jobs.queue, "gpu-jobs"), inArray(jobs.status, ["starting", "running"])))
+    .groupBy(jobs.gpuType);
+  return new Map(rows.filter((row) => row.gpuType).map((row) => [row.gpuType!, row.count]));
+}
+
+/** The model's train job not yet finished, if any. */
+export async function unfinishedTrainJob(db: Queryable, modelId: string): Promise<JobRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(jobs)
+    .where(
+      and(eq(jobs.modelId, modelId), eq(jobs.kind, "train"), inArray(jobs.status, ["queued", "starting", "running"])),
+    )
+    .limit(1);
+  return row;
+}
+
 /** A job of this kind not yet finished whose spec names `key` (one build per file at a time). */
 export async function unfinishedJobFor(db: Queryable, kind: JobRow["kind"], key: string): Promise<JobRow | undefined> {
   const [row] = await db

@@ -84,6 +84,9 @@ export function gate(rule: OperationRule, scope: KeyScope): MiddlewareHandler<Ap
     if (rule.access === "session" && actor.kind === "key") {
       throw new ApiError("FORBIDDEN", "This route requires a browser session and does not accept API keys");
     }
+    if (actor.kind === "key" && actor.boundTo && !rule.trainingJobKey) {
+      throw new ApiError("FORBIDDEN", "This key belongs to a training job and serves only its training callbacks");
+    }
     if (actor.kind === "key" && !scopeAllows(actor.scopes, scope)) {
       const has = actor.scopes.join(", ");
       throw new ApiError("FORBIDDEN", `This API key's scopes (${has}) do not allow this operation: it needs ${scope}`);

@@ -17,6 +17,8 @@ export const QueueMessageBody = z.object({
   jobId: z.string(),
   kind: z.string().optional(),
   format: z.string().optional(),
+  /** The GPU type a training job needs: a runner of another type leaves it. */
+  gpuType: z.string().optional(),
 });
 export type QueueMessageBody = z.infer<typeof QueueMessageBody>;
 
@@ -73,6 +75,10 @@ export const Claim = z.object({
   webhookSecret: z.string().describe("HMAC-SHA256 key for this job's callbacks"),
   outputsUrl: z.string(),
   inputs: z.record(z.string(), SignedInput),
+  env: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Variables for the job's process: a training job's API URL and its own key"),
 });
 export type Claim = z.infer<typeof Claim>;
 

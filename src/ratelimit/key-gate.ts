@@ -14,6 +14,9 @@ export interface Principal {
   keyId?: string;
   /** API keys only; absent in identities cached before scopes existed (admin). */
   scopes?: KeyScope[];
+  /** A training job's own key: the model it may act on, and the job. */
+  modelId?: string | null;
+  jobId?: string | null;
 }
 
 /** The credential a gate is named after: an API key hash, a session subject, or a client IP. */

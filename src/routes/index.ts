@@ -16,6 +16,7 @@ import { registerQueueRoutes } from "./queues";
 import { registerRunnerRoutes } from "./runners";
 import { registerStorageRoutes } from "./storage";
 import { registerTrashRoutes } from "./trash";
+import { registerTrainingRoutes } from "./training";
 import { registerUploadRoutes } from "./upload";
 import { registerWebhookRoutes } from "./webhooks";
 
@@ -31,6 +32,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGa
   registerJobRoutes(app);
   registerRunnerRoutes(app);
   registerWebhookRoutes(app);
+  registerTrainingRoutes(app);
   if (options.localQueueGateway) registerQueueRoutes(app);
   registerTrashRoutes(app);
   registerUploadRoutes(app);

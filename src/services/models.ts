@@ -103,6 +103,8 @@ export async function getWritableModel(deps: Deps, actor: Actor, ref: ModelRef):
 
 /** Editor rights on a model already loaded (readable, so a refusal is FORBIDDEN, not NOT_FOUND). */
 export async function assertModelWritable(deps: Deps, actor: Actor, view: ModelView): Promise<void> {
+  if (actor.kind === "key" && actor.boundTo && actor.boundTo.modelId !== view.model.id)
+    throw new ApiError("FORBIDDEN", "This training job's key may write its own model only");
   await assertWritable(deps, actor, { workspaceId: view.model.workspaceId, visibility: "public" }, "Model");
 }
 

@@ -8,7 +8,8 @@ import { Validator } from "@cfworker/json-schema";
 import { describe, expect, inject, it } from "vitest";
 import { OPERATIONS } from "../../src/operations";
 import { ingestPictures } from "../ingest-protocol";
-import { body, call, newTenant, type Tenant } from "../helpers";
+import { grantCredits } from "../../src/services/credits";
+import { body, call, newTenant, withDb, type Tenant } from "../helpers";
 import { claim, heartbeat, report, serveOnePredict, uploadOutput, uploadWeights } from "../runner-protocol";
 
 function picture(): FormData {
@@ -1001,6 +1002,68 @@ const CASES: Record<string, Case[]> = {
         }),
     },
   ],
+  post_api_training_start: [
+    {
+      name: "valid",
+      status: 200,
+      send: async (t) => {
+        // A runner of the fleet offers rtx-4090 (its heartbeat); the job waits in the queue.
+        await heartbeat({ queues: ["gpu-jobs"], gpuType: "rtx-4090", name: "c-gpu" });
+        const { modelId } = await body(
+          await call("POST", "/api/webhooks/training/metrics", {
+            auth: t.pics!.key,
+            json: { event: "training_started", project: `${t.pics!.username}/c-tools`, name: "c-cloud", data: {} },
+          }),
+        );
+        await call("POST", "/api/webhooks/training/metrics", {
+          auth: t.pics!.key,
+          json: { event: "training_complete", modelId, data: { results: {} } },
+        });
+        return call("POST", "/api/training/start", {
+          auth: t.pics!.key,
+          json: {
+            modelId,
+            gpuType: "rtx-4090",
+            trainArgs: { model: "yolo11n.pt", data: `ul://${t.pics!.username}/datasets/c-pics`, epochs: 2 },
+          },
+        });
+      },
+    },
+    {
+      name: "bad arguments",
+      status: 400,
+      send: (t) =>
+        call("POST", "/api/training/start", {
+          auth: t.key,
+          json: { modelId: t.modelId, trainArgs: { model: "yolo11n.pt", data: "coco8.yaml", epochs: 0 } },
+        }),
+    },
+    {
+      name: "no runner offers it",
+      status: 503,
+      send: (t) =>
+        call("POST", "/api/training/start", {
+          auth: t.key,
+          json: {
+            modelId: t.modelId,
+            gpuType: "b300",
+            trainArgs: { model: "yolo11n.pt", data: `ul://${t.pics!.username}/datasets/c-pics`, epochs: 2 },
+          },
+        }),
+    },
+    {
+      name: "not an editor",
+      status: 403,
+      send: (t, o) =>
+        call("POST", "/api/training/start", {
+          auth: o.key,
+          json: { modelId: t.annotatorId, trainArgs: { model: "yolo11n.pt", data: "ul://a/datasets/b", epochs: 2 } },
+        }),
+    },
+  ],
+  get_api_training_gpu_availability: [
+    { name: "anonymous", status: 200, send: () => call("GET", "/api/training/gpu-availability") },
+  ],
   get_api_models_owner_project_model_training: [
     {
       name: "a run",
@@ -1155,7 +1218,9 @@ describe.skipIf(!spec)("the official contract", () => {
       { name: "move.jpg", split: "val", error: "corrupt image" },
     ]);
     t.pictureIds = ["keep.jpg", "delete.jpg", "bulk-delete.png", "move.jpg"].map((name) => pictures.get(name)!.id);
-    await call("POST", "/api/projects", { auth: t.pics.key, json: { project: "c-tools" } });
+    // Public, so an outsider sees its models (403, not 404, when they try to train one).
+    await call("POST", "/api/projects", { auth: t.pics.key, json: { project: "c-tools", visibility: "public" } });
+    await withDb((db) => grantCredits(db, t.pics!.workspaceId, 10_000, "contract test"));
     t.annotatorId = (
       await body(await call("POST", "/api/models", { auth: t.pics.key, json: { project: "c-tools", model: "c-ann" } }))
     ).id;

@@ -122,6 +122,13 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   },
   post_api_webhooks_models_upload: { names: true, json: (r) => ({ filename: "best.pt", modelId: r.modelId }) },
   get_api_webhooks_datasets_user_slug_export: { names: true },
+  post_api_training_start: {
+    names: true,
+    json: (r) => ({
+      modelId: r.modelId,
+      trainArgs: { model: "yolo11n.pt", data: "ul://someone/datasets/x", epochs: 1 },
+    }),
+  },
   get_api_webhooks_models_user_project_model_download: { names: true },
 };
 

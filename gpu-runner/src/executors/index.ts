@@ -1,6 +1,7 @@
 import type { RunnerConfig } from "../config";
 import { ingestExecutor } from "./ingest";
 import { inspectExecutor } from "./inspect";
+import { trainExecutor } from "./train";
 import { ndjsonExecutor } from "./ndjson";
 import { predictExecutor } from "./predict";
 import type { Executor } from "./types";
@@ -19,5 +20,8 @@ export function executorsFor(config: RunnerConfig): {
   };
   if (!config.yoloBin) return { executors, formats: [] };
   executors.export = exportExecutor;
-  return { executors, formats: [...CPU_EXPORT_FORMATS, ...(config.gpuType ? ["engine"] : [])] };
+  const gpu = config.gpuType && config.gpuType !== "cpu";
+  // Training needs a GPU type to offer (GPU_TYPE=cpu trains on the CPU, a laptop's runner).
+  if (config.gpuType) executors.train = trainExecutor;
+  return { executors, formats: [...CPU_EXPORT_FORMATS, ...(gpu ? ["engine"] : [])] };
 }

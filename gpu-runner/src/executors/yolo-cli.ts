@@ -60,6 +60,7 @@ export async function runYolo(
   context: JobContext,
   args: string[],
   onLine: (line: string) => void = () => {},
+  options: { env?: Record<string, string>; network?: boolean } = {},
 ): Promise<string[]> {
   const bin = context.config.yoloBin;
   if (!bin) throw new Error("This runner has no yolo CLI (set YOLO_BIN or put yolo on PATH)");
@@ -69,6 +70,7 @@ export async function runYolo(
     args,
     jobDir: context.workDir,
     signal: context.signal,
+    ...options,
     onLine: (line) => {
       context.log(line);
       onLine(line);

@@ -69,11 +69,17 @@ export const apiKeys = pgTable(
       .array()
       .notNull()
       .default(sql`'{admin}'::text[]`),
+    /** A cloud training job's own key: it may act on this model only (src/services/training/job-keys.ts). */
+    modelId: text("model_id"),
+    jobId: text("job_id"),
     createdAt: createdAt(),
     revokedAt: at("revoked_at"),
   },
   (t) => [
     uniqueIndex("api_keys_hash_idx").on(t.keyHash),
+    index("api_keys_job_idx")
+      .on(t.jobId)
+      .where(sql`${t.jobId} is not null`),
     index("api_keys_workspace_idx")
       .on(t.workspaceId)
       .where(sql`${t.revokedAt} is null`),

@@ -41,6 +41,9 @@ export const TrainingProgressResponse = z
         description:
           "With `include=detail` (EdgeHub's addition): per Train-tab chart (metrics, trainLoss, valLoss, learningRate), each metric's value per epoch",
       }),
+    jobId: z.string().nullable().optional().openapi({
+      description: "With `include=detail`: the cloud job that runs it (`/api/jobs/{id}`); null on a user's machine",
+    }),
     console: z.string().optional().openapi({ description: "With `include=detail`: the console's last lines" }),
     system: z
       .record(z.string(), z.unknown())

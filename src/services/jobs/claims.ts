@@ -65,6 +65,7 @@ export async function claimJob(deps: Deps, jobId: string, runnerId: string) {
     webhookSecret: await jobSecret(deps.env.SIGNING_SECRET, claimed.id),
     outputsUrl: `${deps.baseUrl}/internal/jobs/${claimed.id}/outputs`,
     inputs: await kindOf(claimed.kind).inputs(deps, claimed),
+    ...(kindOf(claimed.kind).env ? { env: await kindOf(claimed.kind).env!(deps, claimed) } : {}),
   };
 }
 

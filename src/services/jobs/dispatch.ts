@@ -66,14 +66,22 @@ export async function enqueueJob(
   return written;
 }
 
-export async function sendJob(deps: Deps, job: Pick<JobRow, "id" | "queue" | "kind" | "spec">): Promise<void> {
+export async function sendJob(
+  deps: Deps,
+  job: Pick<JobRow, "id" | "queue" | "kind" | "spec" | "gpuType">,
+): Promise<void> {
   const queue = queueOf(deps.env, job.queue);
   try {
     if (!queue) throw new Error(`no binding for queue ${job.queue}`);
     // The kind (and format) let a runner leave a job it cannot run to one that can, unclaimed.
     const format = typeof job.spec.format === "string" ? job.spec.format : undefined;
     // JSON so that HTTP pull consumers can read it.
-    const body: QueueMessageBody = { jobId: job.id, kind: job.kind, ...(format ? { format } : {}) };
+    const body: QueueMessageBody = {
+      jobId: job.id,
+      kind: job.kind,
+      ...(format ? { format } : {}),
+      ...(job.kind === "train" && job.gpuType ? { gpuType: job.gpuType } : {}),
+    };
     await queue.send(body, { contentType: "json" });
     // Idle runners of this queue pull at once rather than at their next poll (a hint; off the answer's path).
     deps.waitUntil(signalQueued(deps.env, job.queue).catch(() => {}));

@@ -12,6 +12,7 @@ import { jobOutputPrefix } from "../../storage/keys";
 import { signedDownloadUrl } from "../../storage/signed-url";
 import { datasetOfTrainArgs } from "../datasets";
 import { publishBuild } from "./ndjson-build";
+import { trainCompleted, trainEnded, trainEnv, trainInputs } from "../training/train-kind";
 
 const INPUT_URL_TTL_MS = 6 * 60 * 60 * 1000;
 
@@ -32,6 +33,8 @@ interface JobKindHandler {
   complete(tx: Queryable, deps: Deps, job: JobRow, done: CompletedResult): Promise<void>;
   /** Runs in the transaction that fails or cancels the job, whoever moved it (runner, user, sweeper). */
   ended?(tx: Queryable, job: JobRow): Promise<void>;
+  /** Variables the claim hands the runner for the job's process (a training job's own key). */
+  env?(deps: Deps, job: JobRow): Promise<Record<string, string>>;
 }
 
 async function sign(deps: Deps, file: { objectKey: string; name: string; sizeBytes: number }): Promise<SignedInput> {
@@ -96,6 +99,12 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
     async ended(tx, job) {
       await finishProcessing(tx, (job.spec as IngestSpec).datasetId, false);
     },
+  },
+  train: {
+    inputs: trainInputs,
+    env: trainEnv,
+    complete: (tx, deps, job) => trainCompleted(tx, deps, job),
+    ended: (tx, job) => trainEnded(tx, job),
   },
   ndjson: {
     async inputs() {

@@ -45,7 +45,9 @@ export function modelRefOf(event: { modelId?: string; project?: string; name?: s
 
 /** Opens a run (or finds the one a retried start already opened); answers the model and the run. */
 export async function startRun(deps: Deps, actor: Actor, start: RunStart) {
-  const ref = modelRefOf(start);
+  // A cloud job's own key trains its model, whatever name the run was given.
+  const bound = actor.kind === "key" ? actor.boundTo : undefined;
+  const ref = bound ? { id: bound.modelId } : modelRefOf(start);
   const modelId = "id" in ref ? ref.id : await modelForStart(deps, actor, ref);
   const { model } = await getWritableModel(deps, actor, { id: modelId });
   const now = deps.now();
@@ -63,6 +65,7 @@ export async function startRun(deps: Deps, actor: Actor, start: RunStart) {
       id: newId("trainingRun"),
       modelId: model.id,
       workspaceId: model.workspaceId,
+      jobId: bound?.jobId ?? null,
       trainArgs: start.trainArgs,
       epochs: start.epochs ?? null,
       device: start.device ?? null,

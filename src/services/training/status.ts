@@ -9,7 +9,11 @@ import { updateModelFields, type ModelRef } from "../../db/models";
 import { consoleTail, epochsOf, lastEpoch, latestRun, updateRun, type EpochRow, type RunRow } from "../../db/training";
 import type { ModelStatus } from "../../db/schema";
 import { ApiError } from "../../errors";
+import { findJob, unfinishedTrainJob } from "../../db/jobs";
+import { GPU_MEMORY_GB } from "../../billing/gpu-prices";
+import { cancelJob } from "../jobs/callbacks";
 import { getModel, getWritableModel } from "../models";
+import { revokeJobKey } from "./job-keys";
 
 /** Console chunks a status read returns at most (5 lines each, as the package batches them). */
 const CONSOLE_CHUNKS = 200;
@@ -24,18 +28,53 @@ const CHARTS = {
 
 export async function trainingStatus(deps: Deps, actor: Actor, ref: ModelRef, detail: boolean) {
   const { view } = await getModel(deps, actor, ref);
-  const run = await latestRun(deps.db, view.model.id);
+  const run = (await latestRun(deps.db, view.model.id)) ?? (await queuedRun(deps, view.model.id));
   if (!run) return { job: null };
   const { row: newest, count } = await lastEpoch(deps.db, run.id);
-  const job = describeRun(deps, view.model.status, run, newest, count);
+  const cloudJob = run.jobId ? await findJob(deps.db, run.jobId) : undefined;
+  const job = { ...describeRun(deps, view.model.status, run, newest, count), compute: computeOf(cloudJob?.gpuType) };
   if (!detail) return { job };
   const [epochs, chunks] = await Promise.all([epochsOf(deps.db, run.id), consoleTail(deps.db, run.id, CONSOLE_CHUNKS)]);
   return {
     job,
+    jobId: run.jobId,
     charts: chartsOf(epochs),
     console: chunks.map((chunk) => chunk.content).join("\n"),
     system: run.system ?? null,
   };
+}
+
+/** A cloud run before its trainer's training_started: the queued job, as a run of no epochs yet. */
+async function queuedRun(deps: Deps, modelId: string): Promise<RunRow | undefined> {
+  const job = await unfinishedTrainJob(deps.db, modelId);
+  if (!job) return undefined;
+  const args = (job.spec as { args?: Record<string, unknown> }).args ?? {};
+  return {
+    id: job.id,
+    modelId,
+    workspaceId: job.workspaceId,
+    jobId: job.id,
+    status: "running",
+    epochs: typeof args.epochs === "number" ? args.epochs : null,
+    device: null,
+    trainArgs: args,
+    environment: {},
+    system: null,
+    modelInfo: null,
+    results: null,
+    error: null,
+    cancelRequestedAt: null,
+    startedAt: job.createdAt,
+    finishedAt: null,
+    updatedAt: job.updatedAt,
+  };
+}
+
+/** The GPU a cloud run trains on, as the Train tab names it. */
+function computeOf(gpuType: string | null | undefined) {
+  if (!gpuType) return null;
+  const words = gpuType.split("-").map((word) => (word === "pcie" ? "PCIe" : word.toUpperCase()));
+  return { gpuType, gpuDisplayName: words.join(" "), gpuMemoryGb: GPU_MEMORY_GB[gpuType] ?? 0 };
 }
 
 function describeRun(deps: Deps, status: ModelStatus, run: RunRow, newest: EpochRow | undefined, done: number) {
@@ -92,14 +131,24 @@ function chartsOf(epochs: EpochRow[]) {
   return charts;
 }
 
-/** Stops the model's running training: the run and the model are cancelled now, the trainer at its next epoch. */
+/**
+ * Stops the model's training: a cloud job is cancelled (its runner stops the process, its credits
+ * settle for the time it ran), and the run and the model are cancelled now; the package learns
+ * it from its next epoch_end answer.
+ */
 export async function cancelTraining(deps: Deps, actor: Actor, ref: ModelRef) {
   const { model } = await getWritableModel(deps, actor, ref);
-  const run = await latestRun(deps.db, model.id);
-  if (!run || run.status !== "running") throw new ApiError("CONFLICT", "Training is no longer active");
+  const [job, run] = await Promise.all([unfinishedTrainJob(deps.db, model.id), latestRun(deps.db, model.id)]);
+  const runActive = run?.status === "running";
+  if (!job && !runActive) throw new ApiError("CONFLICT", "Training is no longer active");
+  if (job) {
+    await cancelJob(deps, job);
+    await revokeJobKey(deps.db, deps.env, job.id);
+  }
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
-    await updateRun(tx, run.id, { status: "cancelled", cancelRequestedAt: now, finishedAt: now, updatedAt: now });
+    if (run && runActive)
+      await updateRun(tx, run.id, { status: "cancelled", cancelRequestedAt: now, finishedAt: now, updatedAt: now });
     await updateModelFields(tx, model.id, { status: "cancelled", updatedAt: now });
   });
   return { success: true as const, status: "cancelled" as const };

@@ -45,7 +45,7 @@ export function preferredProviders(): string[] {
     .map((p) => p.trim())
     .filter(Boolean);
   if (fromEnv?.length) return fromEnv;
-  return process.env.GPU_TYPE ? ["cuda", "cpu"] : ["cpu"];
+  return process.env.GPU_TYPE && process.env.GPU_TYPE !== "cpu" ? ["cuda", "cpu"] : ["cpu"];
 }
 
 function modelInfo(session: ort.InferenceSession, metadata: Record<string, string>): ModelInfo {
