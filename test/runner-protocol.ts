@@ -25,6 +25,7 @@ export interface Claim {
   webhookSecret: string;
   outputsUrl: string;
   inputs: Record<string, { name: string; size: number; url: string }>;
+  env?: Record<string, string>;
 }
 
 export async function claim(jobId: string, runnerId: string) {

@@ -128,7 +128,8 @@ export async function applyCallback(deps: Deps, job: JobRow, event: JobCallback)
           ...(event.error.code ? { code: event.error.code } : {}),
           timestamp: now.toISOString(),
         };
-        const moved = await moveJob(tx, job.id, "fail", { error, finishedAt: now, leaseExpiresAt: null }, guard);
+        const changes = { error, finishedAt: now, leaseExpiresAt: null };
+        const moved = await moveJob(tx, job.id, "fail", changes, guard, deps.env);
         if (!moved) throw jobConflict("finished", "The job is no longer running");
         await releaseCredits(tx, job);
         return { duplicate: false, status: to };
@@ -175,6 +176,7 @@ export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
       "fail",
       { error, finishedAt: now, leaseExpiresAt: null },
       { leaseId: job.leaseId ?? undefined },
+      deps.env,
     );
     if (row) await releaseCredits(tx, job);
     return row;
@@ -187,7 +189,7 @@ export async function giveUpJob(deps: Deps, job: JobRow): Promise<boolean> {
 export async function cancelJob(deps: Deps, job: JobRow): Promise<JobRow> {
   transition(job.status, "cancel");
   const cancelled = await deps.db.transaction(async (tx) => {
-    const moved = await moveJob(tx, job.id, "cancel", { finishedAt: deps.now() });
+    const moved = await moveJob(tx, job.id, "cancel", { finishedAt: deps.now() }, {}, deps.env);
     if (!moved) throw jobConflict("finished", "The job already finished");
     await releaseCredits(tx, job);
     return moved;

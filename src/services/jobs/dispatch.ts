@@ -86,10 +86,8 @@ export async function sendJob(
     // Idle runners of this queue pull at once rather than at their next poll (a hint; off the answer's path).
     deps.waitUntil(signalQueued(deps.env, job.queue).catch(() => {}));
   } catch (error) {
-    await moveJob(deps.db, job.id, "fail", {
-      error: { message: "The job queue is unavailable", timestamp: deps.now().toISOString() },
-      finishedAt: deps.now(),
-    });
+    const failure = { message: "The job queue is unavailable", timestamp: deps.now().toISOString() };
+    await moveJob(deps.db, job.id, "fail", { error: failure, finishedAt: deps.now() }, {}, deps.env);
     console.error(`[jobs] could not queue ${job.id}:`, error instanceof Error ? error.message : error);
     throw new ApiError("SERVICE_UNAVAILABLE", "The job queue is unavailable; try again shortly");
   }

@@ -1,4 +1,5 @@
 import type { Deps } from "../../context";
+import type { Env } from "../../env";
 import type { Queryable } from "../../db/client";
 import { findExportByJob, setExportFile } from "../../db/exports";
 import type { JobRow } from "../../db/jobs";
@@ -32,7 +33,7 @@ interface JobKindHandler {
   /** Runs inside the completion transaction, after the outputs were checked to exist. */
   complete(tx: Queryable, deps: Deps, job: JobRow, done: CompletedResult): Promise<void>;
   /** Runs in the transaction that fails or cancels the job, whoever moved it (runner, user, sweeper). */
-  ended?(tx: Queryable, job: JobRow): Promise<void>;
+  ended?(tx: Queryable, job: JobRow, env?: Env): Promise<void>;
   /** Variables the claim hands the runner for the job's process (a training job's own key). */
   env?(deps: Deps, job: JobRow): Promise<Record<string, string>>;
 }
@@ -104,7 +105,7 @@ const HANDLERS: Partial<Record<JobKind, JobKindHandler>> = {
     inputs: trainInputs,
     env: trainEnv,
     complete: (tx, deps, job) => trainCompleted(tx, deps, job),
-    ended: (tx, job) => trainEnded(tx, job),
+    ended: trainEnded,
   },
   ndjson: {
     async inputs() {
@@ -162,8 +163,8 @@ export interface InspectResult {
 }
 
 /** A job failed or was cancelled: its kind puts back what it held (a dataset marked processing). */
-export async function jobEnded(tx: Queryable, job: JobRow): Promise<void> {
-  await HANDLERS[job.kind]?.ended?.(tx, job);
+export async function jobEnded(tx: Queryable, job: JobRow, env?: Env): Promise<void> {
+  await HANDLERS[job.kind]?.ended?.(tx, job, env);
 }
 
 export function kindOf(kind: JobKind): JobKindHandler {

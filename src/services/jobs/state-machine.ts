@@ -2,6 +2,7 @@ import type { Queryable } from "../../db/client";
 import { updateJobIf, type JobRow, type NewJob } from "../../db/jobs";
 import type { JobStatus } from "../../db/schema";
 import { ApiError } from "../../errors";
+import type { Env } from "../../env";
 import { jobEnded } from "./kinds";
 import type { ConflictReason } from "../../protocol/jobs";
 
@@ -79,6 +80,8 @@ export async function moveJob(
   event: JobEvent,
   changes: Omit<Partial<NewJob>, "status"> = {},
   guard: { leaseId?: string } = {},
+  /** Lets the kind's ended hook reach bindings (a training job's key gate), where the caller has them. */
+  env?: Env,
 ): Promise<JobRow | undefined> {
   const rule = TRANSITIONS[event];
   const moved = await updateJobIf(
@@ -87,6 +90,6 @@ export async function moveJob(
     { from: rule.from, leaseId: guard.leaseId },
     { ...changes, ...(rule.to ? { status: rule.to } : {}) },
   );
-  if (moved && (rule.to === "failed" || rule.to === "cancelled")) await jobEnded(tx, moved);
+  if (moved && (rule.to === "failed" || rule.to === "cancelled")) await jobEnded(tx, moved, env);
   return moved;
 }

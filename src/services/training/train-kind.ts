@@ -25,7 +25,8 @@ export async function trainEnv(deps: Deps, job: JobRow): Promise<Record<string, 
 export async function trainInputs(deps: Deps, job: JobRow): Promise<Record<string, SignedInput>> {
   if (job.attempt <= 1 || !job.modelId) return {};
   const last = (await currentFiles(deps.db, job.modelId)).find((file) => file.name === "last.pt");
-  if (!last || last.createdAt < (job.startedAt ?? job.createdAt)) return {};
+  // Only a checkpoint of this job's own earlier attempts: one from before it is another run's.
+  if (!last || last.createdAt < job.createdAt) return {};
   const expiresAt = new Date(deps.now().getTime() + RESUME_URL_MS);
   const url = await signedDownloadUrl(deps.env.SIGNING_SECRET, deps.baseUrl, last.objectKey, last.name, expiresAt);
   return { resume: { name: last.name, size: last.sizeBytes, url } };
