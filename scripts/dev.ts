@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findYolo } from "../gpu-runner/src/main";
 import { signSession } from "../src/auth/session";
 import { copyAssets } from "./copy-assets";
 import { startDbProxy } from "./lib/db-proxy";
@@ -76,13 +77,18 @@ async function waitForHealth(child: ChildProcess): Promise<void> {
   throw new Error("EdgeHub did not become healthy within 60 s");
 }
 
-/** One gpu-runner beside the API, as `npm run runner` starts one (YOLO_BIN/GPU_TYPE pass through). */
+/**
+ * One gpu-runner beside the API, as `npm run runner` starts one (YOLO_BIN/GPU_TYPE pass through).
+ * With the yolo CLI and no GPU_TYPE it offers `cpu` training: a laptop trains on its CPU.
+ */
 function startRunner(runnerToken: string): ChildProcess {
+  const trainsOnCpu = !process.env.GPU_TYPE && Boolean(findYolo(process.env));
   return spawn(process.execPath, ["--import", "tsx", "gpu-runner/src/main.ts"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: {
       ...process.env,
+      ...(trainsOnCpu ? { GPU_TYPE: "cpu" } : {}),
       EDGEHUB_API_URL: baseUrl,
       RUNNER_TOKEN: runnerToken,
       RUNNER_NAME: process.env.RUNNER_NAME ?? "dev-runner",
@@ -185,7 +191,7 @@ EdgeHub ready at ${baseUrl}
   API key    ${user.apiKey}
   session    ${sessionToken}
   docs       ${baseUrl}/api/docs
-  runner     ${runner ? "one gpu-runner (predict and inspect; exports too with the yolo CLI; EDGEHUB_RUNNER=0 to start none)" : "none"}
+  runner     ${runner ? "one gpu-runner (predict, inspect, ingest; exports and cpu training too with the yolo CLI; EDGEHUB_RUNNER=0 to start none)" : "none"}
   (saved in .edgehub/dev.json)
 `);
 }

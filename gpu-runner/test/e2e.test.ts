@@ -456,6 +456,9 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
       YOLO_DOUBLE_EPOCH_MS: "300",
     });
     try {
+      await until("the slow trainer", async () =>
+        (await api("GET", "/api/training/gpu-availability")).body["rtx-4090"] === "Medium" ? true : undefined,
+      );
       const modelId = await newModel("long");
       const trainArgs = { model: "yolo11n.pt", data, epochs: 200 };
       expect(
@@ -482,6 +485,9 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
       YOLO_DOUBLE_CRASH_AT: "2",
     });
     try {
+      await until("the crashy trainer", async () =>
+        (await api("GET", "/api/training/gpu-availability")).body["rtx-4090"] === "Medium" ? true : undefined,
+      );
       const modelId = await newModel("crash");
       const trainArgs = { model: "yolo11n.pt", data, epochs: 5 };
       expect(
@@ -493,6 +499,53 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
       expect(progress.error.message).toMatch(/yolo train exited with code 1.*CUDA error/);
     } finally {
       await stopRunner(crashy);
+    }
+  });
+
+  it("resumes a cloud run from its last.pt on another runner when its runner is killed", async () => {
+    const api = apiOf(stack);
+    const data = await trainingDataset(api);
+    const project = await api("POST", "/api/projects", { json: { project: "cloud-resume" } });
+    const model = await api("POST", "/api/models", { json: { projectId: project.body.id, model: "resumed" } });
+    const gpu = { YOLO_BIN: YOLO_DOUBLE, GPU_TYPE: "rtx-4090", RUNNER_QUEUES: "gpu-jobs" };
+    const doomed = startRunner("doomed-trainer", {
+      ...gpu,
+      YOLO_DOUBLE_EPOCH_MS: "400",
+      QUEUE_VISIBILITY_TIMEOUT_MS: "3000",
+    });
+    await until("the fleet to offer rtx-4090", async () =>
+      (await api("GET", "/api/training/gpu-availability")).body["rtx-4090"] ? true : undefined,
+    );
+    const trainArgs = { model: "yolo11n.pt", data, epochs: 6 };
+    const started = await api("POST", "/api/training/start", {
+      json: { modelId: model.body.id, gpuType: "rtx-4090", trainArgs },
+    });
+    expect(started.status).toBe(200);
+    await until("two epochs", async () => {
+      const job = (await api("GET", `/api/models/${model.body.id}/training`)).body.job;
+      return job?.progress.currentEpoch >= 2 ? job : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its last.pt on the way up
+    await stopRunner(doomed, "SIGKILL");
+    const survivor = startRunner("survivor-trainer", { ...gpu, YOLO_DOUBLE_EPOCH_MS: "50" });
+    try {
+      const done = await until(
+        "the resumed run to finish",
+        async () => {
+          const current = (await api("GET", `/api/models/${model.body.id}`)).body.model;
+          return ["completed", "failed", "cancelled"].includes(current?.status) ? current : undefined;
+        },
+        60_000,
+      );
+      expect(done.status).toBe("completed");
+      const progress = (await api("GET", `/api/models/${model.body.id}/training?include=detail`)).body;
+      expect(progress.job.progress.currentEpoch).toBe(6);
+      expect((await api("GET", `/api/jobs/${progress.jobId}`)).body.job).toMatchObject({
+        status: "completed",
+        attempt: 2,
+      });
+    } finally {
+      await stopRunner(survivor);
     }
   });
 
