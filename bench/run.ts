@@ -3,7 +3,7 @@
  * bench Worker measures in the same run, then a large upload through signed multipart URLs
  * beside the same parts streamed into R2 with no auth, and `cp` of the file.
  *   BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 3), BENCH_UPLOAD_MB (default 1024),
- *   BENCH_ONLY=requests|uploads|jobs|sandbox|datasets runs one part (datasets: BENCH_IMAGES, BENCH_ARCHIVE_PICTURES) (npm run bench:sandbox: the sandbox alone, no stack); BENCH_JOBS (default 200) no-op jobs per dispatch run.
+ *   BENCH_ONLY=requests|uploads|jobs|sandbox|datasets|training runs one part (datasets: BENCH_IMAGES, BENCH_ARCHIVE_PICTURES) (npm run bench:sandbox: the sandbox alone, no stack); BENCH_JOBS (default 200) no-op jobs per dispatch run.
  * The job part (bench/jobs.ts) wants the dev stack started with EDGEHUB_RUNNER=0.
  */
 import { spawn } from "node:child_process";
@@ -23,6 +23,7 @@ import { apiKeys } from "../src/db/schema";
 import { benchDatasets } from "./datasets";
 import { benchJobs } from "./jobs";
 import { benchSandbox } from "./sandbox";
+import { benchTraining } from "./training";
 import { interleave, median, percentile, run, type Sample, type Target } from "./lib/load";
 import { pool, putRange, sampleMemory } from "./lib/upload";
 
@@ -371,6 +372,18 @@ async function main() {
     console.log(
       `EdgeHub bench: ${ROUNDS} rounds x ${SECONDS} s, medians across rounds (latency at c=1, req/s at c=10)`,
     );
+    if (ONLY === "training") {
+      await benchTraining({
+        root,
+        baseUrl: dev.baseUrl,
+        apiKey: dev.apiKey,
+        username: dev.username,
+        databaseUrl: devEnv.DATABASE_URL!,
+        runnerToken: devEnv.RUNNER_TOKEN!,
+        makeKeys,
+      });
+      return;
+    }
     if (ONLY === "datasets") {
       // Enough keys that none passes the per-minute limit: about 100 requests a second for the whole part.
       const keys = await makeKeys(Math.ceil((ROUNDS * (SECONDS + 0.5) * 6 * 150) / PER_IDENTITY) + 10);

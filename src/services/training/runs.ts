@@ -15,7 +15,7 @@ import { newId } from "../../ids";
 import { datasetOfTrainArgs } from "../datasets";
 import { freeModelSlug, getWritableModel } from "../models";
 import { createProject } from "../projects";
-import { slugify } from "../resource-edits";
+import { orConflict, slugify } from "../resource-edits";
 
 /** A `training_started` again within this time of the run's last event is a retry of the same start. */
 const REJOIN_MS = 10 * 60 * 1000;
@@ -94,9 +94,7 @@ export async function startRun(deps: Deps, actor: Actor, start: RunStart) {
  * the caller may edit); a finished model of that name gets a sibling `name-2`, `name-3`, ...
  */
 async function modelForStart(deps: Deps, actor: Actor, ref: Extract<ModelRef, { owner: string }>): Promise<string> {
-  const found = (await findProject(deps.db, { owner: ref.owner, slug: ref.project }))?.project;
-  const project =
-    found ?? (await createProject(deps, actor, { owner: ref.owner, slug: ref.project, name: ref.project })).project;
+  const project = await projectForStart(deps, actor, ref.owner, ref.project);
   await assertWritable(deps, actor, project, "Project");
   const existing = await getWritableModel(deps, actor, ref).catch((error: unknown) => {
     if (error instanceof ApiError && error.code === "NOT_FOUND") return undefined;
@@ -105,19 +103,37 @@ async function modelForStart(deps: Deps, actor: Actor, ref: Extract<ModelRef, { 
   if (existing && !FINISHED.includes(existing.model.status)) return existing.model.id;
   const slug = await freeModelSlug(deps.db, project.id, ref.slug || "train");
   const now = deps.now();
-  const model = await insertModel(deps.db, {
-    id: newId("model"),
-    workspaceId: project.workspaceId,
-    projectId: project.id,
-    slug,
-    name: slug,
-    visibility: project.visibility,
-    status: "running",
-    startedAt: now,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const model = await orConflict(
+    () =>
+      insertModel(deps.db, {
+        id: newId("model"),
+        workspaceId: project.workspaceId,
+        projectId: project.id,
+        slug,
+        name: slug,
+        visibility: project.visibility,
+        status: "running",
+        startedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    () => `Another run took the name ${slug} at the same moment; start again`,
+  );
   return model.id;
+}
+
+/** The project a start names, made when missing; runs starting at once into a new project share it. */
+async function projectForStart(deps: Deps, actor: Actor, owner: string, slug: string) {
+  const find = async () => (await findProject(deps.db, { owner, slug }))?.project;
+  const found = await find();
+  if (found) return found;
+  try {
+    return (await createProject(deps, actor, { owner, slug, name: slug })).project;
+  } catch (error) {
+    const madeMeanwhile = error instanceof ApiError && error.code === "CONFLICT" ? await find() : undefined;
+    if (!madeMeanwhile) throw error;
+    return madeMeanwhile;
+  }
 }
 
 /** The model an event names, which the caller may write, and its newest run (409 without one). */
