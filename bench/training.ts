@@ -76,6 +76,8 @@ async function startRun(ctx: TrainingBenchContext, key: string, name: string) {
 async function runLoop(ctx: TrainingBenchContext, key: string, modelId: string, until: number, pauseMs: number) {
   const latencies: number[] = [];
   let refused = 0;
+  // Runs at the package's pace started at different moments, as real runs do.
+  if (pauseMs) await new Promise((resolve) => setTimeout(resolve, Math.random() * pauseMs));
   for (let epoch = 1; performance.now() < until; epoch++) {
     const event =
       epoch % 2
