@@ -145,9 +145,12 @@ function viewQuery<Extra extends Record<string, SQL>>(db: Queryable, userId?: st
     .innerJoin(workspaces, eq(workspaces.id, models.workspaceId));
 }
 
-const live = and(isNull(models.deletedAt), isNull(projects.deletedAt));
+/** A model and its project not in the trash. */
+export const liveModel = and(isNull(models.deletedAt), isNull(projects.deletedAt));
+const live = liveModel;
 
-function refMatches(ref: ModelRef) {
+/** The model a ref names (joined with its project and workspace). */
+export function refMatches(ref: ModelRef) {
   return "id" in ref
     ? eq(models.id, ref.id)
     : and(eq(workspaces.username, ref.owner), eq(projects.slug, ref.project), eq(models.slug, ref.slug));

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { Queryable } from "./client";
-import { trainingConsole, trainingEpochs, trainingRuns } from "./schema";
+import { liveModel, refMatches, type ModelRef } from "./models";
+import { models, projects, trainingConsole, trainingEpochs, trainingRuns, workspaces, type RunStatus } from "./schema";
 
 export type RunRow = typeof trainingRuns.$inferSelect;
 export type NewRun = typeof trainingRuns.$inferInsert;
@@ -25,6 +26,71 @@ export async function latestRun(db: Queryable, modelId: string): Promise<RunRow 
 export async function updateRun(db: Queryable, id: string, changes: Partial<NewRun>): Promise<RunRow | undefined> {
   const [row] = await db.update(trainingRuns).set(changes).where(eq(trainingRuns.id, id)).returning();
   return row;
+}
+
+/** What an event needs, in one query: the model, what authorizing a write to it takes, and its newest run. */
+export async function eventTarget(db: Queryable, ref: ModelRef) {
+  const newest = (column: string) =>
+    sql.raw(
+      `(select r.${column} from training_runs r where r.model_id = "models"."id" order by r.started_at desc limit 1)`,
+    );
+  const [row] = await db
+    .select({
+      id: models.id,
+      workspaceId: models.workspaceId,
+      visibility: sql<
+        "public" | "private"
+      >`case when ${models.visibility} = 'public' and ${projects.visibility} = 'public' then 'public' else 'private' end`,
+      runId: sql<string | null>`${newest("id")}`,
+      runStatus: sql<RunStatus | null>`${newest("status")}`,
+      cancelRequested: sql<boolean>`${newest("cancel_requested_at")} is not null`,
+    })
+    .from(models)
+    .innerJoin(projects, eq(projects.id, models.projectId))
+    .innerJoin(workspaces, eq(workspaces.id, models.workspaceId))
+    .where(and(refMatches(ref), liveModel))
+    .limit(1);
+  return row;
+}
+
+/**
+ * An epoch_end in one statement: the epoch's row (replaced on a retry), the run's newest system
+ * stats, and, while the run is running, the model's newest metrics.
+ */
+export async function recordEpoch(
+  db: Queryable,
+  epoch: {
+    runId: string;
+    modelId: string;
+    epoch: number;
+    metrics: Record<string, number | null>;
+    fitness: number | null;
+    bestFitness: number | null;
+    system?: Record<string, unknown>;
+    modelInfo?: Record<string, unknown>;
+    /** Set while the run is running: what the model shows. */
+    modelMetrics?: Record<string, number>;
+    now: Date;
+  },
+): Promise<void> {
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  await db.execute(sql`
+    with saved as (
+      insert into training_epochs (run_id, epoch, metrics, fitness, best_fitness)
+      values (${epoch.runId}, ${epoch.epoch}, ${json(epoch.metrics)}::jsonb, ${epoch.fitness}, ${epoch.bestFitness})
+      on conflict (run_id, epoch) do update
+        set metrics = excluded.metrics, fitness = excluded.fitness, best_fitness = excluded.best_fitness
+      returning 1
+    ), touched as (
+      update training_runs
+        set system = coalesce(${json(epoch.system)}::jsonb, system),
+            model_info = coalesce(${json(epoch.modelInfo)}::jsonb, model_info),
+            updated_at = ${epoch.now.toISOString()}::timestamptz
+        where id = ${epoch.runId}
+      returning 1
+    )
+    update models set metrics = ${json(epoch.modelMetrics)}::jsonb, updated_at = ${epoch.now.toISOString()}::timestamptz
+      where id = ${epoch.modelId} and ${epoch.modelMetrics !== undefined}`);
 }
 
 /** An epoch's row, replaced when the same epoch is sent again (a retry). */

@@ -7,9 +7,9 @@
 import type { Actor } from "../../auth/actor";
 import type { Deps } from "../../context";
 import { updateModelFields } from "../../db/models";
-import { addConsoleChunk, epochsOf, updateRun, upsertEpoch } from "../../db/training";
+import { addConsoleChunk, epochsOf, recordEpoch, updateRun } from "../../db/training";
 import type { TrainResult } from "../../db/schema";
-import { isCancelled, runOfEvent, startRun } from "./runs";
+import { eventRun, isCancelled, runOfEvent, startRun } from "./runs";
 
 export type TrainingEvent = {
   event: string;
@@ -44,19 +44,19 @@ export async function handleTrainingEvent(deps: Deps, actor: Actor, body: Traini
       return { modelId: model.id, modelSlug: model.slug, runId: run.id, cancelled: isCancelled(run) };
     }
     case "console_output": {
-      const { run } = await runOfEvent(deps, actor, body);
+      const run = await eventRun(deps, actor, body);
       const content = typeof data.content === "string" ? data.content : "";
       const chunkId = data.chunkId === undefined ? crypto.randomUUID() : String(data.chunkId);
       const lineCount = numberOr(data.lineCount) ?? content.split("\n").length;
-      await addConsoleChunk(deps.db, { runId: run.id, chunkId: chunkId.slice(0, 200), content, lineCount });
+      await addConsoleChunk(deps.db, { runId: run.runId, chunkId: chunkId.slice(0, 200), content, lineCount });
       return { ok: true };
     }
     case "epoch_end":
       return epochEnd(deps, actor, body, data);
     case "checkpoint_saved": {
-      const { run } = await runOfEvent(deps, actor, body);
-      await updateRun(deps.db, run.id, { updatedAt: deps.now() });
-      return { ok: true, cancelled: isCancelled(run) };
+      const run = await eventRun(deps, actor, body);
+      await updateRun(deps.db, run.runId, { updatedAt: deps.now() });
+      return { ok: true, cancelled: run.cancelled };
     }
     case "training_complete":
       return trainingComplete(deps, actor, body, data);
@@ -66,30 +66,26 @@ export async function handleTrainingEvent(deps: Deps, actor: Actor, body: Traini
   }
 }
 
+/** One query to find the run, one statement to record the epoch: the event a run sends most. */
 async function epochEnd(deps: Deps, actor: Actor, body: TrainingEvent, data: Record<string, unknown>) {
-  const { model, run } = await runOfEvent(deps, actor, body);
+  const run = await eventRun(deps, actor, body);
   const epoch = numberOr(data.epoch);
-  if (epoch === null || epoch < 0 || !Number.isInteger(epoch)) return { ok: false, cancelled: isCancelled(run) };
+  if (epoch === null || epoch < 0 || !Number.isInteger(epoch)) return { ok: false, cancelled: run.cancelled };
   const metrics = metricsOf(data.metrics);
-  const now = deps.now();
-  await deps.db.transaction(async (tx) => {
-    await upsertEpoch(tx, {
-      runId: run.id,
-      epoch,
-      metrics,
-      fitness: numberOr(data.fitness),
-      bestFitness: numberOr(data.best_fitness),
-    });
-    await updateRun(tx, run.id, {
-      ...(data.system ? { system: record(data.system) } : {}),
-      ...(data.modelInfo ? { modelInfo: record(data.modelInfo) } : {}),
-      updatedAt: now,
-    });
+  await recordEpoch(deps.db, {
+    runId: run.runId,
+    modelId: run.modelId,
+    epoch,
+    metrics,
+    fitness: numberOr(data.fitness),
+    bestFitness: numberOr(data.best_fitness),
+    ...(data.system ? { system: record(data.system) } : {}),
+    ...(data.modelInfo ? { modelInfo: record(data.modelInfo) } : {}),
     // The model shows the newest epoch's numbers while it trains.
-    if (run.status === "running")
-      await updateModelFields(tx, model.id, { metrics: finiteOnly(metrics), updatedAt: now });
+    ...(run.running ? { modelMetrics: finiteOnly(metrics) } : {}),
+    now: deps.now(),
   });
-  return { ok: true, cancelled: isCancelled(run) };
+  return { ok: true, cancelled: run.cancelled };
 }
 
 async function trainingComplete(deps: Deps, actor: Actor, body: TrainingEvent, data: Record<string, unknown>) {

@@ -8,7 +8,7 @@ import { assertWritable } from "../../auth/policy";
 import type { Deps } from "../../context";
 import { findProject } from "../../db/projects";
 import { insertModel, updateModelFields, type ModelRef } from "../../db/models";
-import { insertRun, latestRun, updateRun, type RunRow } from "../../db/training";
+import { eventTarget, insertRun, latestRun, updateRun, type RunRow } from "../../db/training";
 import type { ModelStatus } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
@@ -146,6 +146,27 @@ export async function runOfEvent(
   const run = await latestRun(deps.db, model.id);
   if (!run) throw new ApiError("CONFLICT", "No training run of this model: send training_started first");
   return { model, run };
+}
+
+/**
+ * The light form for the frequent events (console, epochs, checkpoints): the model, the right to
+ * write it and its newest run, in one query.
+ */
+export async function eventRun(deps: Deps, actor: Actor, event: { modelId?: string; project?: string; name?: string }) {
+  const target = await eventTarget(deps.db, modelRefOf(event));
+  if (!target) throw new ApiError("NOT_FOUND", "Model not found");
+  const bound = actor.kind === "key" ? actor.boundTo : undefined;
+  if (bound && bound.modelId !== target.id)
+    throw new ApiError("FORBIDDEN", "This training job's key may write its own model only");
+  await assertWritable(deps, actor, { workspaceId: target.workspaceId, visibility: target.visibility }, "Model");
+  if (!target.runId || !target.runStatus)
+    throw new ApiError("CONFLICT", "No training run of this model: send training_started first");
+  return {
+    modelId: target.id,
+    runId: target.runId,
+    running: target.runStatus === "running",
+    cancelled: target.runStatus === "cancelled" || target.cancelRequested,
+  };
 }
 
 /** Whether the run was asked to stop (its next epoch_end answer says so). */
