@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { hubCompat, isHubPath } from "./middleware/hub-compat";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { timing } from "hono/timing";
@@ -38,13 +39,16 @@ export function createApp(options: { localQueueGateway: boolean } = { localQueue
   );
   app.use("/api/*", provideDeps);
   app.use("/internal/*", provideDeps);
+  for (const path of ["/v1/*", "/model-reset", "/get-export"]) app.use(path, hubCompat, provideDeps);
 
   app.onError((error, c) => {
     const apiError = toApiError(error);
     // Only the unexpected is logged: a 503 (queue down, model being prepared) is an answer, not a bug.
     if (apiError.code === "INTERNAL_ERROR") console.error(`[${c.var.requestId}]`, error);
     for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
-    return c.json(errorBody(apiError), apiError.status);
+    // HUB clients read `success` (hub-sdk's key check reads nothing else).
+    const hub = isHubPath(c.req.path) ? { success: false as const } : {};
+    return c.json({ ...hub, ...errorBody(apiError) }, apiError.status);
   });
 
   app.notFound((c) => {

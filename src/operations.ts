@@ -183,6 +183,21 @@ export const OPERATIONS = {
   post_internal_jobs_jobId_outputs_complete: { access: "runner", category: "none" },
   post_api_webhooks_jobs_jobId: { access: "signed", category: "none" },
 
+  // the HUB v1 API (hub-sdk, ultralytics.hub): the same keys, limits and policy as /api
+  post_v1_auth: { access: "public", category: "default" },
+  get_v1_models: { access: "public", category: "default" },
+  post_v1_models: { access: "key", category: "default" },
+  get_v1_models_modelId: { access: "public", category: "default" },
+  patch_v1_models_modelId: { access: "key", category: "default" },
+  delete_v1_models_modelId: { access: "key", category: "default" },
+  post_v1_models_modelId: { access: "key", category: "webhooks" },
+  get_v1_models_modelId_metrics: { access: "public", category: "default" },
+  post_v1_agent_heartbeat_models_modelId: { access: "key", category: "webhooks" },
+  post_v1_models_modelId_upload: { access: "key", category: "upload", streamsBody: true },
+  post_v1_models_modelId_export: { access: "key", category: "export" },
+  post_get_export: { access: "key", category: "default", scope: "read" },
+  post_model_reset: { access: "key", category: "default" },
+
   // cloud training
   post_api_training_start: { access: "key", category: "training", idempotent: true },
   get_api_training_gpu_availability: { access: "public", category: "default" },

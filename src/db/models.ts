@@ -1,4 +1,15 @@
-import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNotNull,
+  isNull,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from "drizzle-orm";
 import type { Database, Queryable } from "./client";
 import { isStarredBy, type StarTables } from "./stars";
 import {
@@ -194,6 +205,43 @@ export async function listCompletedModels(
     .where(and(eq(models.workspaceId, params.workspaceId), eq(models.status, "completed"), live))
     .orderBy(desc(models.updatedAt), desc(models.id))
     .limit(params.limit);
+}
+
+/**
+ * The HUB v1 list: a workspace's live models (or every public one), newest first, a page after
+ * the model `afterId` (its cursor), with the total the filter matches.
+ */
+export async function listHubModels(
+  db: Queryable,
+  params: { workspaceId?: string; publicOnly: boolean; limit: number; afterId?: string; userId?: string },
+): Promise<{ rows: ModelView[]; total: number }> {
+  const scope = params.publicOnly
+    ? and(eq(models.visibility, "public"), eq(projects.visibility, "public"))
+    : eq(models.workspaceId, params.workspaceId!);
+  const after = params.afterId
+    ? sql`(${models.createdAt}, ${models.id}) < (select m.created_at, m.id from models m where m.id = ${params.afterId})`
+    : undefined;
+  const [rows, [count]] = await Promise.all([
+    viewQuery(db, params.userId)
+      .where(and(scope, live, after))
+      .orderBy(desc(models.createdAt), desc(models.id))
+      .limit(params.limit),
+    db
+      .select({ total: sql<number>`count(*)`.mapWith(Number) })
+      .from(models)
+      .innerJoin(projects, eq(projects.id, models.projectId))
+      .where(and(scope, live)),
+  ]);
+  return { rows, total: count?.total ?? 0 };
+}
+
+/** Removes a model's files of these names (every revision); answers their object keys. */
+export async function deleteModelFiles(tx: Queryable, modelId: string, names: string[]): Promise<string[]> {
+  const rows = await tx
+    .delete(modelFiles)
+    .where(and(eq(modelFiles.modelId, modelId), inArray(modelFiles.name, names)))
+    .returning({ objectKey: modelFiles.objectKey });
+  return rows.map((row) => row.objectKey);
 }
 
 export async function isModelSlugTaken(db: Queryable, projectId: string, slug: string): Promise<boolean> {

@@ -12,6 +12,10 @@ export async function insertRun(db: Queryable, values: NewRun): Promise<RunRow> 
   return row!;
 }
 
+export async function deleteRunsOf(db: Queryable, modelId: string): Promise<void> {
+  await db.delete(trainingRuns).where(eq(trainingRuns.modelId, modelId));
+}
+
 /** The model's newest run. */
 export async function latestRun(db: Queryable, modelId: string): Promise<RunRow | undefined> {
   const [row] = await db

@@ -18,6 +18,7 @@ import { registerStorageRoutes } from "./storage";
 import { registerTrashRoutes } from "./trash";
 import { registerTrainingRoutes } from "./training";
 import { registerUploadRoutes } from "./upload";
+import { registerHubRoutes } from "./v1";
 import { registerWebhookRoutes } from "./webhooks";
 
 export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGateway: boolean }): void {
@@ -33,6 +34,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>, options: { localQueueGa
   registerRunnerRoutes(app);
   registerWebhookRoutes(app);
   registerTrainingRoutes(app);
+  registerHubRoutes(app);
   if (options.localQueueGateway) registerQueueRoutes(app);
   registerTrashRoutes(app);
   registerUploadRoutes(app);

@@ -122,6 +122,15 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   },
   post_api_webhooks_models_upload: { names: true, json: (r) => ({ filename: "best.pt", modelId: r.modelId }) },
   get_api_webhooks_datasets_user_slug_export: { names: true },
+  post_v1_models_modelId: { json: () => ({ type: "metrics", metrics: { "1": "{}" } }) },
+  post_v1_models_modelId_upload: {
+    form: () => {
+      const form = new FormData();
+      form.append("type", "epoch");
+      form.append("last.pt", new File([new Uint8Array([1])], "last.pt"));
+      return form;
+    },
+  },
   post_api_training_start: {
     names: true,
     json: (r) => ({

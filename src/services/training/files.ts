@@ -61,23 +61,36 @@ export async function storeCheckpoint(
     throw new ApiError("VALIDATION_ERROR", "Send the checkpoint's bytes with their Content-Length");
   if (size > CHECKPOINT_MAX_BYTES)
     throw new ApiError("PAYLOAD_TOO_LARGE", `A checkpoint is at most ${CHECKPOINT_MAX_BYTES} bytes`);
-  await assertRoom(deps, claims.ws, size);
-  const key = modelFileKey(claims.ws, claims.model, filename);
+  await keepCheckpoint(deps, { workspaceId: claims.ws, modelId: claims.model, filename, body, size });
+  return { size };
+}
+
+/**
+ * A checkpoint's bytes become the model's next revision of that file (quota checked, booked in
+ * storage); a best.pt is then inspected as an upload is. Shared with HUB sessions' uploads.
+ */
+export async function keepCheckpoint(
+  deps: Deps,
+  file: { workspaceId: string; modelId: string; filename: string; body: ReadableStream; size: number },
+): Promise<void> {
+  const { workspaceId, modelId, filename, body, size } = file;
+  await assertRoom(deps, workspaceId, size);
+  const key = modelFileKey(workspaceId, modelId, filename);
   await storeObject(deps.bucket, key, body, size, "application/octet-stream");
-  const file = await deps.db
+  const stored = await deps.db
     .transaction(async (tx) => {
       await addObject(tx, {
         key,
-        workspaceId: claims.ws,
+        workspaceId,
         category: "models",
-        resourceId: claims.model,
+        resourceId: modelId,
         name: filename,
         sizeBytes: size,
         contentType: "application/octet-stream",
       });
       return addModelFile(tx, {
         id: newId("modelFile"),
-        modelId: claims.model,
+        modelId,
         name: filename,
         objectKey: key,
         sizeBytes: size,
@@ -89,8 +102,7 @@ export async function storeCheckpoint(
       await deps.bucket.delete(key);
       throw error instanceof ApiError ? error : new ApiError("NOT_FOUND", "The checkpoint's model no longer exists");
     });
-  if (filename === "best.pt") await afterModelUpload(deps, file, claims.ws);
-  return { size };
+  if (filename === "best.pt") await afterModelUpload(deps, stored, workspaceId);
 }
 
 async function assertRoom(deps: Deps, workspaceId: string, size: number): Promise<void> {

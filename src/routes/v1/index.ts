@@ -1,0 +1,25 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../context";
+import { mount } from "../mount";
+import { handleHubAuth, hubAuthRoute } from "./auth";
+import * as exports from "./exports";
+import * as models from "./models";
+import * as sessions from "./sessions";
+
+/** The HUB v1 API (hub-sdk, `ultralytics.hub`), over the same services and tables as /api. */
+export function registerHubRoutes(app: OpenAPIHono<AppEnv>): void {
+  mount(app, hubAuthRoute, handleHubAuth);
+  mount(app, models.hubListModelsRoute, models.handleHubListModels);
+  mount(app, models.hubCreateModelRoute, models.handleHubCreateModel);
+  mount(app, models.hubGetModelRoute, models.handleHubGetModel);
+  mount(app, models.hubUpdateModelRoute, models.handleHubUpdateModel);
+  mount(app, models.hubDeleteModelRoute, models.handleHubDeleteModel);
+  mount(app, sessions.hubMetricsUploadRoute, sessions.handleHubMetricsUpload);
+  mount(app, sessions.hubMetricsRoute, sessions.handleHubMetrics);
+  mount(app, sessions.hubHeartbeatRoute, sessions.handleHubHeartbeat);
+  // The multipart body is read in the handler.
+  mount(app, sessions.hubUploadRoute, sessions.handleHubUpload, { validateBody: false });
+  mount(app, exports.hubExportRoute, exports.handleHubExport);
+  mount(app, exports.hubGetExportRoute, exports.handleHubGetExport);
+  mount(app, exports.hubResetRoute, exports.handleHubReset);
+}

@@ -1,0 +1,177 @@
+/**
+ * The HUB v1 API as hub-sdk 0.0.25 and the HUB-era ultralytics package call it (CLIENTS.md §1,
+ * §2): `x-api-key`, the `{data}` envelope, Python's `True`/`False`, metrics as JSON strings, the
+ * multipart checkpoint parts named `last.pt` and `best.pt`, and the same model read through /api.
+ */
+import { describe, expect, it } from "vitest";
+import { BASE, body, call, newTenant, type Tenant } from "../../helpers";
+
+const hub = (t: Tenant, method: string, path: string, init: { json?: unknown; body?: BodyInit } = {}) =>
+  call(method, path, {
+    headers: { "x-api-key": t.key, "cf-connecting-ip": `198.51.100.${t.key.charCodeAt(5) % 250}` },
+    ...init,
+  });
+
+async function createModel(t: Tenant, name: string, extra: Record<string, unknown> = {}) {
+  const response = await hub(t, "POST", "/v1/models", {
+    json: {
+      meta: { name },
+      config: { batchSize: 16, cache: "ram", device: "cpu", epochs: 3, imageSize: 320, patience: 50 },
+      lineage: { architecture: { name: "yolo11n.yaml" }, parent: { name: "yolo11n.pt" } },
+      ...extra,
+    },
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await body(response)).data as Record<string, any>;
+}
+
+describe("HUB v1", () => {
+  it("checks keys as hub-sdk reads them: success true, or false", async () => {
+    const t = await newTenant("hub-auth");
+    const ok = await hub(t, "POST", "/v1/auth");
+    expect(await body(ok)).toMatchObject({ success: true, data: { username: t.username } });
+    const refused = await call("POST", "/v1/auth", { headers: { "x-api-key": `ul_${"0".repeat(40)}` } });
+    expect(refused.status).toBe(401);
+    expect(await body(refused)).toMatchObject({ success: false });
+    const missing = await call("POST", "/v1/auth");
+    expect(await body(missing)).toMatchObject({ success: false });
+    // hub-sdk reads the reset as integer epoch seconds.
+    expect(ok.headers.get("X-RateLimit-Reset")).toMatch(/^\d{10}$/);
+  });
+
+  it("creates a model from the HUB body: the document hub-sdk reads, and the same model in /api", async () => {
+    const t = await newTenant("hub-create");
+    const model = await createModel(t, "First");
+    expect(model).toMatchObject({
+      meta: { name: "First" },
+      status: "new",
+      has_last_weights: false,
+      has_best_weights: false,
+      is_pretrained: true,
+      is_custom: false,
+      cfg: "yolo11n.yaml",
+      weights: "yolo11n.pt",
+      resume: null,
+      batch_size: 16,
+      epochs: 3,
+      imgsz: 320,
+      patience: 50,
+      device: "cpu",
+      cache: "ram",
+      train_args: { model: "yolo11n.pt", epochs: 3, imgsz: 320, batch: 16 },
+    });
+    const same = await body(await call("GET", `/api/models/${model.id}`, { auth: t.key }));
+    expect(same.model).toMatchObject({ id: model.id, name: "First" });
+    expect((await body(await hub(t, "GET", `/v1/models/${model.id}`))).data.id).toBe(model.id);
+    await hub(t, "PATCH", `/v1/models/${model.id}`, { json: { meta: { name: "Renamed" }, config: { epochs: 5 } } });
+    expect((await body(await hub(t, "GET", `/v1/models/${model.id}`))).data).toMatchObject({
+      name: "Renamed",
+      epochs: 5,
+    });
+    const outsider = await newTenant("hub-out");
+    expect((await hub(outsider, "GET", `/v1/models/${model.id}`)).status).toBe(404);
+    const bad = await hub(t, "POST", "/v1/models", { json: { config: { epochs: "many" } } });
+    expect(bad.status).toBe(400);
+    expect(await body(bad)).toMatchObject({ success: false, error: expect.stringMatching(/epochs/) });
+  });
+
+  it("pages 25 models by 10, forwards and back, with total and lastRecordId", async () => {
+    const t = await newTenant("hub-page");
+    const made: string[] = [];
+    for (let i = 0; i < 25; i++) made.push((await createModel(t, `m${i}`)).id);
+    const page = async (cursor?: string) =>
+      (await body(await hub(t, "GET", `/v1/models?limit=10${cursor ? `&last_doc_id=${cursor}` : ""}`))).data;
+    const first = await page();
+    expect(first.total).toBe(25);
+    expect(first.results.map((m: { id: string }) => m.id)).toEqual(made.slice(-10).reverse());
+    const second = await page(first.lastRecordId);
+    expect(second.results.map((m: { id: string }) => m.id)).toEqual(made.slice(5, 15).reverse());
+    const third = await page(second.lastRecordId);
+    expect(third.results).toHaveLength(5);
+    expect(third.lastRecordId).toBeNull();
+    // previous(): the earlier cursor again gives the same page.
+    expect((await page(first.lastRecordId)).results).toEqual(second.results);
+  });
+
+  it("deletes softly to the trash, or for good with hard=True", async () => {
+    const t = await newTenant("hub-delete");
+    const soft = await createModel(t, "Soft");
+    const hard = await createModel(t, "Hard");
+    expect((await hub(t, "DELETE", `/v1/models/${soft.id}?hard=False`)).status).toBe(200);
+    expect((await hub(t, "DELETE", `/v1/models/${hard.id}?hard=True`)).status).toBe(200);
+    for (const id of [soft.id, hard.id]) expect((await hub(t, "GET", `/v1/models/${id}`)).status).toBe(404);
+    const trash = JSON.stringify(await body(await call("GET", "/api/trash", { auth: t.key })));
+    expect(trash).toContain(soft.id);
+    expect(trash).not.toContain(hard.id);
+    expect((await hub(t, "DELETE", `/v1/models/${hard.id}?hard=maybe`)).status).toBe(400);
+  });
+
+  it("takes a HUB training session: heartbeats, metrics, checkpoints, then a trained model", async () => {
+    const t = await newTenant("hub-train");
+    const model = await createModel(t, "Session");
+    const beat = await body(
+      await hub(t, "POST", `/v1/agent/heartbeat/models/${model.id}`, {
+        json: { agent: "python-3.11-local", agentId: null },
+      }),
+    );
+    expect(beat.data.agentId).toEqual(expect.any(String));
+    const again = await body(
+      await hub(t, "POST", `/v1/agent/heartbeat/models/${model.id}`, {
+        json: { agent: "python-3.11-local", agentId: beat.data.agentId },
+      }),
+    );
+    expect(again.data.agentId).toBe(beat.data.agentId);
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      const metrics = {
+        [String(epoch)]: JSON.stringify({ "train/box_loss": 1.5 - epoch / 10, "metrics/mAP50(B)": 0.2 * epoch }),
+      };
+      const sent = await hub(t, "POST", `/v1/models/${model.id}`, { json: { metrics, type: "metrics" } });
+      expect(sent.status, await sent.clone().text()).toBe(200);
+    }
+    const series = (await body(await hub(t, "GET", `/v1/models/${model.id}/metrics`))).data;
+    expect(series.map((row: { epoch: number }) => row.epoch)).toEqual([1, 2, 3]);
+    expect((await body(await hub(t, "GET", `/v1/models/${model.id}`))).data.status).toBe("training");
+
+    const checkpoint = (fields: Record<string, string>, part: string, bytes: Uint8Array) => {
+      const form = new FormData();
+      for (const [key, value] of Object.entries(fields)) form.append(key, value);
+      form.append(part, new File([bytes], part));
+      return hub(t, "POST", `/v1/models/${model.id}/upload`, { body: form });
+    };
+    const last = new Uint8Array([1, 2, 3, 4]);
+    expect((await checkpoint({ epoch: "2", type: "epoch", isBest: "False" }, "last.pt", last)).status).toBe(200);
+    const wrongPart = await checkpoint({ epoch: "2", type: "epoch", isBest: "False" }, "weights.pt", last);
+    expect(wrongPart.status).toBe(400);
+    const resumable = (await body(await hub(t, "GET", `/v1/models/${model.id}`))).data;
+    expect(resumable).toMatchObject({ has_last_weights: true, has_best_weights: false });
+    const resume = await call("GET", resumable.resume.replace(BASE, "")); // no header needed
+    expect(new Uint8Array(await resume.arrayBuffer())).toEqual(last);
+
+    const best = new Uint8Array([9, 8, 7]);
+    expect((await checkpoint({ epoch: "3", type: "final", isBest: "True", map: "0.61" }, "best.pt", best)).status).toBe(
+      200,
+    );
+    const trained = (await body(await hub(t, "GET", `/v1/models/${model.id}`))).data;
+    expect(trained).toMatchObject({ status: "trained", has_best_weights: true });
+    const weights = await call("GET", trained.weights.replace(BASE, ""));
+    expect(new Uint8Array(await weights.arrayBuffer())).toEqual(best);
+    const viaApi = (await body(await call("GET", `/api/models/${model.id}`, { auth: t.key }))).model;
+    expect(viaApi.status).toBe("completed");
+    const progress = await body(await call("GET", `/api/models/${model.id}/training`, { auth: t.key }));
+    expect(progress.job).toMatchObject({ status: "completed", progress: { currentEpoch: 3 } });
+
+    // hub.export_model, hub.get_export, hub.reset_model.
+    const exported = await hub(t, "POST", `/v1/models/${model.id}/export`, { json: { format: "onnx" } });
+    expect(exported.status, await exported.clone().text()).toBe(200);
+    expect((await body(exported)).data).toMatchObject({ format: "onnx", status: "queued" });
+    const status = await hub(t, "POST", "/get-export", { json: { apiKey: t.key, modelId: model.id, format: "onnx" } });
+    expect(await body(status)).toMatchObject({ format: "onnx", status: "queued", url: null });
+    const none = await hub(t, "POST", "/get-export", { json: { apiKey: t.key, modelId: model.id, format: "coreml" } });
+    expect(none.status).toBe(404);
+    expect(await body(none)).toMatchObject({ success: false });
+    expect((await hub(t, "POST", "/model-reset", { json: { modelId: model.id } })).status).toBe(200);
+    const reset = (await body(await hub(t, "GET", `/v1/models/${model.id}`))).data;
+    expect(reset).toMatchObject({ status: "new", has_best_weights: false, has_last_weights: false, resume: null });
+    expect((await body(await hub(t, "GET", `/v1/models/${model.id}/metrics`))).data).toEqual([]);
+  });
+});
