@@ -197,6 +197,11 @@ export const OPERATIONS = {
   post_v1_models_modelId_export: { access: "key", category: "export" },
   post_get_export: { access: "key", category: "default", scope: "read" },
   post_model_reset: { access: "key", category: "default" },
+  get_v1_projects: { access: "key", category: "default" },
+  get_v1_projects_projectId: { access: "public", category: "default" },
+  get_v1_datasets: { access: "key", category: "default" },
+  get_v1_datasets_datasetId: { access: "public", category: "default" },
+  post_v1_predict_modelId: { access: "public", category: "predict", streamsBody: true, scope: "read" },
 
   // cloud training
   post_api_training_start: { access: "key", category: "training", idempotent: true },

@@ -131,6 +131,13 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
       return form;
     },
   },
+  post_v1_predict_modelId: {
+    form: () => {
+      const form = new FormData();
+      form.append("image", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "p.png", { type: "image/png" }));
+      return form;
+    },
+  },
   post_api_training_start: {
     names: true,
     json: (r) => ({

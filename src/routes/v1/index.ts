@@ -4,6 +4,7 @@ import { mount } from "../mount";
 import { handleHubAuth, hubAuthRoute } from "./auth";
 import * as exports from "./exports";
 import * as models from "./models";
+import * as resources from "./resources";
 import * as sessions from "./sessions";
 
 /** The HUB v1 API (hub-sdk, `ultralytics.hub`), over the same services and tables as /api. */
@@ -22,4 +23,10 @@ export function registerHubRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, exports.hubExportRoute, exports.handleHubExport);
   mount(app, exports.hubGetExportRoute, exports.handleHubGetExport);
   mount(app, exports.hubResetRoute, exports.handleHubReset);
+  mount(app, resources.hubProjectsRoute, resources.handleHubProjects);
+  mount(app, resources.hubProjectRoute, resources.handleHubProject);
+  mount(app, resources.hubDatasetsRoute, resources.handleHubDatasets);
+  mount(app, resources.hubDatasetRoute, resources.handleHubDataset);
+  // The form is read in the handler (a picture of up to 100 MB).
+  mount(app, resources.hubPredictRoute, resources.handleHubPredict, { validateBody: false });
 }

@@ -4,7 +4,9 @@
  * multipart checkpoint parts named `last.pt` and `best.pt`, and the same model read through /api.
  */
 import { describe, expect, it } from "vitest";
-import { BASE, body, call, newTenant, type Tenant } from "../../helpers";
+import { BASE, body, call, newModel, newTenant, type Tenant } from "../../helpers";
+import { ingestPictures } from "../../ingest-protocol";
+import { serveOnePredict, uploadWeights } from "../../runner-protocol";
 
 const hub = (t: Tenant, method: string, path: string, init: { json?: unknown; body?: BodyInit } = {}) =>
   call(method, path, {
@@ -173,5 +175,37 @@ describe("HUB v1", () => {
     const reset = (await body(await hub(t, "GET", `/v1/models/${model.id}`))).data;
     expect(reset).toMatchObject({ status: "new", has_best_weights: false, has_last_weights: false, resume: null });
     expect((await body(await hub(t, "GET", `/v1/models/${model.id}/metrics`))).data).toEqual([]);
+  });
+
+  it("reads projects and datasets (a dataset's url downloads its NDJSON) and predicts with an image part", async () => {
+    const t = await newTenant("hub-read");
+    const { projectId, modelId } = await newModel(t);
+    const project = (await body(await hub(t, "GET", `/v1/projects/${projectId}`))).data;
+    expect(project).toMatchObject({ id: projectId, owner: t.username });
+    expect((await body(await hub(t, "GET", "/v1/projects"))).data.results.map((p: { id: string }) => p.id)).toContain(
+      projectId,
+    );
+    const dataset = await body(
+      await call("POST", "/api/datasets", { auth: t.key, json: { name: "Hub data", classNames: ["a"] } }),
+    );
+    await ingestPictures(t.key, dataset.id, [{ name: "x.jpg", labels: [{ classId: 0, bbox: [0.5, 0.5, 0.1, 0.1] }] }]);
+    const read = (await body(await hub(t, "GET", `/v1/datasets/${dataset.id}`))).data;
+    expect(read).toMatchObject({ id: dataset.id, imageCount: 1, classNames: ["a"] });
+    const ndjson = await call("GET", read.url.replace(BASE, ""));
+    expect((await ndjson.text()).trim().split("\n")).toHaveLength(2);
+    expect((await body(await hub(t, "GET", "/v1/datasets"))).data.total).toBe(1);
+    expect((await hub(t, "GET", "/v1/datasets/dst_00000000000000000000")).status).toBe(404);
+
+    await uploadWeights(t.key, modelId, new Uint8Array([8, 1, 2, 3]), "best.onnx");
+    const form = new FormData();
+    form.append("image", new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "p.png", { type: "image/png" }));
+    form.append("conf", "0.4");
+    const result = { images: [{ shape: [10, 10], speed: {}, results: [] }] };
+    const [answer] = await Promise.all([
+      hub(t, "POST", `/v1/predict/${modelId}`, { body: form }),
+      serveOnePredict(modelId, { result }, (inputs) => expect(inputs.spec).toMatchObject({ conf: 0.4 })),
+    ]);
+    expect(answer.status, await answer.clone().text()).toBe(200);
+    expect((await body(answer)).data.images).toEqual(result.images);
   });
 });

@@ -1,0 +1,159 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { AppHandler } from "../../context";
+import type { DatasetView } from "../../db/datasets";
+import type { ProjectView } from "../../db/projects";
+import { ApiError, describeIssues, errorResponses } from "../../errors";
+import { hubDataset, hubDatasets, hubProject, hubProjects } from "../../services/hub/resources";
+import { predict } from "../../services/predict";
+import { pictureFromForm } from "../../services/picture-intake";
+import { json } from "../common/schemas";
+import { PredictFields } from "../models/predict";
+import { envelope, HubModelParams } from "./schemas";
+
+const tags = ["HUB v1"];
+const Doc = z.record(z.string(), z.unknown());
+const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+const ProjectParams = z.object({
+  projectId: z
+    .string()
+    .regex(/^prj_[0-9a-z]{20}$/, "must be a project id")
+    .openapi({ param: { name: "projectId", in: "path" } }),
+});
+const DatasetParams = z.object({
+  datasetId: z
+    .string()
+    .regex(/^dst_[0-9a-z]{20}$/, "must be a dataset id")
+    .openapi({ param: { name: "datasetId", in: "path" } }),
+});
+
+function toHubProject(view: ProjectView) {
+  const p = view.project;
+  return {
+    id: p.id,
+    name: p.name,
+    slug: p.slug,
+    description: p.description,
+    owner: view.owner,
+    public: p.visibility === "public",
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+function toHubDataset({ view, url }: { view: DatasetView; url: string | null }) {
+  const d = view.dataset;
+  return {
+    id: d.id,
+    name: d.name,
+    slug: d.slug,
+    task: d.task,
+    owner: view.owner,
+    url,
+    classNames: d.classNames,
+    imageCount: d.imageCount,
+    public: d.visibility === "public",
+    createdAt: d.createdAt.toISOString(),
+  };
+}
+
+export const hubProjectRoute = createRoute({
+  method: "get",
+  path: "/v1/projects/{projectId}",
+  operationId: "get_v1_projects_projectId",
+  tags,
+  summary: "Get a project",
+  request: { params: ProjectParams },
+  responses: { 200: json(envelope(Doc), "The project"), ...errorResponses(400, 401, 404, 429) },
+});
+
+export const hubProjectsRoute = createRoute({
+  method: "get",
+  path: "/v1/projects",
+  operationId: "get_v1_projects",
+  tags,
+  summary: "List projects",
+  request: { query: ListQuery },
+  responses: {
+    200: json(envelope(z.object({ results: z.array(Doc), total: z.number() })), "Projects"),
+    ...errorResponses(400, 401, 429),
+  },
+});
+
+export const hubDatasetRoute = createRoute({
+  method: "get",
+  path: "/v1/datasets/{datasetId}",
+  operationId: "get_v1_datasets_datasetId",
+  tags,
+  summary: "Get a dataset",
+  description: "`data.url` downloads its newest version as NDJSON, without a header.",
+  request: { params: DatasetParams },
+  responses: { 200: json(envelope(Doc), "The dataset"), ...errorResponses(400, 401, 404, 429) },
+});
+
+export const hubDatasetsRoute = createRoute({
+  method: "get",
+  path: "/v1/datasets",
+  operationId: "get_v1_datasets",
+  tags,
+  summary: "List datasets",
+  request: { query: ListQuery },
+  responses: {
+    200: json(envelope(z.object({ results: z.array(Doc), total: z.number() })), "Datasets"),
+    ...errorResponses(400, 401, 429),
+  },
+});
+
+export const hubPredictRoute = createRoute({
+  method: "post",
+  path: "/v1/predict/{modelId}",
+  operationId: "post_v1_predict_modelId",
+  tags,
+  summary: "Predict (hub-sdk)",
+  description:
+    "Multipart `image` with `conf`, `iou`, `imgsz`: POST /api/models/{modelId}/predict under the HUB envelope.",
+  request: { params: HubModelParams },
+  responses: { 200: json(envelope(Doc), "Predictions"), ...errorResponses(400, 401, 404, 413, 415, 429, 503) },
+});
+
+export const handleHubProject: AppHandler<typeof hubProjectRoute> = async (c) =>
+  c.json({ data: toHubProject(await hubProject(c.var.deps, c.var.actor, c.req.valid("param").projectId)) }, 200);
+
+export const handleHubProjects: AppHandler<typeof hubProjectsRoute> = async (c) => {
+  const views = await hubProjects(c.var.deps, c.var.actor, c.req.valid("query").limit);
+  return c.json({ data: { results: views.map(toHubProject), total: views.length } }, 200);
+};
+
+export const handleHubDataset: AppHandler<typeof hubDatasetRoute> = async (c) =>
+  c.json({ data: toHubDataset(await hubDataset(c.var.deps, c.var.actor, c.req.valid("param").datasetId)) }, 200);
+
+export const handleHubDatasets: AppHandler<typeof hubDatasetsRoute> = async (c) => {
+  const rows = await hubDatasets(c.var.deps, c.var.actor, c.req.valid("query").limit);
+  return c.json({ data: { results: rows.map(toHubDataset), total: rows.length } }, 200);
+};
+
+/** Read here: hub-sdk sends the picture as the multipart part `image`. */
+export const handleHubPredict: AppHandler<typeof hubPredictRoute> = async (c) => {
+  if (!(c.req.header("content-type") ?? "").startsWith("multipart/form-data"))
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with an image part");
+  let form: FormData;
+  try {
+    form = await c.req.raw.formData();
+  } catch {
+    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
+  }
+  const image = form.get("image");
+  if (image !== null && !form.has("file")) form.set("file", image);
+  const fields = PredictFields.safeParse(
+    Object.fromEntries([...form.entries()].filter(([key, value]) => typeof value === "string" && key !== "image")),
+  );
+  if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
+  const picture = await pictureFromForm(form, fields.data.source);
+  const { conf, iou, imgsz } = fields.data;
+  const outcome = await predict(
+    c.var.deps,
+    c.var.actor,
+    { id: c.req.valid("param").modelId },
+    { image: picture, conf, iou, imgsz },
+  );
+  if (outcome.kind === "queued") return c.json({ data: { jobId: outcome.jobId, status: outcome.status } }, 200);
+  return c.json({ data: { images: outcome.images, metadata: outcome.metadata } }, 200);
+};
