@@ -123,6 +123,9 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   post_api_webhooks_models_upload: { names: true, json: (r) => ({ filename: "best.pt", modelId: r.modelId }) },
   get_api_webhooks_datasets_user_slug_export: { names: true },
   post_v1_models_modelId: { json: () => ({ type: "metrics", metrics: { "1": "{}" } }) },
+  post_v1_models_modelId_export: { json: () => ({ format: "onnx" }) },
+  post_get_export: { names: true, json: (r) => ({ modelId: r.modelId, format: "onnx" }) },
+  post_model_reset: { names: true, json: (r) => ({ modelId: r.modelId }) },
   post_v1_models_modelId_upload: {
     form: () => {
       const form = new FormData();
