@@ -47,8 +47,15 @@ async function stopRunner(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM
   await exited;
 }
 
-/** A small detection dataset, ingested by a runner, as a `ul://` name to train on. */
-async function trainingDataset(api: ReturnType<typeof apiOf>): Promise<string> {
+let shapes: Promise<string> | undefined;
+
+/** A small detection dataset, ingested by a runner once for the training tests, as a `ul://` name. */
+function trainingDataset(api: ReturnType<typeof apiOf>): Promise<string> {
+  shapes ??= ingestShapes(api);
+  return shapes;
+}
+
+async function ingestShapes(api: ReturnType<typeof apiOf>): Promise<string> {
   const dataset = await api("POST", "/api/datasets", { json: { name: `Shapes ${Date.now().toString(36)}` } });
   const archive = zipOf([
     { name: "data.yaml", data: "names: [square, circle]\n" },
