@@ -547,10 +547,17 @@ describe.skipIf(!hasFixtures)("the pipeline end to end", () => {
       expect(done.status).toBe("completed");
       const progress = (await api("GET", `/api/models/${model.body.id}/training?include=detail`)).body;
       expect(progress.job.progress.currentEpoch).toBe(6);
-      expect((await api("GET", `/api/jobs/${progress.jobId}`)).body.job).toMatchObject({
-        status: "completed",
-        attempt: 2,
-      });
+      // Without bubblewrap the killed runner's trainer outlives it and may finish the run first:
+      // the job itself ends when the second attempt's process exits.
+      const job = await until(
+        "the second attempt to end",
+        async () => {
+          const current = (await api("GET", `/api/jobs/${progress.jobId}`)).body.job;
+          return ["completed", "failed", "cancelled"].includes(current?.status) ? current : undefined;
+        },
+        60_000,
+      );
+      expect(job).toMatchObject({ status: "completed", attempt: 2 });
     } finally {
       await stopRunner(survivor);
     }
