@@ -150,6 +150,29 @@ describe("training webhooks, as the ultralytics package sends them", () => {
     expect(next.modelId).not.toBe(run.modelId);
   });
 
+  it("takes events out of order: epochs land by number, and an event before any start is a 409", async () => {
+    const t = await newTenant("unordered");
+    const early = await send(t, {
+      event: "epoch_end",
+      project: `${t.username}/inspection`,
+      name: "exp1",
+      data: { epoch: 1 },
+    });
+    expect(early.status).toBe(404); // no such model yet: nothing is made from an epoch
+    const run = await startRun(t);
+    for (const epoch of [3, 1, 2]) expect((await send(t, epochEnd(run.modelId, epoch, 0.1 * epoch))).status).toBe(200);
+    const detail = await body(await call("GET", `/api/models/${run.modelId}/training?include=detail`, { auth: t.key }));
+    expect(detail.charts.metrics["metrics/mAP50(B)"].map((point: { epoch: number }) => point.epoch)).toEqual([1, 2, 3]);
+    expect(detail.job.progress.currentEpoch).toBe(3);
+    // A model made by hand, never started: its events have no run to land in.
+    const made = await body(
+      await call("POST", "/api/models", { auth: t.key, json: { project: "inspection", model: "manual" } }),
+    );
+    const orphan = await send(t, epochEnd(made.id, 1));
+    expect(orphan.status).toBe(409);
+    expect((await body(orphan)).error).toMatch(/send training_started first/);
+  });
+
   it("cancels: the next epoch_end says so, and cancelling twice is a 409", async () => {
     const t = await newTenant("canceller");
     const run = await startRun(t);
