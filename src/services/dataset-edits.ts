@@ -141,28 +141,35 @@ export async function redistributeSplits(
 const SPLITS: Split[] = ["train", "val", "test"];
 
 function planSplits(rows: { id: string; filename: string }[], percent: Record<Split, number>): Map<string, Split> {
-  // Fisher-Yates: every order equally likely (a random comparator in sort() is not).
-  const shuffled = [...rows];
-  for (let i = shuffled.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-  }
   const quota: Record<Split, number> = { train: 0, val: 0, test: 0 };
   quota.val = Math.round((rows.length * percent.val) / 100);
   quota.test = Math.round((rows.length * percent.test) / 100);
   quota.train = rows.length - quota.val - quota.test;
-  const used = new Map<string, Set<Split>>();
+  // Images sharing a name go first, largest group first, each to the free split with the most room:
+  // the singles placed last then fill every quota exactly, whatever order the shuffle gave.
+  const groups = new Map<string, string[]>();
+  for (const row of shuffle(rows)) groups.set(row.filename, [...(groups.get(row.filename) ?? []), row.id]);
   const plan = new Map<string, Split>();
-  for (const row of shuffled) {
-    const taken = used.get(row.filename) ?? new Set<Split>();
-    const free = SPLITS.filter((split) => !taken.has(split));
-    const split = free.find((s) => quota[s] > 0) ?? free[0] ?? "train";
-    quota[split]--;
-    taken.add(split);
-    used.set(row.filename, taken);
-    plan.set(row.id, split);
+  for (const ids of [...groups.values()].sort((a, b) => b.length - a.length)) {
+    const free = new Set(SPLITS);
+    for (const id of ids) {
+      const split = [...free].sort((a, b) => quota[b] - quota[a])[0] ?? "train";
+      quota[split]--;
+      free.delete(split);
+      plan.set(id, split);
+    }
   }
   return plan;
+}
+
+/** Fisher-Yates: every order equally likely (a random comparator in sort() is not). */
+function shuffle<T>(items: T[]): T[] {
+  const shuffled = [...items];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  return shuffled;
 }
 
 export interface DatasetCloneInput {
