@@ -10,6 +10,7 @@ import { imageKey } from "../storage/keys";
 import { classIdsOf, labelProblem } from "./labels";
 import { predictOnRunner, predictionModel, runnerMs, type PredictionModel } from "./predict";
 import { kptShapeOf, labelsFromPredictions } from "./predicted-labels";
+import { parseUlName } from "./ul-uri";
 
 export interface AnnotateRequest {
   /** `ul://owner/project/model`; the dataset task's default model (AUTO_ANNOTATE_MODELS) when absent. */
@@ -17,8 +18,6 @@ export interface AnnotateRequest {
   confidence: number;
   iou: number;
 }
-
-const MODEL_URI = /^ul:\/\/([a-z0-9-]+)\/([a-z0-9-]+)\/([a-z0-9-]+)$/;
 
 /** The tasks whose images hold per-object labels a model can predict. */
 const ANNOTATABLE = ["detect", "segment", "pose", "obb", "classify"];
@@ -75,9 +74,10 @@ export async function annotateImage(
 }
 
 async function annotatingModel(deps: Deps, actor: Actor, uri: string, isDefault: boolean): Promise<PredictionModel> {
-  const match = MODEL_URI.exec(uri);
-  if (!match) throw new ApiError("VALIDATION_ERROR", `Invalid body: modelId: ${uri} is not ul://owner/project/model`);
-  const ref: ModelRef = { owner: match[1]!, project: match[2]!, slug: match[3]! };
+  const name = parseUlName(uri);
+  if (name?.kind !== "model")
+    throw new ApiError("VALIDATION_ERROR", `Invalid body: modelId: ${uri} is not ul://owner/project/model`);
+  const ref: ModelRef = name.ref;
   return predictionModel(deps, actor, ref).catch((error: unknown) => {
     if (!(error instanceof ApiError) || error.code !== "NOT_FOUND") throw error;
     const hint = isDefault

@@ -18,6 +18,7 @@ import { setStar } from "../db/stars";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import { isStarOnly, orConflict, slugAfterEdit } from "./resource-edits";
+import { parseUlName } from "./ul-uri";
 
 export interface DatasetCreate {
   slug: string;
@@ -142,8 +143,6 @@ export async function trashDataset(deps: Deps, actor: Actor, ref: DatasetRef): P
     throw new ApiError("NOT_FOUND", "Dataset not found");
 }
 
-const DATASET_URI = /^ul:\/\/([a-z0-9-]{4,32})\/datasets\/([a-z0-9]+(?:-[a-z0-9]+)*)$/;
-
 /**
  * The dataset a model's training arguments name (`data: ul://owner/datasets/slug`, what the
  * ultralytics client trains on), when the model's workspace can read it: how uploaded and
@@ -154,9 +153,9 @@ export async function datasetOfTrainArgs(
   trainArgs: Record<string, unknown> | null | undefined,
   workspaceId: string,
 ): Promise<string | undefined> {
-  const match = typeof trainArgs?.data === "string" ? DATASET_URI.exec(trainArgs.data) : null;
-  if (!match) return undefined;
-  return readableDatasetId(db, { owner: match[1]!, slug: match[2]! }, { workspaceId });
+  const name = parseUlName(trainArgs?.data);
+  if (name?.kind !== "dataset") return undefined;
+  return readableDatasetId(db, name.ref, { workspaceId });
 }
 
 /** The models trained on a readable dataset that the actor may see, newest first. */

@@ -2,17 +2,14 @@ import type { Context } from "hono";
 import { ApiError } from "../../errors";
 import { ICON_MAX_BYTES } from "../../services/icons";
 import { servedFileHeaders } from "../../storage/served-file";
+import { readForm } from "./multipart";
 
 /** The `file` of an icon upload (multipart), refused before parsing when the body is too large. */
 export async function iconFileOf(c: Context): Promise<File> {
-  if (!c.req.header("content-type")?.startsWith("multipart/form-data")) {
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the icon as multipart/form-data with a 'file' field");
-  }
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > ICON_MAX_BYTES + 64 * 1024)
-    throw new ApiError("PAYLOAD_TOO_LARGE", `Icon must be at most ${ICON_MAX_BYTES} bytes`);
-  const form = await c.req.formData().catch(() => {
-    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
+  const form = await readForm(c, {
+    expected: "an icon in a 'file' field",
+    maxBytes: ICON_MAX_BYTES + 64 * 1024,
+    tooLarge: `Icon must be at most ${ICON_MAX_BYTES} bytes`,
   });
   const file = form.get("file");
   if (typeof file === "string" || !file)

@@ -5,6 +5,7 @@ import type { ModelRef } from "../../db/models";
 import { ApiError, describeIssues, errorResponses } from "../../errors";
 import { pictureFromForm } from "../../services/picture-intake";
 import { actorOfPredictToken, PREDICT_MAX_BYTES, predict } from "../../services/predict";
+import { readForm, textFields } from "../common/multipart";
 import { json } from "../common/schemas";
 import { pairedRoutes } from "../paired";
 import { ModelIdParams, OwnerProjectModelParams } from "./schemas";
@@ -120,20 +121,12 @@ export const { byOwner: predictRoute, byId: predictByIdRoute } = pairedRoutes(
 );
 
 async function answer(c: Context<AppEnv>, ref: ModelRef) {
-  const length = Number(c.req.header("content-length") ?? 0);
-  if (length > PREDICT_MAX_BYTES + 1024 * 1024)
-    throw new ApiError("PAYLOAD_TOO_LARGE", `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`);
-  if (!(c.req.header("content-type") ?? "").startsWith("multipart/form-data"))
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with a file field");
-  let form: FormData;
-  try {
-    form = await c.req.raw.formData();
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
-  }
-  const fields = PredictFields.safeParse(
-    Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === "string")),
-  );
+  const form = await readForm(c, {
+    expected: "a file field",
+    maxBytes: PREDICT_MAX_BYTES + 1024 * 1024,
+    tooLarge: `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`,
+  });
+  const fields = PredictFields.safeParse(textFields(form));
   if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
   const image = await pictureFromForm(form, fields.data.source);
   if ("data" in image && image.data.size > PREDICT_MAX_BYTES)

@@ -1,3 +1,5 @@
+import type { DatasetView } from "../../db/datasets";
+import type { ProjectView } from "../../db/projects";
 import type { ModelStatus } from "../../db/schema";
 import type { HubDocumentParts } from "../../services/hub/models";
 
@@ -55,5 +57,38 @@ export function toHubModel(parts: HubDocumentParts) {
     public: model.visibility === "public" && view.project.visibility === "public",
     createdAt: model.createdAt.toISOString(),
     updatedAt: model.updatedAt.toISOString(),
+  };
+}
+
+/** A HUB project document: `meta` as HUB wrote it, beside the flat fields. */
+export function toHubProject(view: ProjectView) {
+  const p = view.project;
+  return {
+    id: p.id,
+    meta: { name: p.name, description: p.description },
+    name: p.name,
+    slug: p.slug,
+    description: p.description,
+    owner: view.owner,
+    public: p.visibility === "public",
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+/** A HUB dataset document; `url` is its download link (hub-sdk's get_download_link). */
+export function toHubDataset({ view, url }: { view: DatasetView; url: string | null }) {
+  const d = view.dataset;
+  return {
+    id: d.id,
+    meta: { name: d.name, description: d.description },
+    name: d.name,
+    slug: d.slug,
+    task: d.task,
+    owner: view.owner,
+    url,
+    classNames: d.classNames,
+    imageCount: d.imageCount,
+    public: d.visibility === "public",
+    createdAt: d.createdAt.toISOString(),
   };
 }

@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
-import type { DatasetView } from "../../db/datasets";
-import type { ProjectView } from "../../db/projects";
 import { ApiError, describeIssues, errorResponses } from "../../errors";
 import { hubDataset, hubDatasets, hubProject, hubProjects } from "../../services/hub/resources";
-import { predict } from "../../services/predict";
+import { PREDICT_MAX_BYTES, predict } from "../../services/predict";
 import { pictureFromForm } from "../../services/picture-intake";
+import { readForm, textFields } from "../common/multipart";
 import { json } from "../common/schemas";
 import { PredictFields } from "../models/predict";
+import { toHubDataset, toHubProject } from "./presenter";
 import { envelope, HubModelParams } from "./schemas";
 
 const tags = ["HUB v1"];
@@ -25,35 +25,6 @@ const DatasetParams = z.object({
     .regex(/^dst_[0-9a-z]{20}$/, "must be a dataset id")
     .openapi({ param: { name: "datasetId", in: "path" } }),
 });
-
-function toHubProject(view: ProjectView) {
-  const p = view.project;
-  return {
-    id: p.id,
-    name: p.name,
-    slug: p.slug,
-    description: p.description,
-    owner: view.owner,
-    public: p.visibility === "public",
-    createdAt: p.createdAt.toISOString(),
-  };
-}
-
-function toHubDataset({ view, url }: { view: DatasetView; url: string | null }) {
-  const d = view.dataset;
-  return {
-    id: d.id,
-    name: d.name,
-    slug: d.slug,
-    task: d.task,
-    owner: view.owner,
-    url,
-    classNames: d.classNames,
-    imageCount: d.imageCount,
-    public: d.visibility === "public",
-    createdAt: d.createdAt.toISOString(),
-  };
-}
 
 export const hubProjectRoute = createRoute({
   method: "get",
@@ -132,19 +103,14 @@ export const handleHubDatasets: AppHandler<typeof hubDatasetsRoute> = async (c) 
 
 /** Read here: hub-sdk sends the picture as the multipart part `image`. */
 export const handleHubPredict: AppHandler<typeof hubPredictRoute> = async (c) => {
-  if (!(c.req.header("content-type") ?? "").startsWith("multipart/form-data"))
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with an image part");
-  let form: FormData;
-  try {
-    form = await c.req.raw.formData();
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
-  }
+  const form = await readForm(c, {
+    expected: "an image part",
+    maxBytes: PREDICT_MAX_BYTES + 1024 * 1024,
+    tooLarge: `Predict uploads are at most ${PREDICT_MAX_BYTES} bytes`,
+  });
   const image = form.get("image");
   if (image !== null && !form.has("file")) form.set("file", image);
-  const fields = PredictFields.safeParse(
-    Object.fromEntries([...form.entries()].filter(([key, value]) => typeof value === "string" && key !== "image")),
-  );
+  const fields = PredictFields.safeParse(textFields(form, ["image"]));
   if (!fields.success) throw new ApiError("VALIDATION_ERROR", describeIssues(fields.error.issues, "form"));
   const picture = await pictureFromForm(form, fields.data.source);
   const { conf, iou, imgsz } = fields.data;

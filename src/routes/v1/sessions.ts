@@ -3,6 +3,7 @@ import type { AppHandler } from "../../context";
 import { ApiError, errorResponses } from "../../errors";
 import { hubHeartbeat, hubMetrics, uploadHubCheckpoint, uploadHubMetrics } from "../../services/hub/training";
 import { CHECKPOINT_MAX_BYTES } from "../../services/training/files";
+import { readForm } from "../common/multipart";
 import { json, jsonBody } from "../common/schemas";
 import { envelope, HubModelParams } from "./schemas";
 
@@ -95,17 +96,11 @@ export const handleHubHeartbeat: AppHandler<typeof hubHeartbeatRoute> = async (c
 
 /** Read here: a multipart body of up to 5 GiB is not JSON. */
 export const handleHubUpload: AppHandler<typeof hubUploadRoute> = async (c) => {
-  const type = c.req.header("content-type") ?? "";
-  if (!type.startsWith("multipart/form-data"))
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the checkpoint as multipart/form-data");
-  if (Number(c.req.header("content-length") ?? 0) > CHECKPOINT_MAX_BYTES)
-    throw new ApiError("PAYLOAD_TOO_LARGE", `A checkpoint is at most ${CHECKPOINT_MAX_BYTES} bytes`);
-  let form: FormData;
-  try {
-    form = await c.req.raw.formData();
-  } catch {
-    throw new ApiError("VALIDATION_ERROR", "Malformed multipart body");
-  }
+  const form = await readForm(c, {
+    expected: "a checkpoint part (last.pt or best.pt)",
+    maxBytes: CHECKPOINT_MAX_BYTES,
+    tooLarge: `A checkpoint is at most ${CHECKPOINT_MAX_BYTES} bytes`,
+  });
   const final = form.get("type") === "final";
   const file = form.get(final ? "best.pt" : "last.pt") as File | string | null;
   if (!file || typeof file === "string")

@@ -3,6 +3,7 @@ import type { AppHandler } from "../../context";
 import { ApiError, describeIssues, errorResponses } from "../../errors";
 import { assertNulFree } from "../../middleware/nul-free";
 import { handleTrainingEvent } from "../../services/training/events";
+import { parsePythonJson } from "../../services/training/metrics";
 import { json, jsonBody } from "../common/schemas";
 import { TrainingEventBody, TrainingEventResponse } from "./schemas";
 
@@ -25,18 +26,12 @@ export const handleTrainingMetrics: AppHandler<typeof trainingMetricsRoute> = as
   return c.json(await handleTrainingEvent(c.var.deps, c.var.actor, event.data), 200);
 };
 
-const NON_FINITE = /([:[,]\s*)-?(?:NaN|Infinity)(?=\s*[,\]}])/g;
-
 function parseLenient(raw: string): unknown {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = parsePythonJson(raw);
   } catch {
-    try {
-      parsed = JSON.parse(raw.replace(NON_FINITE, "$1null"));
-    } catch {
-      throw new ApiError("VALIDATION_ERROR", "Malformed JSON in request body");
-    }
+    throw new ApiError("VALIDATION_ERROR", "Malformed JSON in request body");
   }
   assertNulFree(parsed, "body");
   return parsed;

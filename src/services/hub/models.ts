@@ -16,14 +16,14 @@ import {
 import { releaseObject } from "../../db/storage";
 import { deleteRunsOf } from "../../db/training";
 import { findProject } from "../../db/projects";
-import { findVersion } from "../../db/versions";
 import { ApiError } from "../../errors";
 import { signedDownloadUrl } from "../../storage/signed-url";
-import { exportLink } from "../dataset-versions";
 import { getDataset } from "../datasets";
 import { createModel, getModel, getWritableModel, trashModel, viewerId } from "../models";
 import { createProject } from "../projects";
 import { deleteFromTrash } from "../trash";
+import { datasetDownloadUrl } from "./resources";
+import { datasetUlName } from "../ul-uri";
 
 /** HUB clients keep the URLs of a model document for a whole training run. */
 const DOCUMENT_URL_MS = 7 * 24 * 3600 * 1000;
@@ -72,17 +72,20 @@ async function documentParts(deps: Deps, actor: Actor, view: ModelView): Promise
     files,
     weightsUrl: await url("best.pt"),
     resumeUrl: await url("last.pt"),
-    dataUrl: view.model.datasetId ? await datasetUrl(deps, actor, view.model.datasetId) : null,
+    dataUrl: view.model.datasetId ? await datasetDownloadUrl(deps, actor, { id: view.model.datasetId }) : null,
   };
 }
 
-/** The dataset's newest version as NDJSON (the live export when it has none), signed; null when being built. */
-async function datasetUrl(deps: Deps, actor: Actor, datasetId: string): Promise<string | null> {
-  const newest = await findVersion(deps.db, datasetId);
-  return exportLink(deps, actor, { id: datasetId }, newest?.version).then(
-    (link) => link.downloadUrl,
-    () => null,
-  );
+/** HUB's `config` (camelCase) as the trainer's arguments; only what was given. */
+function trainArgsOf(config: NonNullable<HubModelBody["config"]>): Record<string, unknown> {
+  return {
+    ...(config.epochs !== undefined ? { epochs: config.epochs } : {}),
+    ...(config.imageSize !== undefined ? { imgsz: config.imageSize } : {}),
+    ...(config.batchSize !== undefined ? { batch: config.batchSize } : {}),
+    ...(config.patience !== undefined ? { patience: config.patience } : {}),
+    ...(config.device !== undefined ? { device: String(config.device) } : {}),
+    ...(config.cache !== undefined ? { cache: String(config.cache) } : {}),
+  };
 }
 
 /** `POST /v1/models`: the HUB body as a model of the project named (or the caller's `hub-models`). */
@@ -90,18 +93,12 @@ export async function createHubModel(deps: Deps, actor: Actor, body: HubModelBod
   if (!isSignedIn(actor)) throw new ApiError("UNAUTHORIZED");
   const projectId = body.projectId ?? (await defaultProject(deps, actor));
   const dataset = body.datasetId ? await getDataset(deps, actor, { id: body.datasetId }) : undefined;
-  const config = body.config ?? {};
   const parent = body.lineage?.parent?.name;
   const architecture = body.lineage?.architecture?.name;
   const trainArgs: Record<string, unknown> = {
     ...(parent || architecture ? { model: parent ?? architecture } : {}),
-    ...(dataset ? { data: `ul://${dataset.owner}/datasets/${dataset.dataset.slug}` } : {}),
-    ...(config.epochs !== undefined ? { epochs: config.epochs } : {}),
-    ...(config.imageSize !== undefined ? { imgsz: config.imageSize } : {}),
-    ...(config.batchSize !== undefined ? { batch: config.batchSize } : {}),
-    ...(config.patience !== undefined ? { patience: config.patience } : {}),
-    ...(config.device !== undefined ? { device: String(config.device) } : {}),
-    ...(config.cache !== undefined ? { cache: String(config.cache) } : {}),
+    ...(dataset ? { data: datasetUlName(dataset.owner, dataset.dataset.slug) } : {}),
+    ...trainArgsOf(body.config ?? {}),
   };
   const view = await createModel(deps, actor, {
     project: { id: projectId },
@@ -128,16 +125,7 @@ export async function updateHubModel(
   body: Pick<HubModelBody, "meta" | "config">,
 ): Promise<HubDocumentParts> {
   const view = await getWritableModel(deps, actor, { id });
-  const config = body.config ?? {};
-  const trainArgs = {
-    ...(view.model.trainArgs ?? {}),
-    ...(config.epochs !== undefined ? { epochs: config.epochs } : {}),
-    ...(config.imageSize !== undefined ? { imgsz: config.imageSize } : {}),
-    ...(config.batchSize !== undefined ? { batch: config.batchSize } : {}),
-    ...(config.patience !== undefined ? { patience: config.patience } : {}),
-    ...(config.device !== undefined ? { device: String(config.device) } : {}),
-    ...(config.cache !== undefined ? { cache: String(config.cache) } : {}),
-  };
+  const trainArgs = { ...(view.model.trainArgs ?? {}), ...trainArgsOf(body.config ?? {}) };
   await updateModelFields(deps.db, view.model.id, {
     ...(body.meta?.name ? { name: body.meta.name.slice(0, 100) } : {}),
     trainArgs,

@@ -11,6 +11,7 @@ import { ApiError } from "../../errors";
 import { newId } from "../../ids";
 import { getWritableModel, getModel } from "../models";
 import { keepCheckpoint } from "../training/files";
+import { finiteMetrics, metricsOf, parsePythonJson } from "../training/metrics";
 
 /** The model's running run, opened on the session's first sign of life (HUB sends no start event). */
 async function sessionRun(deps: Deps, modelId: string, workspaceId: string, epochs: number | null): Promise<RunRow> {
@@ -31,8 +32,6 @@ async function sessionRun(deps: Deps, modelId: string, workspaceId: string, epoc
   });
 }
 
-const finite = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
-
 /** `POST /v1/models/{id}` with `type: metrics`: `{"<epoch>": "<JSON of that epoch's metrics>"}`. */
 export async function uploadHubMetrics(deps: Deps, actor: Actor, id: string, metrics: Record<string, string>) {
   const view = await getWritableModel(deps, actor, { id });
@@ -42,16 +41,13 @@ export async function uploadHubMetrics(deps: Deps, actor: Actor, id: string, met
     const epoch = Number(key);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text.replace(/\bNaN\b|-?\bInfinity\b/g, "null"));
+      parsed = parsePythonJson(text);
     } catch {
       throw new ApiError("VALIDATION_ERROR", `Invalid body: metrics.${key}: not a JSON object of metrics`);
     }
     if (!Number.isInteger(epoch) || epoch < 0 || !parsed || typeof parsed !== "object")
       throw new ApiError("VALIDATION_ERROR", `Invalid body: metrics.${key}: an epoch number and a JSON object`);
-    const values = Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, finite(value)]));
-    const shown = Object.fromEntries(
-      Object.entries(values).filter((entry): entry is [string, number] => entry[1] !== null),
-    );
+    const values = metricsOf(parsed);
     await recordEpoch(deps.db, {
       runId: run.id,
       modelId: view.model.id,
@@ -59,7 +55,7 @@ export async function uploadHubMetrics(deps: Deps, actor: Actor, id: string, met
       metrics: values,
       fitness: null,
       bestFitness: null,
-      modelMetrics: shown,
+      modelMetrics: finiteMetrics(values),
       now: deps.now(),
     });
   }

@@ -16,6 +16,7 @@ import { getDataset } from "../datasets";
 import { createVersion } from "../dataset-versions";
 import { enqueueJob, RUNNER_LIVE_MS } from "../jobs/dispatch";
 import { getModel, getWritableModel } from "../models";
+import { datasetUlName, modelUlName, parseUlName } from "../ul-uri";
 import { mintJobKey } from "./job-keys";
 
 export interface TrainingStart {
@@ -34,8 +35,6 @@ export interface TrainSpec {
 }
 
 const OFFICIAL_WEIGHTS = /^yolo[a-z0-9-]*\.(?:pt|ya?ml)$/i;
-const UL_MODEL = /^ul:\/\/([a-z0-9-]+)\/([a-z0-9-]+)\/([a-z0-9-]+)$/;
-const UL_DATASET = /^ul:\/\/([a-z0-9-]+)\/datasets\/([a-z0-9-]+)$/;
 /** Seconds of training a picture of 640 px costs an epoch, for the estimate (a mid-range GPU; a CPU 10x). */
 const SECONDS_PER_IMAGE_EPOCH = 0.02;
 const MIN_ESTIMATE_SECONDS = 600;
@@ -50,7 +49,7 @@ export async function startCloudTraining(deps: Deps, actor: Actor, input: Traini
   const args = { ...input.trainArgs } as Record<string, string | number | boolean>;
   args.model = await baseModelOf(deps, actor, String(args.model));
   const dataset = await datasetOf(deps, actor, String(args.data));
-  args.data = `ul://${dataset.owner}/datasets/${dataset.dataset.slug}`;
+  args.data = datasetUlName(dataset.owner, dataset.dataset.slug);
   if (input.captureDatasetVersion) await createVersion(deps, actor, { id: dataset.dataset.id });
   const seconds = estimateSeconds(args, dataset.dataset.splits.train, input.gpuType);
   const cents = gpuCostCents(input.gpuType, seconds);
@@ -121,12 +120,8 @@ async function assertOffered(deps: Deps, gpuType: string): Promise<void> {
  */
 async function baseModelOf(deps: Deps, actor: Actor, value: string): Promise<string> {
   if (OFFICIAL_WEIGHTS.test(value)) return value;
-  const match = UL_MODEL.exec(value);
-  const ref = match
-    ? { owner: match[1]!, project: match[2]!, slug: match[3]! }
-    : value.startsWith("mdl_")
-      ? { id: value }
-      : undefined;
+  const name = parseUlName(value);
+  const ref = name?.kind === "model" ? name.ref : value.startsWith("mdl_") ? { id: value } : undefined;
   if (!ref)
     throw new ApiError(
       "VALIDATION_ERROR",
@@ -134,13 +129,13 @@ async function baseModelOf(deps: Deps, actor: Actor, value: string): Promise<str
     );
   const { view } = await getModel(deps, actor, ref);
   if (!view.weights) throw new ApiError("VALIDATION_ERROR", `Invalid body: trainArgs.model: ${value} has no weights`);
-  return `ul://${view.owner}/${view.project.slug}/${view.model.slug}`;
+  return modelUlName(view.owner, view.project.slug, view.model.slug);
 }
 
 /** The training data: a `ul://owner/datasets/slug` or a dataset id the caller can read, with images. */
 async function datasetOf(deps: Deps, actor: Actor, value: string) {
-  const match = UL_DATASET.exec(value);
-  const ref = match ? { owner: match[1]!, slug: match[2]! } : value.startsWith("dst_") ? { id: value } : undefined;
+  const name = parseUlName(value);
+  const ref = name?.kind === "dataset" ? name.ref : value.startsWith("dst_") ? { id: value } : undefined;
   if (!ref)
     throw new ApiError("VALIDATION_ERROR", "Invalid body: trainArgs.data: a ul://owner/datasets/slug or a dataset id");
   const view = await getDataset(deps, actor, ref);

@@ -9,7 +9,8 @@ import type { Deps } from "../../context";
 import { updateModelFields } from "../../db/models";
 import { addConsoleChunk, epochsOf, recordEpoch, updateRun } from "../../db/training";
 import type { TrainResult } from "../../db/schema";
-import { eventRun, isCancelled, runOfEvent, startRun } from "./runs";
+import { finiteMetrics, finiteOrNull, metricsOf } from "./metrics";
+import { eventRun, isCancelled, startRun } from "./runs";
 
 export type TrainingEvent = {
   event: string;
@@ -21,14 +22,8 @@ export type TrainingEvent = {
 
 type Answer = Record<string, unknown>;
 
-const numberOr = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
 const record = (value: unknown) =>
   value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-
-/** Numbers only; anything else (null for NaN or Infinity, as newer packages send) is kept as null. */
-function metricsOf(value: unknown): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(record(value)).map(([key, v]) => [key, numberOr(v)]));
-}
 
 export async function handleTrainingEvent(deps: Deps, actor: Actor, body: TrainingEvent): Promise<Answer> {
   const data = record(body.data);
@@ -37,7 +32,7 @@ export async function handleTrainingEvent(deps: Deps, actor: Actor, body: Traini
       const { model, run } = await startRun(deps, actor, {
         ...body,
         trainArgs: record(data.trainArgs),
-        epochs: numberOr(data.epochs) ?? undefined,
+        epochs: finiteOrNull(data.epochs) ?? undefined,
         device: typeof data.device === "string" ? data.device : undefined,
         environment: record(data.environment),
       });
@@ -47,7 +42,7 @@ export async function handleTrainingEvent(deps: Deps, actor: Actor, body: Traini
       const run = await eventRun(deps, actor, body);
       const content = typeof data.content === "string" ? data.content : "";
       const chunkId = data.chunkId === undefined ? crypto.randomUUID() : String(data.chunkId);
-      const lineCount = numberOr(data.lineCount) ?? content.split("\n").length;
+      const lineCount = finiteOrNull(data.lineCount) ?? content.split("\n").length;
       await addConsoleChunk(deps.db, { runId: run.runId, chunkId: chunkId.slice(0, 200), content, lineCount });
       return { ok: true };
     }
@@ -69,7 +64,7 @@ export async function handleTrainingEvent(deps: Deps, actor: Actor, body: Traini
 /** One query to find the run, one statement to record the epoch: the event a run sends most. */
 async function epochEnd(deps: Deps, actor: Actor, body: TrainingEvent, data: Record<string, unknown>) {
   const run = await eventRun(deps, actor, body);
-  const epoch = numberOr(data.epoch);
+  const epoch = finiteOrNull(data.epoch);
   if (epoch === null || epoch < 0 || !Number.isInteger(epoch)) return { ok: false, cancelled: run.cancelled };
   const metrics = metricsOf(data.metrics);
   await recordEpoch(deps.db, {
@@ -77,43 +72,44 @@ async function epochEnd(deps: Deps, actor: Actor, body: TrainingEvent, data: Rec
     modelId: run.modelId,
     epoch,
     metrics,
-    fitness: numberOr(data.fitness),
-    bestFitness: numberOr(data.best_fitness),
+    fitness: finiteOrNull(data.fitness),
+    bestFitness: finiteOrNull(data.best_fitness),
     ...(data.system ? { system: record(data.system) } : {}),
     ...(data.modelInfo ? { modelInfo: record(data.modelInfo) } : {}),
     // The model shows the newest epoch's numbers while it trains.
-    ...(run.running ? { modelMetrics: finiteOnly(metrics) } : {}),
+    ...(run.running ? { modelMetrics: finiteMetrics(metrics) } : {}),
     now: deps.now(),
   });
   return { ok: true, cancelled: run.cancelled };
 }
 
 async function trainingComplete(deps: Deps, actor: Actor, body: TrainingEvent, data: Record<string, unknown>) {
-  const { model, run } = await runOfEvent(deps, actor, body);
+  const run = await eventRun(deps, actor, body);
   const results = record(data.results);
   const now = deps.now();
   const classNames = Array.isArray(data.classNames) ? data.classNames.map(String) : undefined;
   await deps.db.transaction(async (tx) => {
-    const epochs = await epochsOf(tx, run.id);
+    const epochs = await epochsOf(tx, run.runId);
     const trainResults: TrainResult[] = epochs.map((row) => ({
       epoch: row.epoch,
-      metrics: finiteOnly(row.metrics),
+      metrics: finiteMetrics(row.metrics),
       ...(row.fitness !== null ? { fitness: row.fitness } : {}),
     }));
     const cancelled = run.status === "cancelled";
-    await updateRun(tx, run.id, {
+    await updateRun(tx, run.runId, {
       status: cancelled ? "cancelled" : "completed",
       results: { ...results, ...(Array.isArray(data.plots) ? { plots: data.plots } : {}) },
-      finishedAt: run.finishedAt ?? now,
+      // A run that ended already (cancelled, or failed and then finished after all) keeps its end.
+      ...(run.running ? { finishedAt: now } : {}),
       updatedAt: now,
     });
     if (cancelled) return;
-    const bestEpoch = numberOr(results.bestEpoch);
-    const bestFitness = numberOr(results.bestFitness);
-    await updateModelFields(tx, model.id, {
+    const bestEpoch = finiteOrNull(results.bestEpoch);
+    const bestFitness = finiteOrNull(results.bestFitness);
+    await updateModelFields(tx, run.modelId, {
       status: "completed",
       completedAt: now,
-      metrics: finiteOnly(metricsOf(results.metrics)),
+      metrics: finiteMetrics(metricsOf(results.metrics)),
       trainResults,
       epochs: trainResults.length,
       ...(bestEpoch !== null ? { bestEpoch } : {}),
@@ -123,8 +119,4 @@ async function trainingComplete(deps: Deps, actor: Actor, body: TrainingEvent, d
     });
   });
   return { ok: true };
-}
-
-function finiteOnly(metrics: Record<string, number | null>): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== null));
 }

@@ -136,21 +136,9 @@ async function projectForStart(deps: Deps, actor: Actor, owner: string, slug: st
   }
 }
 
-/** The model an event names, which the caller may write, and its newest run (409 without one). */
-export async function runOfEvent(
-  deps: Deps,
-  actor: Actor,
-  event: { modelId?: string; project?: string; name?: string },
-) {
-  const { model } = await getWritableModel(deps, actor, modelRefOf(event));
-  const run = await latestRun(deps.db, model.id);
-  if (!run) throw new ApiError("CONFLICT", "No training run of this model: send training_started first");
-  return { model, run };
-}
-
 /**
- * The light form for the frequent events (console, epochs, checkpoints): the model, the right to
- * write it and its newest run, in one query.
+ * The model an event names, the right to write it and its newest run (409 without one), in one
+ * query: every event after training_started goes through here.
  */
 export async function eventRun(deps: Deps, actor: Actor, event: { modelId?: string; project?: string; name?: string }) {
   const target = await eventTarget(deps.db, modelRefOf(event));
@@ -164,6 +152,7 @@ export async function eventRun(deps: Deps, actor: Actor, event: { modelId?: stri
   return {
     modelId: target.id,
     runId: target.runId,
+    status: target.runStatus,
     running: target.runStatus === "running",
     cancelled: target.runStatus === "cancelled" || target.cancelRequested,
   };

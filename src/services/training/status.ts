@@ -14,6 +14,7 @@ import { GPU_MEMORY_GB } from "../../billing/gpu-prices";
 import { cancelJob } from "../jobs/callbacks";
 import { getModel, getWritableModel } from "../models";
 import { revokeJobKey } from "./job-keys";
+import { finiteMetrics } from "./metrics";
 
 /** Console chunks a status read returns at most (5 lines each, as the package batches them). */
 const CONSOLE_CHUNKS = 200;
@@ -44,26 +45,26 @@ export async function trainingStatus(deps: Deps, actor: Actor, ref: ModelRef, de
   };
 }
 
+/** What the progress answer reads of a run. */
+type RunSummary = Pick<
+  RunRow,
+  "id" | "jobId" | "status" | "epochs" | "trainArgs" | "error" | "system" | "startedAt" | "finishedAt" | "updatedAt"
+>;
+
 /** A cloud run before its trainer's training_started: the queued job, as a run of no epochs yet. */
-async function queuedRun(deps: Deps, modelId: string): Promise<RunRow | undefined> {
+async function queuedRun(deps: Deps, modelId: string): Promise<RunSummary | undefined> {
   const job = await unfinishedTrainJob(deps.db, modelId);
   if (!job) return undefined;
   const args = (job.spec as { args?: Record<string, unknown> }).args ?? {};
+  const epochs = typeof args.epochs === "number" ? args.epochs : null;
   return {
     id: job.id,
-    modelId,
-    workspaceId: job.workspaceId,
     jobId: job.id,
     status: "running",
-    epochs: typeof args.epochs === "number" ? args.epochs : null,
-    device: null,
+    epochs,
     trainArgs: args,
-    environment: {},
-    system: null,
-    modelInfo: null,
-    results: null,
     error: null,
-    cancelRequestedAt: null,
+    system: null,
     startedAt: job.createdAt,
     finishedAt: null,
     updatedAt: job.updatedAt,
@@ -77,7 +78,7 @@ function computeOf(gpuType: string | null | undefined) {
   return { gpuType, gpuDisplayName: words.join(" "), gpuMemoryGb: GPU_MEMORY_GB[gpuType] ?? 0 };
 }
 
-function describeRun(deps: Deps, status: ModelStatus, run: RunRow, newest: EpochRow | undefined, done: number) {
+function describeRun(deps: Deps, status: ModelStatus, run: RunSummary, newest: EpochRow | undefined, done: number) {
   const total = run.epochs ?? Math.max(done, 1);
   const finished = run.status !== "running";
   const end = (run.finishedAt ?? deps.now()).getTime();
@@ -96,7 +97,7 @@ function describeRun(deps: Deps, status: ModelStatus, run: RunRow, newest: Epoch
     timing: { elapsedMs, timePerEpochMs, etaMs: finished ? 0 : Math.max(0, total - done) * timePerEpochMs },
     compute: null,
     trainArgs: trainArgsOf(run.trainArgs),
-    epochMetrics: newest ? finite(newest.metrics) : null,
+    epochMetrics: newest ? finiteMetrics(newest.metrics) : null,
     error: run.error ?? null,
     createdAt: run.startedAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),
@@ -112,10 +113,6 @@ function trainArgsOf(args: Record<string, unknown>) {
     if (typeof value === "number" || typeof value === "string") picked[key] = value;
   }
   return Object.keys(picked).length ? picked : null;
-}
-
-function finite(metrics: Record<string, number | null>): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).filter((entry): entry is [string, number] => entry[1] !== null));
 }
 
 /** Per chart, per metric, its value at each epoch (null where it was not finite). */

@@ -181,7 +181,8 @@ describe("HUB v1", () => {
     const t = await newTenant("hub-read");
     const { projectId, modelId } = await newModel(t);
     const project = (await body(await hub(t, "GET", `/v1/projects/${projectId}`))).data;
-    expect(project).toMatchObject({ id: projectId, owner: t.username });
+    // hub-sdk's own tests read a project's and a dataset's name from `meta`, as HUB wrote it.
+    expect(project).toMatchObject({ id: projectId, owner: t.username, meta: { name: project.name } });
     expect((await body(await hub(t, "GET", "/v1/projects"))).data.results.map((p: { id: string }) => p.id)).toContain(
       projectId,
     );
@@ -190,7 +191,7 @@ describe("HUB v1", () => {
     );
     await ingestPictures(t.key, dataset.id, [{ name: "x.jpg", labels: [{ classId: 0, bbox: [0.5, 0.5, 0.1, 0.1] }] }]);
     const read = (await body(await hub(t, "GET", `/v1/datasets/${dataset.id}`))).data;
-    expect(read).toMatchObject({ id: dataset.id, imageCount: 1, classNames: ["a"] });
+    expect(read).toMatchObject({ id: dataset.id, imageCount: 1, classNames: ["a"], meta: { name: "Hub data" } });
     const ndjson = await call("GET", read.url.replace(BASE, ""));
     expect((await ndjson.text()).trim().split("\n")).toHaveLength(2);
     expect((await body(await hub(t, "GET", "/v1/datasets"))).data.total).toBe(1);
