@@ -121,24 +121,29 @@ function sortField(sort: ImageSort): "createdAt" | "filename" | "height" | "widt
   return "labelCount";
 }
 
-/** How many images match the filter, and how many of the whole dataset have errors. */
+/**
+ * How many images match the filter, and how many of the whole dataset have errors: two statements,
+ * so the filter's own indexes serve the first and the partial errors index the second (one scan
+ * with two FILTERed counts reads every row of the dataset, 3x slower at 100,000 images).
+ */
 export async function countImages(
   db: Queryable,
   datasetId: string,
   filter: ImageFilter,
 ): Promise<{ total: number; errorCount: number }> {
-  const matching = filter.classIds?.length === 0 ? sql`false` : filterWhere(datasetId, filter);
-  const [row] = await db
-    .select({
-      total: sql<number>`count(*) filter (where ${matching})`.mapWith(Number),
-      errorCount: sql<number>`count(*) filter (where ${datasetImages.error} is not null)`.mapWith(Number),
-    })
-    .from(datasetImages)
-    .where(eq(datasetImages.datasetId, datasetId));
-  return row ?? { total: 0, errorCount: 0 };
+  const [total, errorCount] = await Promise.all([countMatching(db, datasetId, filter), countErrors(db, datasetId)]);
+  return { total, errorCount };
 }
 
-/** How many of the dataset's images have errors (a partial index holds only those). */
+async function countMatching(db: Queryable, datasetId: string, filter: ImageFilter): Promise<number> {
+  if (filter.classIds?.length === 0) return 0;
+  const [row] = await db
+    .select({ count: sql<number>`count(*)`.mapWith(Number) })
+    .from(datasetImages)
+    .where(filterWhere(datasetId, filter));
+  return row?.count ?? 0;
+}
+
 export async function countErrors(db: Queryable, datasetId: string): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number) })
