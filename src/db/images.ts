@@ -1,7 +1,15 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Queryable } from "./client";
-import { datasetImages, datasets, datasetVersionImages, datasetVersions, imageBlobs, type Split } from "./schema";
+import {
+  datasetClassCounts,
+  datasetImages,
+  datasets,
+  datasetVersionImages,
+  datasetVersions,
+  imageBlobs,
+  type Split,
+} from "./schema";
 
 export type ImageRow = typeof datasetImages.$inferSelect;
 export type NewImage = typeof datasetImages.$inferInsert;
@@ -142,6 +150,15 @@ async function countMatching(db: Queryable, datasetId: string, filter: ImageFilt
     .from(datasetImages)
     .where(filterWhere(datasetId, filter));
   return row?.count ?? 0;
+}
+
+/** How many of the dataset's images hold the class (kept by triggers: one lookup). */
+export async function imagesWithClass(db: Queryable, datasetId: string, classId: number): Promise<number> {
+  const [row] = await db
+    .select({ images: datasetClassCounts.images })
+    .from(datasetClassCounts)
+    .where(and(eq(datasetClassCounts.datasetId, datasetId), eq(datasetClassCounts.classId, classId)));
+  return row?.images ?? 0;
 }
 
 export async function countErrors(db: Queryable, datasetId: string): Promise<number> {

@@ -6,6 +6,7 @@ import type { DatasetRef, DatasetView } from "../db/datasets";
 import {
   countErrors,
   countImages,
+  imagesWithClass,
   deleteImageRows,
   findImageByHash,
   findImagesByHash,
@@ -51,19 +52,33 @@ export async function listDatasetImages(deps: Deps, actor: Actor, ref: DatasetRe
     if (!cursor) throw new ApiError("VALIDATION_ERROR", "Invalid query: cursor: no image of this dataset has that id");
     page = { limit: query.limit, cursor };
   }
-  const known = query.includeTotal ? knownTotal(view, query.filter) : undefined;
   const [{ rows, hasMore }, counts] = await Promise.all([
     listImages(deps.db, datasetId, query.filter, query.sort, page),
-    query.includeTotal && known === undefined
-      ? countImages(deps.db, datasetId, query.filter)
-      : countErrors(deps.db, datasetId).then((errorCount) => ({ total: known, errorCount })),
+    query.includeTotal ? totalAndErrors(deps, view, query.filter) : errorsOnly(deps, datasetId),
   ]);
   return { view, rows, hasMore, counts };
 }
 
+async function errorsOnly(deps: Deps, datasetId: string): Promise<{ total?: number; errorCount: number }> {
+  return { errorCount: await countErrors(deps.db, datasetId) };
+}
+
+/** The filter's total: from the counters where they hold it, else counted. */
+async function totalAndErrors(deps: Deps, view: DatasetView, filter: ImageFilter) {
+  const datasetId = view.dataset.id;
+  const { classIds, ...rest } = filter;
+  const known =
+    classIds?.length === 1 && Object.values(rest).every((value) => value === undefined)
+      ? await imagesWithClass(deps.db, datasetId, classIds[0]!)
+      : knownTotal(view, filter);
+  if (known === undefined) return countImages(deps.db, datasetId, filter);
+  return { total: known, errorCount: await countErrors(deps.db, datasetId) };
+}
+
 /**
  * A total the dataset's own counters already hold (all images, one split, the labelled ones), so
- * the commonest pages count nothing; other filters are counted.
+ * the commonest pages count nothing; a lone class is looked up in dataset_class_counts; other
+ * filters are counted.
  */
 function knownTotal(view: DatasetView, filter: ImageFilter): number | undefined {
   const { split, hasLabel, hasError, classIds, search } = filter;

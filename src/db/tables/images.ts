@@ -85,6 +85,22 @@ export const datasetImages = pgTable(
 );
 
 /**
+ * How many of a dataset's images hold each class, kept by triggers on dataset_images (migration
+ * 0012) so that a class filter's total is one lookup, not a count over every image.
+ */
+export const datasetClassCounts = pgTable(
+  "dataset_class_counts",
+  {
+    datasetId: text("dataset_id")
+      .notNull()
+      .references(() => datasets.id, { onDelete: "cascade" }),
+    classId: integer("class_id").notNull(),
+    images: integer("images").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.classId] })],
+);
+
+/**
  * A numbered, immutable snapshot of a dataset: its counts, classes, and a copy of every image row
  * (dataset_version_images), so that later edits change nothing in it and a restore can bring it
  * back. Its NDJSON (R2 `objectKey`) is rendered from those rows.

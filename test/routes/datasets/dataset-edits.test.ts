@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { storageObjects } from "../../../src/db/schema";
+import { datasetClassCounts, storageObjects } from "../../../src/db/schema";
 import { body, call, newTenant, withDb, type Tenant } from "../../helpers";
 import { ingestPictures } from "../../ingest-protocol";
 
@@ -72,6 +72,50 @@ describe("dataset edits", () => {
       json: { classIds: [5] },
     });
     expect(outside.status).toBe(400);
+  });
+
+  it("keeps each class's image count through edits, so a lone class filter's total is one lookup", async () => {
+    const t = await newTenant("ccn");
+    const { id } = await newDataset(t);
+    await ingestPictures(t.key, id, [
+      { name: "1.jpg", labels: [box(0), box(1), box(1)] },
+      { name: "2.jpg", labels: [box(1)] },
+      { name: "3.jpg", labels: [box(2)], split: "val" as const },
+      { name: "4.jpg" },
+    ]);
+    const listing = async () =>
+      (await body(await call("GET", `/api/datasets/${id}/images?includeLabels=true&limit=100`, { auth: t.key })))
+        .images as { id: string; hash: string; name: string; labels: { classId: number }[] }[];
+    // Each class's total as the API answers it, beside the same count made from the listing.
+    const totals = async () => {
+      const images = await listing();
+      const answered: number[] = [];
+      const counted: number[] = [];
+      for (const classId of [0, 1, 2, 3]) {
+        const page = await body(await call("GET", `/api/datasets/${id}/images?classIds=${classId}`, { auth: t.key }));
+        answered.push(page.total);
+        counted.push(images.filter((image) => image.labels.some((label) => label.classId === classId)).length);
+      }
+      expect(answered).toEqual(counted);
+      return answered;
+    };
+    expect(await totals()).toEqual([1, 2, 1, 0]);
+    const two = (await listing()).find((image) => image.name === "2.jpg")!;
+    await call("PUT", `/api/datasets/${id}/images/${two.hash}/labels`, { auth: t.key, json: { labels: [box(0)] } });
+    expect(await totals()).toEqual([2, 1, 1, 0]);
+    await call("POST", `/api/datasets/${id}/classes/delete`, { auth: t.session, json: { classIds: [0] } });
+    expect(await totals()).toEqual([1, 1, 0, 0]);
+    const one = (await listing()).find((image) => image.name === "1.jpg")!;
+    expect((await call("DELETE", `/api/images/${one.id}`, { auth: t.key })).status).toBe(200);
+    expect(await totals()).toEqual([0, 1, 0, 0]);
+    // With another filter beside it the total is counted, and agrees.
+    const val = await body(await call("GET", `/api/datasets/${id}/images?classIds=1&split=val`, { auth: t.key }));
+    expect(val.total).toBe(1);
+    // A purged dataset's counts go with it.
+    expect((await call("DELETE", `/api/datasets/${id}`, { auth: t.key })).status).toBe(200);
+    expect((await call("DELETE", "/api/trash", { auth: t.key, json: { id, type: "dataset" } })).status).toBe(200);
+    const left = await withDb((db) => db.select().from(datasetClassCounts).where(eq(datasetClassCounts.datasetId, id)));
+    expect(left).toEqual([]);
   });
 
   it("redistributes splits by percentage, keeping images of one name in different splits", async () => {
