@@ -84,7 +84,8 @@ function toIntArray(values: number[]): SQL {
   )}]::integer[]`;
 }
 
-export type ImagePage = { limit: number; offset: number } | { limit: number; cursor: ImageRow };
+/** An offset page may carry the filter's exact total, which lets a deep page be read from the nearer end. */
+export type ImagePage = { limit: number; offset: number; total?: number } | { limit: number; cursor: ImageRow };
 
 /**
  * One page of a dataset's images by filter and sort. A cursor page starts after the cursor
@@ -100,6 +101,8 @@ export async function listImages(
   page: ImagePage,
 ): Promise<{ rows: ImageRow[]; hasMore: boolean }> {
   if (filter.classIds?.length === 0) return { rows: [], hasMore: false };
+  if ("offset" in page && page.total !== undefined && page.offset > page.total / 2)
+    return listFromEnd(db, datasetId, filter, sort, { ...page, total: page.total });
   const { column, descending } = SORTS[sort];
   const direction = descending ? desc : asc;
   let where = filterWhere(datasetId, filter);
@@ -118,6 +121,33 @@ export async function listImages(
     .limit(page.limit + 1)
     .offset("offset" in page ? page.offset : 0);
   return { rows: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+}
+
+/**
+ * An offset page past the middle, read in the reverse order from the other end and turned round:
+ * a page near the end skips a few rows instead of nearly all of them (an offset walks every row
+ * it skips).
+ */
+async function listFromEnd(
+  db: Queryable,
+  datasetId: string,
+  filter: ImageFilter,
+  sort: ImageSort,
+  page: { limit: number; offset: number; total: number },
+): Promise<{ rows: ImageRow[]; hasMore: boolean }> {
+  const fromEnd = page.total - page.offset;
+  if (fromEnd <= 0) return { rows: [], hasMore: false };
+  const take = Math.min(page.limit, fromEnd);
+  const { column, descending } = SORTS[sort];
+  const reverse = descending ? asc : desc;
+  const rows = await db
+    .select()
+    .from(datasetImages)
+    .where(filterWhere(datasetId, filter))
+    .orderBy(reverse(column), reverse(datasetImages.id))
+    .limit(take)
+    .offset(fromEnd - take);
+  return { rows: rows.reverse(), hasMore: page.offset + take < page.total };
 }
 
 function sortField(sort: ImageSort): "createdAt" | "filename" | "height" | "width" | "bytes" | "labelCount" {

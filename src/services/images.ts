@@ -46,7 +46,9 @@ export interface ImageListQuery {
 export async function listDatasetImages(deps: Deps, actor: Actor, ref: DatasetRef, query: ImageListQuery) {
   const view = await getDataset(deps, actor, ref);
   const datasetId = view.dataset.id;
-  let page: Parameters<typeof listImages>[4] = { limit: query.limit, offset: query.offset };
+  // Known without counting, it also lets a deep offset page be read from the nearer end.
+  const known = await knownTotal(deps, view, query.filter);
+  let page: Parameters<typeof listImages>[4] = { limit: query.limit, offset: query.offset, total: known };
   if (query.cursor) {
     const [cursor] = await findImagesInDataset(deps.db, datasetId, [query.cursor.toLowerCase()]);
     if (!cursor) throw new ApiError("VALIDATION_ERROR", "Invalid query: cursor: no image of this dataset has that id");
@@ -54,35 +56,28 @@ export async function listDatasetImages(deps: Deps, actor: Actor, ref: DatasetRe
   }
   const [{ rows, hasMore }, counts] = await Promise.all([
     listImages(deps.db, datasetId, query.filter, query.sort, page),
-    query.includeTotal ? totalAndErrors(deps, view, query.filter) : errorsOnly(deps, datasetId),
+    query.includeTotal && known === undefined
+      ? countImages(deps.db, datasetId, query.filter)
+      : countErrors(deps.db, datasetId).then((errorCount) => ({
+          total: query.includeTotal ? known : undefined,
+          errorCount,
+        })),
   ]);
   return { view, rows, hasMore, counts };
 }
 
-async function errorsOnly(deps: Deps, datasetId: string): Promise<{ total?: number; errorCount: number }> {
-  return { errorCount: await countErrors(deps.db, datasetId) };
-}
-
-/** The filter's total: from the counters where they hold it, else counted. */
-async function totalAndErrors(deps: Deps, view: DatasetView, filter: ImageFilter) {
-  const datasetId = view.dataset.id;
-  const { classIds, ...rest } = filter;
-  const known =
-    classIds?.length === 1 && Object.values(rest).every((value) => value === undefined)
-      ? await imagesWithClass(deps.db, datasetId, classIds[0]!)
-      : knownTotal(view, filter);
-  if (known === undefined) return countImages(deps.db, datasetId, filter);
-  return { total: known, errorCount: await countErrors(deps.db, datasetId) };
-}
-
 /**
- * A total the dataset's own counters already hold (all images, one split, the labelled ones), so
- * the commonest pages count nothing; a lone class is looked up in dataset_class_counts; other
- * filters are counted.
+ * A total the counters already hold, so the commonest pages count nothing: the dataset's own (all
+ * images, one split, the labelled ones), or dataset_class_counts for a lone class. Other filters
+ * are counted.
  */
-function knownTotal(view: DatasetView, filter: ImageFilter): number | undefined {
+async function knownTotal(deps: Deps, view: DatasetView, filter: ImageFilter): Promise<number | undefined> {
   const { split, hasLabel, hasError, classIds, search } = filter;
-  if (hasError !== undefined || classIds !== undefined || search !== undefined) return undefined;
+  if (hasError !== undefined || search !== undefined) return undefined;
+  if (classIds !== undefined)
+    return classIds.length === 1 && !split && hasLabel === undefined
+      ? imagesWithClass(deps.db, view.dataset.id, classIds[0]!)
+      : undefined;
   const { imageCount, splits } = view.dataset;
   if (!split && hasLabel === undefined) return imageCount;
   if (split && hasLabel === undefined) return splits[split];

@@ -130,6 +130,31 @@ describe("dataset images", () => {
     expect((await body(unknown)).error).toMatch(/cursor/);
   });
 
+  it("answers an offset page past the middle, read from the far end, as the same slice of the whole", async () => {
+    const own = await newTenant("off");
+    const created = await body(
+      await call("POST", "/api/datasets", { auth: own.key, json: { name: "Far", classNames: ["r", "y", "g"] } }),
+    );
+    await ingestPictures(own.key, created.id, PICTURES);
+    const read = async (query: string) =>
+      body(await call("GET", `/api/datasets/${created.id}/images?includeThumbnails=false&${query}`, { auth: own.key }));
+    // Unfiltered and one split have their totals in the counters, a lone class in dataset_class_counts.
+    for (const [filter, sort] of [
+      ["", "newest"],
+      ["", "name-asc"],
+      ["", "labels-asc"],
+      ["&split=train", "size-desc"],
+      ["&classIds=1", "name-desc"],
+    ]) {
+      const whole = names(await read(`sort=${sort}${filter}`));
+      for (const offset of [2, 3, 4, 5, 6]) {
+        const page = await read(`sort=${sort}${filter}&limit=2&offset=${offset}`);
+        expect(names(page), `${sort}${filter} offset ${offset}`).toEqual(whole.slice(offset, offset + 2));
+        expect(page.hasMore, `${sort}${filter} offset ${offset}`).toBe(offset + 2 < whole.length);
+      }
+    }
+  });
+
   it("answers preview labels and signed URLs whose bytes are the picture's", async () => {
     const answer = await list("includeLabels=true&includeImageUrls=true&search=date");
     const [date] = answer.images;
