@@ -125,6 +125,11 @@ async function listLatency(ctx: BenchContext, datasetId: string) {
       url: `${base}?limit=50&offset=${IMAGES - 1000}&includeThumbnails=false`,
       headers: ctx.keyed(),
     },
+    // An offset past the middle is read from the far end: the middle is the worst case.
+    [`middle offset (${IMAGES / 2})`]: {
+      url: `${base}?limit=50&offset=${IMAGES / 2}&includeThumbnails=false`,
+      headers: ctx.keyed(),
+    },
     "cursor page (middle)": { url: `${base}?limit=50&cursor=${middle}&includeThumbnails=false`, headers: ctx.keyed() },
     "class filter (classIds=3)": { url: `${base}?limit=50&classIds=3&includeThumbnails=false`, headers: ctx.keyed() },
     "sort size-desc": { url: `${base}?limit=50&sort=size-desc&includeThumbnails=false`, headers: ctx.keyed() },
