@@ -16,7 +16,7 @@ export default {
     return app.fetch(request, env, ctx);
   },
 
-  /** Hourly: purge old trash, collect abandoned uploads, forget old idempotency keys, sweep jobs. */
+  /** Hourly: purge old trash, collect abandoned uploads, forget old idempotency keys, sweep jobs, end silent runs. */
   async scheduled(_controller, env, ctx) {
     const handle = openDb(env);
     try {

@@ -138,3 +138,35 @@ export async function consoleTail(db: Queryable, runId: string, limit: number, a
     .limit(limit);
   return rows.reverse();
 }
+
+/**
+ * Ends as failed the running runs that no job watches (the package's own runs and HUB sessions)
+ * and that have said nothing since `cutoff`: no event, heartbeat or console line. Their models
+ * fail with them unless something else has happened to them since. Answers the runs ended.
+ */
+export async function failSilentRuns(
+  db: Queryable,
+  cutoff: Date,
+  error: { message: string; code: string; timestamp: string },
+): Promise<string[]> {
+  const at = error.timestamp;
+  const ended = await db.execute<{ id: string }>(sql`
+    with silent as (
+      update training_runs r
+        set status = 'failed', error = ${JSON.stringify(error)}::jsonb, finished_at = ${at}::timestamptz,
+            updated_at = ${at}::timestamptz
+        where r.status = 'running' and r.job_id is null and r.updated_at < ${cutoff.toISOString()}::timestamptz
+          and not exists (
+            select 1 from training_console c
+            where c.run_id = r.id and c.created_at >= ${cutoff.toISOString()}::timestamptz)
+      returning r.id, r.model_id
+    ), failed_models as (
+      update models m
+        set status = 'failed', training_error = ${JSON.stringify(error)}::jsonb, updated_at = ${at}::timestamptz
+        from silent s
+        where m.id = s.model_id and m.status = 'running'
+      returning m.id
+    )
+    select id from silent`);
+  return ended.rows.map((row) => row.id);
+}

@@ -3,6 +3,7 @@ import { purgeExpiredIdempotencyKeys } from "./idempotency";
 import { collectUncommittedImages } from "./image-bytes";
 import { collectStrayJobOutputs } from "./jobs/outputs";
 import { sweepJobs } from "./jobs/sweeper";
+import { failSilentTrainingRuns } from "./training/silent-runs";
 import { purgeExpiredTrash } from "./trash";
 import { collectAbandonedUploads } from "./uploads";
 
@@ -15,5 +16,6 @@ export async function runHousekeeping(deps: Deps) {
   const jobs = await sweepJobs(deps);
   const strayJobOutputs = await collectStrayJobOutputs(deps, now);
   const uncommittedImages = await collectUncommittedImages(deps.db, deps.bucket, now);
-  return { trashPurged, uploadsCollected, jobs, strayJobOutputs, uncommittedImages };
+  const silentRunsEnded = await failSilentTrainingRuns(deps);
+  return { trashPurged, uploadsCollected, jobs, strayJobOutputs, uncommittedImages, silentRunsEnded };
 }

@@ -2,8 +2,13 @@
  * The ultralytics package's Platform callbacks (CLIENTS.md §3), sent here as the package sends
  * them: the same URLs, bodies, order and retries, a raw NaN included.
  */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { BASE, body, call, newTenant, type Tenant } from "../../helpers";
+import { trainingConsole, trainingRuns } from "../../../src/db/schema";
+import worker from "../../../src/index";
+import { BASE, body, call, newTenant, withDb, type Tenant } from "../../helpers";
 import { ingestPictures } from "../../ingest-protocol";
 
 const METRICS = "/api/webhooks/training/metrics";
@@ -171,6 +176,33 @@ describe("training webhooks, as the ultralytics package sends them", () => {
     const orphan = await send(t, epochEnd(made.id, 1));
     expect(orphan.status).toBe(409);
     expect((await body(orphan)).error).toMatch(/send training_started first/);
+  });
+
+  it("ends a run whose trainer fell silent for 2 hours as failed (hourly cron); a chatty one runs on", async () => {
+    const t = await newTenant("silent");
+    const dead = await startRun(t, `${t.username}/inspection`, "crashed");
+    const alive = await startRun(t, `${t.username}/inspection`, "long-epoch");
+    await send(t, { event: "console_output", modelId: alive.modelId, data: { chunkId: "c1", content: "1/100 ..." } });
+    const longAgo = new Date(Date.now() - 3 * 60 * 60 * 1000);
+    await withDb(async (db) => {
+      for (const runId of [dead.runId, alive.runId])
+        await db.update(trainingRuns).set({ updatedAt: longAgo }).where(eq(trainingRuns.id, runId));
+      // The console line is recent: the long epoch still speaks.
+      await db.update(trainingConsole).set({ createdAt: new Date() }).where(eq(trainingConsole.runId, alive.runId));
+    });
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const progress = async (modelId: string) =>
+      body(await call("GET", `/api/models/${modelId}/training`, { auth: t.key }));
+    const ended = await progress(dead.modelId);
+    expect(ended.job.status).toBe("failed");
+    expect(ended.job.error.message).toMatch(/stopped reporting/);
+    expect((await progress(alive.modelId)).job.status).toBe("running");
+    // A late training_complete still completes the ended run's model.
+    const late = await send(t, { event: "training_complete", modelId: dead.modelId, data: { results: {} } });
+    expect(late.status).toBe(200);
+    expect((await progress(dead.modelId)).job.status).toBe("completed");
   });
 
   it("cancels: the next epoch_end says so, and cancelling twice is a 409", async () => {
