@@ -167,6 +167,7 @@ export const OPERATIONS = {
   get_api_upload_sessionId: { access: "key", category: "default" },
   put_api_upload_sessionId_object: { access: "signed", category: "none", streamsBody: true },
   put_api_upload_sessionId_parts_partNumber: { access: "signed", category: "none", streamsBody: true },
+  get_api_dataset_exports_token_name: { access: "signed", category: "none" },
   get_api_dataset_exports_name: { access: "signed", category: "none" },
   get_api_dataset_images_file: { access: "signed", category: "none" },
   get_api_files_name: { access: "signed", category: "none" },

@@ -178,7 +178,8 @@ async function ndjsonUrl(deps: Deps, key: string, set: string, stem: string): Pr
   const name = `${stem}.ndjson`;
   const expiresAt = new Date(deps.now().getTime() + NDJSON_URL_SECONDS * 1000);
   const token = await signTransfer(deps.env.SIGNING_SECRET, { op: "ndjson", key, set, name }, expiresAt);
-  return `${deps.baseUrl}/api/dataset-exports/${encodeURIComponent(name)}?token=${token}`;
+  // The token in the path: the URL ends in .ndjson, as the ultralytics trainer expects of a dataset.
+  return `${deps.baseUrl}/api/dataset-exports/${token}/${encodeURIComponent(name)}`;
 }
 
 export async function describeVersion(

@@ -176,6 +176,7 @@ function fill(path: string, r: Resources): string {
     sessionId: r.sessionId,
     keyId: r.owner.keyId,
     name: "file.bin",
+    token: "not-a-token",
     partNumber: "1",
     queue: "cpu-jobs",
     imageId: r.imageId,

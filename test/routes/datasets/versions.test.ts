@@ -44,8 +44,14 @@ describe("dataset versions and the NDJSON export", () => {
       reused: false,
       downloadUrl: expect.stringContaining("/api/dataset-exports/"),
     });
+    // The trainer takes a URL ending in .ndjson for an NDJSON dataset: the token is in the path.
+    expect(v1.downloadUrl).toMatch(/\/api\/dataset-exports\/[\w.-]+\/[\w-]+-v1\.ndjson$/);
     const { header, images } = await ndjson(v1.downloadUrl);
     expect(header).toEqual({ type: "dataset", task: "detect", class_names: { "0": "a", "1": "b" } });
+    // The earlier form, the token in the query, still serves; a bad token in the path does not.
+    const [, token, name] = /\/api\/dataset-exports\/([^/]+)\/([^/]+)$/.exec(v1.downloadUrl)!;
+    expect((await call("GET", `/api/dataset-exports/${name}?token=${token}`)).status).toBe(200);
+    expect((await call("GET", `/api/dataset-exports/x${token}/${name}`)).status).toBe(401);
     const one = images.find((image) => image.file === "one.jpg")!;
     expect(one).toMatchObject({
       type: "image",
