@@ -5,7 +5,7 @@
  */
 import type { Actor } from "../../auth/actor";
 import type { Deps } from "../../context";
-import { updateModelFields } from "../../db/models";
+import { updateModelFields, type ModelView } from "../../db/models";
 import { epochsOf, insertRun, latestRun, recordEpoch, updateRun, type RunRow } from "../../db/training";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
@@ -13,21 +13,26 @@ import { getWritableModel, getModel } from "../models";
 import { keepCheckpoint } from "../training/files";
 import { finiteMetrics, metricsOf, parsePythonJson } from "../training/metrics";
 
-/** The model's running run, opened on the session's first sign of life (HUB sends no start event). */
-async function sessionRun(deps: Deps, modelId: string, workspaceId: string, epochs: number | null): Promise<RunRow> {
-  const current = await latestRun(deps.db, modelId);
+/**
+ * The model's running run, opened on the session's first sign of life (HUB sends no start event)
+ * with the model's training arguments, so that progress knows the epochs whichever call comes first.
+ */
+async function sessionRun(deps: Deps, model: ModelView["model"]): Promise<RunRow> {
+  const current = await latestRun(deps.db, model.id);
   if (current?.status === "running") return current;
   const now = deps.now();
+  const trainArgs = model.trainArgs ?? {};
   return deps.db.transaction(async (tx) => {
     const run = await insertRun(tx, {
       id: newId("trainingRun"),
-      modelId,
-      workspaceId,
-      epochs,
+      modelId: model.id,
+      workspaceId: model.workspaceId,
+      trainArgs,
+      epochs: typeof trainArgs.epochs === "number" ? trainArgs.epochs : null,
       startedAt: now,
       updatedAt: now,
     });
-    await updateModelFields(tx, modelId, { status: "running", startedAt: now, completedAt: null, updatedAt: now });
+    await updateModelFields(tx, model.id, { status: "running", startedAt: now, completedAt: null, updatedAt: now });
     return run;
   });
 }
@@ -35,8 +40,7 @@ async function sessionRun(deps: Deps, modelId: string, workspaceId: string, epoc
 /** `POST /v1/models/{id}` with `type: metrics`: `{"<epoch>": "<JSON of that epoch's metrics>"}`. */
 export async function uploadHubMetrics(deps: Deps, actor: Actor, id: string, metrics: Record<string, string>) {
   const view = await getWritableModel(deps, actor, { id });
-  const epochs = typeof view.model.trainArgs?.epochs === "number" ? view.model.trainArgs.epochs : null;
-  const run = await sessionRun(deps, view.model.id, view.model.workspaceId, epochs);
+  const run = await sessionRun(deps, view.model);
   for (const [key, text] of Object.entries(metrics)) {
     const epoch = Number(key);
     let parsed: unknown;
@@ -71,7 +75,7 @@ export async function hubMetrics(deps: Deps, actor: Actor, id: string) {
 /** `POST /v1/agent/heartbeat/models/{id}`: the session is alive; its agent id is echoed (made on the first beat). */
 export async function hubHeartbeat(deps: Deps, actor: Actor, id: string, agentId: string | null) {
   const view = await getWritableModel(deps, actor, { id });
-  const run = await sessionRun(deps, view.model.id, view.model.workspaceId, null);
+  const run = await sessionRun(deps, view.model);
   await updateRun(deps.db, run.id, { updatedAt: deps.now() });
   return { agentId: agentId ?? crypto.randomUUID() };
 }

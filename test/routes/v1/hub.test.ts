@@ -133,6 +133,10 @@ describe("HUB v1", () => {
     const series = (await body(await hub(t, "GET", `/v1/models/${model.id}/metrics`))).data;
     expect(series.map((row: { epoch: number }) => row.epoch)).toEqual([1, 2, 3]);
     expect((await body(await hub(t, "GET", `/v1/models/${model.id}`))).data.status).toBe("training");
+    // The run opened by the first heartbeat knows the model's epochs (config.epochs 3) and arguments.
+    const session = (await body(await call("GET", `/api/models/${model.id}/training`, { auth: t.key }))).job;
+    expect(session.progress).toMatchObject({ currentEpoch: 3, totalEpochs: 3, percentage: 100 });
+    expect(session.trainArgs).toMatchObject({ epochs: 3, imgsz: 320, batch: 16 });
 
     const checkpoint = (fields: Record<string, string>, part: string, bytes: Uint8Array) => {
       const form = new FormData();
