@@ -60,35 +60,28 @@ export function toHubModel(parts: HubDocumentParts) {
   };
 }
 
-/** A HUB project document: `meta` as HUB wrote it, beside the flat fields. */
-export function toHubProject(view: ProjectView) {
-  const p = view.project;
+/** What every HUB document of a named resource carries: `meta` as HUB wrote it, beside the flat fields. */
+function hubBase(
+  resource: { id: string; name: string; slug: string; description: string; visibility: string; createdAt: Date },
+  owner: string,
+) {
   return {
-    id: p.id,
-    meta: { name: p.name, description: p.description },
-    name: p.name,
-    slug: p.slug,
-    description: p.description,
-    owner: view.owner,
-    public: p.visibility === "public",
-    createdAt: p.createdAt.toISOString(),
+    id: resource.id,
+    meta: { name: resource.name, description: resource.description },
+    name: resource.name,
+    slug: resource.slug,
+    owner,
+    public: resource.visibility === "public",
+    createdAt: resource.createdAt.toISOString(),
   };
+}
+
+export function toHubProject(view: ProjectView) {
+  return { ...hubBase(view.project, view.owner), description: view.project.description };
 }
 
 /** A HUB dataset document; `url` is its download link (hub-sdk's get_download_link). */
 export function toHubDataset({ view, url }: { view: DatasetView; url: string | null }) {
   const d = view.dataset;
-  return {
-    id: d.id,
-    meta: { name: d.name, description: d.description },
-    name: d.name,
-    slug: d.slug,
-    task: d.task,
-    owner: view.owner,
-    url,
-    classNames: d.classNames,
-    imageCount: d.imageCount,
-    public: d.visibility === "public",
-    createdAt: d.createdAt.toISOString(),
-  };
+  return { ...hubBase(d, view.owner), task: d.task, url, classNames: d.classNames, imageCount: d.imageCount };
 }
