@@ -202,6 +202,12 @@ export const OPERATIONS = {
   get_v1_projects_projectId: { access: "public", category: "default" },
   get_v1_datasets: { access: "key", category: "default" },
   get_v1_datasets_datasetId: { access: "public", category: "default" },
+  post_v1_projects: { access: "key", category: "default" },
+  patch_v1_projects_projectId: { access: "key", category: "default" },
+  delete_v1_projects_projectId: { access: "key", category: "default" },
+  post_v1_datasets: { access: "key", category: "default" },
+  patch_v1_datasets_datasetId: { access: "key", category: "default" },
+  delete_v1_datasets_datasetId: { access: "key", category: "default" },
   post_v1_predict_modelId: { access: "public", category: "predict", streamsBody: true, scope: "read" },
 
   // cloud training

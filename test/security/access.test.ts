@@ -124,6 +124,10 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
   get_api_webhooks_datasets_user_slug_export: { names: true },
   post_v1_models_modelId: { json: () => ({ type: "metrics", metrics: { "1": "{}" } }) },
   post_v1_models_modelId_export: { json: () => ({ format: "onnx" }) },
+  post_v1_projects: { json: () => ({ meta: { name: `sec-${crypto.randomUUID().slice(0, 8)}` } }) },
+  patch_v1_projects_projectId: { json: () => ({ meta: { description: "x" } }) },
+  post_v1_datasets: { json: () => ({ meta: { name: `sec-${crypto.randomUUID().slice(0, 8)}` } }) },
+  patch_v1_datasets_datasetId: { json: () => ({ meta: { description: "x" } }) },
   post_get_export: { names: true, json: (r) => ({ modelId: r.modelId, format: "onnx" }) },
   post_model_reset: { names: true, json: (r) => ({ modelId: r.modelId }) },
   post_v1_models_modelId_upload: {

@@ -4,6 +4,7 @@ import { mount } from "../mount";
 import { handleHubAuth, hubAuthRoute } from "./auth";
 import * as exports from "./exports";
 import * as models from "./models";
+import * as edits from "./resource-edits";
 import * as resources from "./resources";
 import * as sessions from "./sessions";
 
@@ -27,6 +28,12 @@ export function registerHubRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, resources.hubProjectRoute, resources.handleHubProject);
   mount(app, resources.hubDatasetsRoute, resources.handleHubDatasets);
   mount(app, resources.hubDatasetRoute, resources.handleHubDataset);
+  mount(app, edits.hubCreateProjectRoute, edits.handleHubCreateProject);
+  mount(app, edits.hubUpdateProjectRoute, edits.handleHubUpdateProject);
+  mount(app, edits.hubDeleteProjectRoute, edits.handleHubDeleteProject);
+  mount(app, edits.hubCreateDatasetRoute, edits.handleHubCreateDataset);
+  mount(app, edits.hubUpdateDatasetRoute, edits.handleHubUpdateDataset);
+  mount(app, edits.hubDeleteDatasetRoute, edits.handleHubDeleteDataset);
   // The form is read in the handler (a picture of up to 100 MB).
   mount(app, resources.hubPredictRoute, resources.handleHubPredict, { validateBody: false });
 }

@@ -8,31 +8,18 @@ import { readForm, textFields } from "../common/multipart";
 import { json } from "../common/schemas";
 import { PredictFields } from "../models/predict";
 import { toHubDataset, toHubProject } from "./presenter";
-import { envelope, HubModelParams } from "./schemas";
+import { envelope, HubDatasetParams, HubModelParams, HubProjectParams } from "./schemas";
 
 const tags = ["HUB v1"];
 const Doc = z.record(z.string(), z.unknown());
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
-const ProjectParams = z.object({
-  projectId: z
-    .string()
-    .regex(/^prj_[0-9a-z]{20}$/, "must be a project id")
-    .openapi({ param: { name: "projectId", in: "path" } }),
-});
-const DatasetParams = z.object({
-  datasetId: z
-    .string()
-    .regex(/^dst_[0-9a-z]{20}$/, "must be a dataset id")
-    .openapi({ param: { name: "datasetId", in: "path" } }),
-});
-
 export const hubProjectRoute = createRoute({
   method: "get",
   path: "/v1/projects/{projectId}",
   operationId: "get_v1_projects_projectId",
   tags,
   summary: "Get a project",
-  request: { params: ProjectParams },
+  request: { params: HubProjectParams },
   responses: { 200: json(envelope(Doc), "The project"), ...errorResponses(400, 401, 404, 429) },
 });
 
@@ -56,7 +43,7 @@ export const hubDatasetRoute = createRoute({
   tags,
   summary: "Get a dataset",
   description: "`data.url` downloads its newest version as NDJSON, without a header.",
-  request: { params: DatasetParams },
+  request: { params: HubDatasetParams },
   responses: { 200: json(envelope(Doc), "The dataset"), ...errorResponses(400, 401, 404, 429) },
 });
 

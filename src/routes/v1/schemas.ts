@@ -55,3 +55,26 @@ export const HubListQuery = z.object({
 
 /** Python's spelling of booleans in a query (`hard=True`). */
 export const PythonBool = z.enum(["True", "False", "true", "false"]);
+
+/** hub-sdk's project and dataset body: `meta.name` (required to create), `meta.description`, `public`. */
+export const HubResourceBody = z
+  .object({
+    meta: z
+      .object({ name: z.string().min(1).max(100).optional(), description: z.string().max(1000).optional() })
+      .optional(),
+    public: z.boolean().optional(),
+  })
+  .openapi("HubResourceBody");
+
+export const HubProjectParams = z.object({
+  projectId: z
+    .string()
+    .regex(/^prj_[0-9a-z]{20}$/, "must be a project id")
+    .openapi({ param: { name: "projectId", in: "path" } }),
+});
+export const HubDatasetParams = z.object({
+  datasetId: z
+    .string()
+    .regex(/^dst_[0-9a-z]{20}$/, "must be a dataset id")
+    .openapi({ param: { name: "datasetId", in: "path" } }),
+});

@@ -181,6 +181,39 @@ describe("HUB v1", () => {
     expect((await body(await hub(t, "GET", `/v1/models/${model.id}/metrics`))).data).toEqual([]);
   });
 
+  it("creates, renames and deletes projects and datasets as hub-sdk does (meta.name, hard=True/False)", async () => {
+    const t = await newTenant("hub-edit");
+    const outsider = await newTenant("hub-out");
+    const project = (await body(await hub(t, "POST", "/v1/projects", { json: { meta: { name: "My project" } } }))).data;
+    expect(project).toMatchObject({
+      meta: { name: "My project" },
+      slug: "my-project",
+      owner: t.username,
+      public: false,
+    });
+    const renamed = await hub(t, "PATCH", `/v1/projects/${project.id}`, { json: { meta: { name: "Renamed" } } });
+    expect((await body(renamed)).data).toMatchObject({ meta: { name: "Renamed" }, slug: "renamed" });
+    expect((await call("GET", `/api/projects/${t.username}/renamed`, { auth: t.key })).status).toBe(200);
+    // Nameless, others' and unknown ones change nothing.
+    expect((await hub(t, "POST", "/v1/projects", { json: { meta: { name: "--" } } })).status).toBe(400);
+    expect((await hub(t, "POST", "/v1/projects", { json: {} })).status).toBe(400);
+    const foreign = await hub(outsider, "PATCH", `/v1/projects/${project.id}`, { json: { meta: { name: "Mine" } } });
+    expect(foreign.status).toBe(404);
+    expect((await hub(outsider, "DELETE", `/v1/projects/${project.id}?hard=True`)).status).toBe(404);
+    expect((await hub(t, "DELETE", `/v1/projects/${project.id}?hard=False`)).status).toBe(200);
+    const trash = await body(await call("GET", "/api/trash", { auth: t.key }));
+    expect(trash.items.map((item: { _id: string }) => item._id)).toContain(project.id);
+
+    const dataset = (await body(await hub(t, "POST", "/v1/datasets", { json: { meta: { name: "Parts" } } }))).data;
+    expect(dataset).toMatchObject({ meta: { name: "Parts" }, slug: "parts", url: null, imageCount: 0 });
+    const described = await hub(t, "PATCH", `/v1/datasets/${dataset.id}`, { json: { meta: { description: "bolts" } } });
+    expect((await body(described)).data.meta).toEqual({ name: "Parts", description: "bolts" });
+    expect((await hub(t, "DELETE", `/v1/datasets/${dataset.id}?hard=True`)).status).toBe(200);
+    expect((await hub(t, "GET", `/v1/datasets/${dataset.id}`)).status).toBe(404);
+    const gone = await body(await call("GET", "/api/trash", { auth: t.key }));
+    expect(gone.items.map((item: { _id: string }) => item._id)).not.toContain(dataset.id);
+  });
+
   it("reads projects and datasets (a dataset's url downloads its NDJSON) and predicts with an image part", async () => {
     const t = await newTenant("hub-read");
     const { projectId, modelId } = await newModel(t);

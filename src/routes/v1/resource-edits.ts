@@ -1,0 +1,116 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { AppHandler } from "../../context";
+import { errorResponses } from "../../errors";
+import {
+  createHubDataset,
+  createHubProject,
+  deleteHubDataset,
+  deleteHubProject,
+  updateHubDataset,
+  updateHubProject,
+} from "../../services/hub/resources";
+import { json, jsonBody } from "../common/schemas";
+import { toHubDataset, toHubProject } from "./presenter";
+import { envelope, HubDatasetParams, HubProjectParams, HubResourceBody, PythonBool } from "./schemas";
+
+/** hub-sdk's project and dataset create, update and delete, over the same services as /api. */
+const tags = ["HUB v1"];
+const Doc = z.record(z.string(), z.unknown());
+const Deleted = json(envelope(z.object({ deleted: z.boolean(), hard: z.boolean() })), "Deleted");
+const HardQuery = z.object({ hard: PythonBool.default("False") });
+
+export const hubCreateProjectRoute = createRoute({
+  method: "post",
+  path: "/v1/projects",
+  operationId: "post_v1_projects",
+  tags,
+  summary: "Create a project (HUB body)",
+  description: "`meta.name` (its URL name made from it), `meta.description`, `public`.",
+  request: { body: jsonBody(HubResourceBody) },
+  responses: { 200: json(envelope(Doc), "Created"), ...errorResponses(400, 401, 403, 409, 429) },
+});
+
+export const hubUpdateProjectRoute = createRoute({
+  method: "patch",
+  path: "/v1/projects/{projectId}",
+  operationId: "patch_v1_projects_projectId",
+  tags,
+  summary: "Update a project",
+  description: "`meta.name` renames it (and its URL name), `meta.description`, `public`.",
+  request: { params: HubProjectParams, body: jsonBody(HubResourceBody) },
+  responses: { 200: json(envelope(Doc), "Updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+});
+
+export const hubDeleteProjectRoute = createRoute({
+  method: "delete",
+  path: "/v1/projects/{projectId}",
+  operationId: "delete_v1_projects_projectId",
+  tags,
+  summary: "Delete a project",
+  description: "`hard=False` moves it and its models to the trash; `hard=True` deletes them for good.",
+  request: { params: HubProjectParams, query: HardQuery },
+  responses: { 200: Deleted, ...errorResponses(400, 401, 403, 404, 429) },
+});
+
+export const hubCreateDatasetRoute = createRoute({
+  method: "post",
+  path: "/v1/datasets",
+  operationId: "post_v1_datasets",
+  tags,
+  summary: "Create a dataset (HUB body)",
+  description: "`meta.name` (its URL name made from it), `meta.description`, `public`. Fill it with an ingest.",
+  request: { body: jsonBody(HubResourceBody) },
+  responses: { 200: json(envelope(Doc), "Created"), ...errorResponses(400, 401, 403, 409, 429) },
+});
+
+export const hubUpdateDatasetRoute = createRoute({
+  method: "patch",
+  path: "/v1/datasets/{datasetId}",
+  operationId: "patch_v1_datasets_datasetId",
+  tags,
+  summary: "Update a dataset",
+  description: "`meta.name` renames it (and its URL name), `meta.description`, `public`.",
+  request: { params: HubDatasetParams, body: jsonBody(HubResourceBody) },
+  responses: { 200: json(envelope(Doc), "Updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+});
+
+export const hubDeleteDatasetRoute = createRoute({
+  method: "delete",
+  path: "/v1/datasets/{datasetId}",
+  operationId: "delete_v1_datasets_datasetId",
+  tags,
+  summary: "Delete a dataset",
+  description: "`hard=False` moves it to the trash; `hard=True` deletes it for good.",
+  request: { params: HubDatasetParams, query: HardQuery },
+  responses: { 200: Deleted, ...errorResponses(400, 401, 403, 404, 429) },
+});
+
+const isHard = (hard: string) => hard.toLowerCase() === "true";
+
+export const handleHubCreateProject: AppHandler<typeof hubCreateProjectRoute> = async (c) =>
+  c.json({ data: toHubProject(await createHubProject(c.var.deps, c.var.actor, c.req.valid("json"))) }, 200);
+
+export const handleHubUpdateProject: AppHandler<typeof hubUpdateProjectRoute> = async (c) => {
+  const view = await updateHubProject(c.var.deps, c.var.actor, c.req.valid("param").projectId, c.req.valid("json"));
+  return c.json({ data: toHubProject(view) }, 200);
+};
+
+export const handleHubDeleteProject: AppHandler<typeof hubDeleteProjectRoute> = async (c) => {
+  const hard = isHard(c.req.valid("query").hard);
+  await deleteHubProject(c.var.deps, c.var.actor, c.req.valid("param").projectId, hard);
+  return c.json({ data: { deleted: true, hard } }, 200);
+};
+
+export const handleHubCreateDataset: AppHandler<typeof hubCreateDatasetRoute> = async (c) =>
+  c.json({ data: toHubDataset(await createHubDataset(c.var.deps, c.var.actor, c.req.valid("json"))) }, 200);
+
+export const handleHubUpdateDataset: AppHandler<typeof hubUpdateDatasetRoute> = async (c) => {
+  const row = await updateHubDataset(c.var.deps, c.var.actor, c.req.valid("param").datasetId, c.req.valid("json"));
+  return c.json({ data: toHubDataset(row) }, 200);
+};
+
+export const handleHubDeleteDataset: AppHandler<typeof hubDeleteDatasetRoute> = async (c) => {
+  const hard = isHard(c.req.valid("query").hard);
+  await deleteHubDataset(c.var.deps, c.var.actor, c.req.valid("param").datasetId, hard);
+  return c.json({ data: { deleted: true, hard } }, 200);
+};
