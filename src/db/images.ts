@@ -191,6 +191,7 @@ export async function imagesWithClass(db: Queryable, datasetId: string, classId:
   return row?.images ?? 0;
 }
 
+/** How many of the dataset's images have errors (a partial index holds only those). */
 export async function countErrors(db: Queryable, datasetId: string): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number) })
