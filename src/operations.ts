@@ -208,6 +208,7 @@ export const OPERATIONS = {
   post_v1_datasets: { access: "key", category: "default" },
   patch_v1_datasets_datasetId: { access: "key", category: "default" },
   delete_v1_datasets_datasetId: { access: "key", category: "default" },
+  post_v1_datasets_datasetId_upload: { access: "key", category: "upload", streamsBody: true },
   post_v1_predict_modelId: { access: "public", category: "predict", streamsBody: true, scope: "read" },
 
   // cloud training

@@ -138,6 +138,13 @@ const SAMPLES: Partial<Record<OperationId, Sample>> = {
       return form;
     },
   },
+  post_v1_datasets_datasetId_upload: {
+    form: () => {
+      const form = new FormData();
+      form.append("set.zip", new File([new Uint8Array([80, 75, 3, 4])], "set.zip"));
+      return form;
+    },
+  },
   post_v1_predict_modelId: {
     form: () => {
       const form = new FormData();

@@ -34,6 +34,8 @@ export function registerHubRoutes(app: OpenAPIHono<AppEnv>): void {
   mount(app, edits.hubCreateDatasetRoute, edits.handleHubCreateDataset);
   mount(app, edits.hubUpdateDatasetRoute, edits.handleHubUpdateDataset);
   mount(app, edits.hubDeleteDatasetRoute, edits.handleHubDeleteDataset);
+  // The multipart body is read in the handler.
+  mount(app, edits.hubUploadDatasetRoute, edits.handleHubUploadDataset, { validateBody: false });
   // The form is read in the handler (a picture of up to 100 MB).
   mount(app, resources.hubPredictRoute, resources.handleHubPredict, { validateBody: false });
 }

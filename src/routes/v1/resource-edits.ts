@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppHandler } from "../../context";
-import { errorResponses } from "../../errors";
+import { ApiError, errorResponses } from "../../errors";
 import {
   createHubDataset,
   createHubProject,
@@ -9,6 +9,8 @@ import {
   updateHubDataset,
   updateHubProject,
 } from "../../services/hub/resources";
+import { HUB_DATASET_MAX_BYTES, uploadHubDataset } from "../../services/hub/dataset-upload";
+import { readForm } from "../common/multipart";
 import { json, jsonBody } from "../common/schemas";
 import { toHubDataset, toHubProject } from "./presenter";
 import { envelope, HubDatasetParams, HubProjectParams, HubResourceBody, PythonBool } from "./schemas";
@@ -113,4 +115,31 @@ export const handleHubDeleteDataset: AppHandler<typeof hubDeleteDatasetRoute> = 
   const hard = isHard(c.req.valid("query").hard);
   await deleteHubDataset(c.var.deps, c.var.actor, c.req.valid("param").datasetId, hard);
   return c.json({ data: { deleted: true, hard } }, 200);
+};
+
+export const hubUploadDatasetRoute = createRoute({
+  method: "post",
+  path: "/v1/datasets/{datasetId}/upload",
+  operationId: "post_v1_datasets_datasetId_upload",
+  tags,
+  summary: "Upload a dataset archive (hub-sdk)",
+  description: `One multipart file part (hub-sdk names it after the file): a .zip, .tar, .tar.gz, .tgz or .ndjson of at most ${HUB_DATASET_MAX_BYTES} bytes, stored as an upload and ingested by a runner, as POST /api/datasets/ingest does. Answers the ingest job.`,
+  request: { params: HubDatasetParams },
+  responses: {
+    200: json(envelope(z.object({ jobId: z.string(), status: z.string() })), "The ingest job"),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429),
+  },
+});
+
+/** Read here: the archive is a multipart part whatever its name. */
+export const handleHubUploadDataset: AppHandler<typeof hubUploadDatasetRoute> = async (c) => {
+  const form = await readForm(c, {
+    expected: "the dataset archive as a file part",
+    maxBytes: HUB_DATASET_MAX_BYTES + 1024 * 1024,
+    tooLarge: `A HUB dataset upload is at most ${HUB_DATASET_MAX_BYTES} bytes`,
+  });
+  const file = [...form.values()].find((value): value is File => typeof value !== "string");
+  if (!file) throw new ApiError("VALIDATION_ERROR", "Invalid form: a file part (the dataset archive) is required");
+  const job = await uploadHubDataset(c.var.deps, c.var.actor, c.req.valid("param").datasetId, file);
+  return c.json({ data: { jobId: job.id, status: job.status } }, 200);
 };

@@ -214,6 +214,40 @@ describe("HUB v1", () => {
     expect(gone.items.map((item: { _id: string }) => item._id)).not.toContain(dataset.id);
   });
 
+  it("takes hub-sdk's dataset upload as an upload and an ingest job; refuses what it cannot ingest", async () => {
+    const t = await newTenant("hub-up");
+    const outsider = await newTenant("hub-up-out");
+    const dataset = (await body(await hub(t, "POST", "/v1/datasets", { json: { meta: { name: "Uploaded" } } }))).data;
+    // hub-sdk names the part after the file; the worker never opens the archive (the runner does).
+    const archive = (name: string, bytes = new Uint8Array([80, 75, 3, 4, 1, 2, 3])) => {
+      const form = new FormData();
+      form.append(name, new File([bytes], name));
+      return form;
+    };
+    const stored = async () =>
+      (await body(await call("GET", "/api/storage", { auth: t.key }))).usage.storage.current as number;
+    expect((await hub(t, "POST", `/v1/datasets/${dataset.id}/upload`, { body: archive("notes.txt") })).status).toBe(
+      400,
+    );
+    expect((await hub(t, "POST", `/v1/datasets/${dataset.id}/upload`, { body: new FormData() })).status).toBe(400);
+    const foreign = await hub(outsider, "POST", `/v1/datasets/${dataset.id}/upload`, { body: archive("set.zip") });
+    expect(foreign.status).toBe(404);
+    expect(await stored()).toBe(0);
+    const sent = await hub(t, "POST", `/v1/datasets/${dataset.id}/upload`, { body: archive("set.zip") });
+    expect(sent.status, await sent.clone().text()).toBe(200);
+    const { jobId } = (await body(sent)).data;
+    const { job } = await body(await call("GET", `/api/jobs/${jobId}`, { auth: t.key }));
+    expect(job).toMatchObject({ kind: "ingest", status: "queued" });
+    expect((await body(await call("GET", `/api/datasets/${dataset.id}`, { auth: t.key }))).dataset.status).toBe(
+      "processing",
+    );
+    expect(await stored()).toBe(7);
+    // One ingest at a time: the second is refused before its bytes are stored.
+    const again = await hub(t, "POST", `/v1/datasets/${dataset.id}/upload`, { body: archive("set.zip") });
+    expect(again.status).toBe(409);
+    expect(await stored()).toBe(7);
+  });
+
   it("reads projects and datasets (a dataset's url downloads its NDJSON) and predicts with an image part", async () => {
     const t = await newTenant("hub-read");
     const { projectId, modelId } = await newModel(t);
