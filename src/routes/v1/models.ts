@@ -4,7 +4,16 @@ import { errorResponses } from "../../errors";
 import { createHubModel, deleteHubModel, hubModel, listHubModelPage, updateHubModel } from "../../services/hub/models";
 import { json, jsonBody } from "../common/schemas";
 import { toHubModel } from "./presenter";
-import { envelope, HubListQuery, HubModel, HubModelBody, HubModelParams, PythonBool } from "./schemas";
+import {
+  envelope,
+  HubDeleted,
+  HubHardQuery,
+  HubListQuery,
+  HubModel,
+  HubModelBody,
+  HubModelParams,
+  isPythonTrue,
+} from "./schemas";
 import { z } from "@hono/zod-openapi";
 
 const tags = ["HUB v1"];
@@ -51,11 +60,8 @@ export const hubDeleteModelRoute = createRoute({
   summary: "Delete a model",
   description:
     "`hard=False` (Python's spelling) moves it to the trash; `hard=True` deletes it for good, files and all.",
-  request: { params: HubModelParams, query: z.object({ hard: PythonBool.default("False") }) },
-  responses: {
-    200: json(envelope(z.object({ deleted: z.boolean(), hard: z.boolean() })), "Deleted"),
-    ...errorResponses(400, 401, 403, 404, 429),
-  },
+  request: { params: HubModelParams, query: HubHardQuery },
+  responses: { 200: json(envelope(HubDeleted), "Deleted"), ...errorResponses(400, 401, 403, 404, 429) },
 });
 
 export const hubListModelsRoute = createRoute({
@@ -88,7 +94,7 @@ export const handleHubUpdateModel: AppHandler<typeof hubUpdateModelRoute> = asyn
 };
 
 export const handleHubDeleteModel: AppHandler<typeof hubDeleteModelRoute> = async (c) => {
-  const hard = c.req.valid("query").hard.toLowerCase() === "true";
+  const hard = isPythonTrue(c.req.valid("query").hard);
   await deleteHubModel(c.var.deps, c.var.actor, c.req.valid("param").modelId, hard);
   return c.json({ data: { deleted: true, hard } }, 200);
 };
@@ -98,7 +104,7 @@ export const handleHubListModels: AppHandler<typeof hubListModelsRoute> = async 
   const page = await listHubModelPage(c.var.deps, c.var.actor, {
     limit: query.limit,
     lastDocId: query.last_doc_id,
-    publicOnly: query.public?.toLowerCase() === "true",
+    publicOnly: isPythonTrue(query.public),
   });
   return c.json(
     { data: { results: page.parts.map(toHubModel), total: page.total, lastRecordId: page.lastRecordId } },

@@ -13,13 +13,20 @@ import { HUB_DATASET_MAX_BYTES, uploadHubDataset } from "../../services/hub/data
 import { readForm } from "../common/multipart";
 import { json, jsonBody } from "../common/schemas";
 import { toHubDataset, toHubProject } from "./presenter";
-import { envelope, HubDatasetParams, HubProjectParams, HubResourceBody, PythonBool } from "./schemas";
+import {
+  envelope,
+  HubDatasetParams,
+  HubDeleted,
+  HubDoc,
+  HubHardQuery,
+  HubProjectParams,
+  HubResourceBody,
+  isPythonTrue,
+} from "./schemas";
 
 /** hub-sdk's project and dataset create, update and delete, over the same services as /api. */
 const tags = ["HUB v1"];
-const Doc = z.record(z.string(), z.unknown());
-const Deleted = json(envelope(z.object({ deleted: z.boolean(), hard: z.boolean() })), "Deleted");
-const HardQuery = z.object({ hard: PythonBool.default("False") });
+const Deleted = json(envelope(HubDeleted), "Deleted");
 
 export const hubCreateProjectRoute = createRoute({
   method: "post",
@@ -29,7 +36,7 @@ export const hubCreateProjectRoute = createRoute({
   summary: "Create a project (HUB body)",
   description: "`meta.name` (its URL name made from it), `meta.description`, `public`.",
   request: { body: jsonBody(HubResourceBody) },
-  responses: { 200: json(envelope(Doc), "Created"), ...errorResponses(400, 401, 403, 409, 429) },
+  responses: { 200: json(envelope(HubDoc), "Created"), ...errorResponses(400, 401, 403, 409, 429) },
 });
 
 export const hubUpdateProjectRoute = createRoute({
@@ -40,7 +47,7 @@ export const hubUpdateProjectRoute = createRoute({
   summary: "Update a project",
   description: "`meta.name` renames it (and its URL name), `meta.description`, `public`.",
   request: { params: HubProjectParams, body: jsonBody(HubResourceBody) },
-  responses: { 200: json(envelope(Doc), "Updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  responses: { 200: json(envelope(HubDoc), "Updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 });
 
 export const hubDeleteProjectRoute = createRoute({
@@ -50,7 +57,7 @@ export const hubDeleteProjectRoute = createRoute({
   tags,
   summary: "Delete a project",
   description: "`hard=False` moves it and its models to the trash; `hard=True` deletes them for good.",
-  request: { params: HubProjectParams, query: HardQuery },
+  request: { params: HubProjectParams, query: HubHardQuery },
   responses: { 200: Deleted, ...errorResponses(400, 401, 403, 404, 429) },
 });
 
@@ -62,7 +69,7 @@ export const hubCreateDatasetRoute = createRoute({
   summary: "Create a dataset (HUB body)",
   description: "`meta.name` (its URL name made from it), `meta.description`, `public`. Fill it with an ingest.",
   request: { body: jsonBody(HubResourceBody) },
-  responses: { 200: json(envelope(Doc), "Created"), ...errorResponses(400, 401, 403, 409, 429) },
+  responses: { 200: json(envelope(HubDoc), "Created"), ...errorResponses(400, 401, 403, 409, 429) },
 });
 
 export const hubUpdateDatasetRoute = createRoute({
@@ -73,7 +80,7 @@ export const hubUpdateDatasetRoute = createRoute({
   summary: "Update a dataset",
   description: "`meta.name` renames it (and its URL name), `meta.description`, `public`.",
   request: { params: HubDatasetParams, body: jsonBody(HubResourceBody) },
-  responses: { 200: json(envelope(Doc), "Updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
+  responses: { 200: json(envelope(HubDoc), "Updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
 });
 
 export const hubDeleteDatasetRoute = createRoute({
@@ -83,11 +90,9 @@ export const hubDeleteDatasetRoute = createRoute({
   tags,
   summary: "Delete a dataset",
   description: "`hard=False` moves it to the trash; `hard=True` deletes it for good.",
-  request: { params: HubDatasetParams, query: HardQuery },
+  request: { params: HubDatasetParams, query: HubHardQuery },
   responses: { 200: Deleted, ...errorResponses(400, 401, 403, 404, 429) },
 });
-
-const isHard = (hard: string) => hard.toLowerCase() === "true";
 
 export const handleHubCreateProject: AppHandler<typeof hubCreateProjectRoute> = async (c) =>
   c.json({ data: toHubProject(await createHubProject(c.var.deps, c.var.actor, c.req.valid("json"))) }, 200);
@@ -98,7 +103,7 @@ export const handleHubUpdateProject: AppHandler<typeof hubUpdateProjectRoute> = 
 };
 
 export const handleHubDeleteProject: AppHandler<typeof hubDeleteProjectRoute> = async (c) => {
-  const hard = isHard(c.req.valid("query").hard);
+  const hard = isPythonTrue(c.req.valid("query").hard);
   await deleteHubProject(c.var.deps, c.var.actor, c.req.valid("param").projectId, hard);
   return c.json({ data: { deleted: true, hard } }, 200);
 };
@@ -112,7 +117,7 @@ export const handleHubUpdateDataset: AppHandler<typeof hubUpdateDatasetRoute> = 
 };
 
 export const handleHubDeleteDataset: AppHandler<typeof hubDeleteDatasetRoute> = async (c) => {
-  const hard = isHard(c.req.valid("query").hard);
+  const hard = isPythonTrue(c.req.valid("query").hard);
   await deleteHubDataset(c.var.deps, c.var.actor, c.req.valid("param").datasetId, hard);
   return c.json({ data: { deleted: true, hard } }, 200);
 };

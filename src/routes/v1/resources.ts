@@ -8,10 +8,9 @@ import { readForm, textFields } from "../common/multipart";
 import { json } from "../common/schemas";
 import { PredictFields } from "../models/predict";
 import { toHubDataset, toHubProject } from "./presenter";
-import { envelope, HubDatasetParams, HubModelParams, HubProjectParams } from "./schemas";
+import { envelope, HubDatasetParams, HubDoc, HubModelParams, HubProjectParams } from "./schemas";
 
 const tags = ["HUB v1"];
-const Doc = z.record(z.string(), z.unknown());
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 export const hubProjectRoute = createRoute({
   method: "get",
@@ -20,7 +19,7 @@ export const hubProjectRoute = createRoute({
   tags,
   summary: "Get a project",
   request: { params: HubProjectParams },
-  responses: { 200: json(envelope(Doc), "The project"), ...errorResponses(400, 401, 404, 429) },
+  responses: { 200: json(envelope(HubDoc), "The project"), ...errorResponses(400, 401, 404, 429) },
 });
 
 export const hubProjectsRoute = createRoute({
@@ -31,7 +30,7 @@ export const hubProjectsRoute = createRoute({
   summary: "List projects",
   request: { query: ListQuery },
   responses: {
-    200: json(envelope(z.object({ results: z.array(Doc), total: z.number() })), "Projects"),
+    200: json(envelope(z.object({ results: z.array(HubDoc), total: z.number() })), "Projects"),
     ...errorResponses(400, 401, 429),
   },
 });
@@ -44,7 +43,7 @@ export const hubDatasetRoute = createRoute({
   summary: "Get a dataset",
   description: "`data.url` downloads its newest version as NDJSON, without a header.",
   request: { params: HubDatasetParams },
-  responses: { 200: json(envelope(Doc), "The dataset"), ...errorResponses(400, 401, 404, 429) },
+  responses: { 200: json(envelope(HubDoc), "The dataset"), ...errorResponses(400, 401, 404, 429) },
 });
 
 export const hubDatasetsRoute = createRoute({
@@ -55,7 +54,7 @@ export const hubDatasetsRoute = createRoute({
   summary: "List datasets",
   request: { query: ListQuery },
   responses: {
-    200: json(envelope(z.object({ results: z.array(Doc), total: z.number() })), "Datasets"),
+    200: json(envelope(z.object({ results: z.array(HubDoc), total: z.number() })), "Datasets"),
     ...errorResponses(400, 401, 429),
   },
 });
@@ -69,7 +68,7 @@ export const hubPredictRoute = createRoute({
   description:
     "Multipart `image` with `conf`, `iou`, `imgsz`: POST /api/models/{modelId}/predict under the HUB envelope.",
   request: { params: HubModelParams },
-  responses: { 200: json(envelope(Doc), "Predictions"), ...errorResponses(400, 401, 404, 413, 415, 429, 503) },
+  responses: { 200: json(envelope(HubDoc), "Predictions"), ...errorResponses(400, 401, 404, 413, 415, 429, 503) },
 });
 
 export const handleHubProject: AppHandler<typeof hubProjectRoute> = async (c) =>

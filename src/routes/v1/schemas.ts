@@ -55,6 +55,14 @@ export const HubListQuery = z.object({
 
 /** Python's spelling of booleans in a query (`hard=True`). */
 export const PythonBool = z.enum(["True", "False", "true", "false"]);
+export const isPythonTrue = (value: string | undefined) => value?.toLowerCase() === "true";
+
+/** `?hard=True|False` of every HUB delete, and its answer. */
+export const HubHardQuery = z.object({ hard: PythonBool.default("False") });
+export const HubDeleted = z.object({ deleted: z.boolean(), hard: z.boolean() });
+
+/** A HUB project or dataset document (toHubProject, toHubDataset). */
+export const HubDoc = z.record(z.string(), z.unknown());
 
 /** hub-sdk's project and dataset body: `meta.name` (required to create), `meta.description`, `public`. */
 export const HubResourceBody = z
